@@ -1,0 +1,14 @@
+// Process exit codes, documented in README ("Exit codes").
+export const exitCodes = {
+	ok: 0,
+	/** An unexpected internal failure (a bug): reported in one line, never a stack trace. */
+	internal: 1,
+	/** The input is not usable: a file that is neither pcap nor pcapng, a missing file, an unreadable stream. */
+	badInput: 2,
+	/** Live capture could not start: no permission, no such interface, no capture helper. */
+	capture: 3,
+	/** A wrong flag or flag value. */
+	usage: 64,
+} as const;
+
+export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];

@@ -1,0 +1,230 @@
+// The one message model shared by the capture worker and every renderer (Ink UI, NDJSON, wall).
+// Every string in these messages that came from the network has already been through
+// `toDisplay` (model/sanitize.ts) in the worker: renderers and exports never see raw text.
+
+export const severities = ['low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof severities)[number];
+
+export const detections = ['mining', 'mining-pool', 'mining-pool-lookup', 'bitcoin-node', 'crypto-node'] as const;
+export type Detection = (typeof detections)[number];
+
+export type HostRole = 'miner' | 'node' | 'pool';
+
+export type Direction = 'internal-external' | 'external-internal' | 'internal-internal' | 'external-external';
+
+/** Wire protocols an alert can rest on. */
+export type AlertProtocol = 'bitcoin-p2p' | 'stratum' | 'stratum-v2' | 'getwork' | 'dns' | 'tls' | 'monero-p2p';
+
+/** The families the protocol sparklines and counters are kept for. */
+export const protocolFamilies = [
+	'bitcoin-p2p',
+	'stratum',
+	'stratum-v2',
+	'getwork',
+	'monero-p2p',
+	'pool-dns',
+	'pool-tls',
+	'other',
+] as const;
+export type ProtocolFamily = (typeof protocolFamilies)[number];
+
+export interface Mitre {
+	tactic: string;
+	technique: string;
+}
+
+export interface Alert {
+	type: 'alert';
+	/** Stable per (detection, host, peer); re-emitted with `update: true` when severity or certainty rises. */
+	id: string;
+	/** Capture time, ISO 8601. */
+	time: string;
+	detection: Detection;
+	severity: Severity;
+	/** 0..100 */
+	certainty: number;
+	host: string;
+	hostRole: HostRole;
+	peer: string;
+	peerPort: number;
+	peerName?: string;
+	direction: Direction;
+	protocol: AlertProtocol;
+	/** e.g. `bitcoin-mainnet`, `monero-mainnet`, `litecoin-testnet4` */
+	network?: string;
+	/** Strongest first; each starts with its tier: `content:`, `shape:`, `reputation:` or `port:`. */
+	evidence: string[];
+	agent?: string;
+	/** Worker or login name, when the protocol carries one. */
+	worker?: string;
+	algorithm?: string;
+	mitre: Mitre | null;
+	allowed: boolean;
+	update?: true;
+}
+
+export interface HostRow {
+	address: string;
+	/** Name seen in traffic (DNS answer or TLS SNI), sanitized. */
+	name?: string;
+	internal: boolean;
+	roles: HostRole[];
+	severity?: Severity;
+	protocols: ProtocolFamily[];
+	peers: number;
+	flows: number;
+	packets: number;
+	bytesIn: number;
+	bytesOut: number;
+	packetsPerSecond: number;
+	bitsPerSecond: number;
+	/** Capture time, ms since the epoch. */
+	firstSeen: number;
+	lastSeen: number;
+}
+
+export interface FlowRow {
+	protocol: 'tcp' | 'udp' | 'icmp' | 'other';
+	client: string;
+	clientPort: number;
+	server: string;
+	serverPort: number;
+	packets: number;
+	bytesToServer: number;
+	bytesToClient: number;
+	state: string;
+	family: ProtocolFamily;
+	firstSeen: number;
+	lastSeen: number;
+}
+
+export interface PeerRow {
+	address: string;
+	name?: string;
+	internal: boolean;
+	flows: number;
+	bytes: number;
+}
+
+/** What the worker knows about one host, sent while the UI shows that host's detail view. */
+export interface HostDetail {
+	host: HostRow;
+	flows: FlowRow[];
+	peers: PeerRow[];
+}
+
+export interface TrafficCounter {
+	packets: number;
+	bytes: number;
+}
+
+export interface SourceInfo {
+	kind: 'file' | 'stdin' | 'live';
+	/** File name, `-`, or interface name. */
+	name: string;
+	filter?: string;
+	captureHelper?: 'pcap' | 'tcpdump' | 'dumpcap';
+}
+
+export interface Progress {
+	bytesRead: number;
+	/** Absent for standard input and compressed files of unknown size. */
+	fileSize?: number;
+	loops: number;
+	finished: boolean;
+}
+
+export interface CaptureStats {
+	received: number;
+	dropped: number;
+	interfaceDropped: number;
+}
+
+export interface Totals {
+	packets: number;
+	bytes: number;
+	flows: number;
+	decodeErrors: number;
+	truncated: number;
+	unsupportedLinkType: number;
+	nonFirstFragments: number;
+}
+
+export type AlertCounts = Record<Severity, number>;
+
+export type HostSortKey = 'severity' | 'traffic' | 'address' | 'peers' | 'packetRate' | 'lastSeen';
+export const hostSortKeys: readonly HostSortKey[] = ['severity', 'traffic', 'address', 'peers', 'packetRate', 'lastSeen'];
+
+/** Which slice of the host table the renderer wants; the worker sorts and filters, never the UI thread. */
+export interface HostView {
+	sort: HostSortKey;
+	reverse: boolean;
+	filter: string;
+	offset: number;
+	limit: number;
+	detailHost?: string;
+}
+
+export interface Summary {
+	type: 'summary';
+	/** Capture time of the newest packet, ISO 8601 (absent before the first packet). */
+	time?: string;
+	source: SourceInfo;
+	totals: Totals;
+	rates: {packetsPerSecond: number; bitsPerSecond: number};
+	flows: {active: number; evicted: number};
+	hostsTracked: number;
+	hostsEvicted: number;
+	/** Hosts matching the view's filter; `hosts` is the requested window of them. */
+	hostsMatched: number;
+	hosts: HostRow[];
+	detail?: HostDetail;
+	protocols: Record<ProtocolFamily, TrafficCounter>;
+	/** Open (not allowed) alerts by highest severity. */
+	alertsOpen: AlertCounts;
+	capture?: CaptureStats;
+	progress?: Progress;
+	speed: number | 'max';
+	paused: boolean;
+}
+
+export interface End {
+	type: 'end';
+	source: SourceInfo;
+	packets: number;
+	bytes: number;
+	flows: number;
+	decodeErrors: number;
+	truncated: number;
+	unsupportedLinkType: number;
+	nonFirstFragments: number;
+	/** Corrupt blocks or records skipped in the capture file. */
+	corrupt: number;
+	durationMs: number;
+	alerts: number;
+	alertsOpen: AlertCounts;
+	capture?: CaptureStats;
+	/** Why the capture ended. */
+	reason: 'end-of-file' | 'count' | 'duration' | 'stopped' | 'error';
+	/** One line describing a non-fatal problem with the input (truncated file, corrupt block). */
+	warning?: string;
+}
+
+export interface WorkerError {
+	type: 'error';
+	/** The process exit code this error maps to (see source/exit-codes.ts). */
+	exitCode: number;
+	/** One line, actionable. */
+	message: string;
+	/** Extra lines (e.g. how to grant capture rights). */
+	hint?: string[];
+}
+
+export type WorkerMessage = Summary | Alert | End | WorkerError;
+
+export type ControlMessage =
+	| {type: 'pause'}
+	| {type: 'resume'}
+	| {type: 'speed'; speed: number | 'max'}
+	| {type: 'view'; view: HostView}
+	| {type: 'stop'};
