@@ -1,0 +1,308 @@
+// One capture from start to end: a source (file replay or live helper) feeding the traffic pipeline
+// and the detection engine, with summaries posted on a wall-clock interval and alerts as they occur.
+// It runs inside the capture worker; the worker only relays messages.
+import {exitCodes} from '../exit-codes.js';
+import type {ControlMessage, End, HostView, SourceInfo, WorkerMessage} from '../model/messages.js';
+import type {SessionOptions} from '../options.js';
+import {CidrSet} from '../flows/cidr-set.js';
+import {TrafficPipeline} from '../flows/traffic-pipeline.js';
+import {DetectionEngine} from '../detect/engine.js';
+import {loadPoolList} from '../detect/pool-list.js';
+import {CaptureReader, NotACaptureError} from './capture-reader.js';
+import {InputError, openCaptureInput, type CaptureInput} from './capture-input.js';
+import {PacketPump} from './packet-pump.js';
+import {CaptureError, defaultCaptureHelper, defaultInterface, startLiveCapture, type LiveCapture} from './live-capture.js';
+import {SummaryBuilder} from './summary-builder.js';
+
+type Post = (message: WorkerMessage) => void;
+type EndReason = End['reason'];
+
+export class CaptureSession {
+	private readonly pipeline: TrafficPipeline;
+	private readonly engine: DetectionEngine;
+	private readonly summaries: SummaryBuilder;
+	private readonly startedAt = Date.now();
+	private view: HostView;
+	private speed: SessionOptions['speed'];
+	private paused = false;
+	private stopRequested = false;
+	private durationReached = false;
+	private pump: PacketPump | undefined;
+	private live: LiveCapture | undefined;
+	private input: CaptureInput | undefined;
+	private loops = 0;
+	private started = false;
+	private finished = false;
+	private readonly readerTotals = {truncated: 0, corrupt: 0};
+	private warning: string | undefined;
+	private summaryTimer: NodeJS.Timeout | undefined;
+	private durationTimer: NodeJS.Timeout | undefined;
+	private source: SourceInfo;
+
+	constructor(private readonly options: SessionOptions, private readonly post: Post) {
+		const homeNet = CidrSet.parse(options.homeNet);
+		this.engine = new DetectionEngine({
+			homeNet,
+			allow: CidrSet.parse(options.allow),
+			extraPools: options.poolsFile === undefined ? undefined : loadPoolList(options.poolsFile),
+			onAlert: alert => {
+				this.post(alert);
+			},
+		});
+		this.pipeline = new TrafficPipeline({
+			observer: this.engine,
+			homeNet,
+			flowCap: options.flowCap,
+			hostCap: options.hostCap,
+			payloadBytes: options.payloadBytes,
+		});
+		this.speed = options.speed;
+		this.view = {sort: 'severity', reverse: false, filter: '', offset: 0, limit: options.top};
+		this.source = options.source.kind === 'file'
+			? {kind: options.source.path === '-' ? 'stdin' : 'file', name: options.source.path}
+			: {kind: 'live', name: options.source.interface ?? '', filter: options.filter};
+		this.summaries = new SummaryBuilder(this.pipeline, this.engine);
+	}
+
+	control(message: ControlMessage): void {
+		switch (message.type) {
+			case 'pause': {
+				this.paused = true;
+				this.pump?.pause();
+				break;
+			}
+
+			case 'resume': {
+				this.paused = false;
+				this.pump?.resume();
+				break;
+			}
+
+			case 'speed': {
+				this.speed = message.speed;
+				this.pump?.setSpeed(message.speed);
+				break;
+			}
+
+			case 'view': {
+				this.view = message.view;
+				this.postSummary();
+				break;
+			}
+
+			case 'stop': {
+				this.stop();
+				break;
+			}
+		}
+	}
+
+	/** Runs the capture to its end and posts the `end` message (or an `error`). */
+	async run(): Promise<void> {
+		let reason: EndReason;
+		try {
+			reason = this.options.source.kind === 'file' ? await this.replay() : await this.capture();
+		} catch (error) {
+			this.postError(error);
+			reason = 'error';
+		}
+
+		this.finish(reason);
+	}
+
+	private stop(): void {
+		this.stopRequested = true;
+		this.pump?.stop();
+	}
+
+	private startTimers(): void {
+		this.summaryTimer = setInterval(() => {
+			this.postSummary();
+		}, this.options.intervalMs);
+		if (this.options.durationSeconds !== undefined) {
+			this.durationTimer = setTimeout(() => {
+				this.durationReached = true;
+				this.stop();
+			}, this.options.durationSeconds * 1000);
+		}
+	}
+
+	private remainingPackets(): number | undefined {
+		return this.options.maxPackets === undefined ? undefined : this.options.maxPackets - this.pipeline.totals.packets;
+	}
+
+	private async replay(): Promise<EndReason> {
+		const source = this.options.source;
+		if (source.kind !== 'file') {
+			throw new Error('replay needs a file source');
+		}
+
+		for (;;) {
+			this.input = await openCaptureInput(source.path);
+			const reader = new CaptureReader(source.path === '-' ? 'standard input' : source.path);
+			const reason = await this.pumpPackets(reader, this.input.stream);
+			this.input.close();
+			this.collectReaderTotals(reader);
+			if (reason !== 'end-of-file' || !source.loop || source.path === '-' || this.stopRequested) {
+				return this.stoppedReason(reason);
+			}
+
+			this.loops++;
+		}
+	}
+
+	private async capture(): Promise<EndReason> {
+		const source = this.options.source;
+		if (source.kind !== 'live') {
+			throw new Error('live capture needs an interface source');
+		}
+
+		const helper = source.helper ?? defaultCaptureHelper();
+		if (helper === undefined) {
+			throw new CaptureError('no capture helper found: install tcpdump (apt-get install tcpdump), or libpcap-dev and then npm rebuild pcap', []);
+		}
+
+		const iface = source.interface ?? await defaultInterface();
+		if (iface === undefined) {
+			throw new CaptureError('no network interface is up: name one with -i IFACE (see --list-interfaces)', []);
+		}
+
+		this.source = {kind: 'live', name: iface, filter: this.options.filter, captureHelper: helper};
+		this.live = await startLiveCapture({interface: iface, filter: this.options.filter, snaplen: source.snaplen, helper});
+		const live = this.live;
+		this.markStarted();
+		const reader = new CaptureReader(`${helper} on ${iface}`);
+		const reason = await this.pumpPackets(reader, live.stdout);
+		await live.stop();
+		this.collectReaderTotals(reader);
+		return this.stoppedReason(reason);
+	}
+
+	private stoppedReason(reason: EndReason): EndReason {
+		if (this.durationReached) {
+			return 'duration';
+		}
+
+		return reason;
+	}
+
+	/** The capture is open and packets flow: renderers may take over the screen from the first summary on. */
+	private markStarted(): void {
+		this.started = true;
+		this.postSummary();
+		this.startTimers();
+	}
+
+	private async pumpPackets(reader: CaptureReader, readable: CaptureInput['stream']): Promise<EndReason> {
+		if (this.stopRequested) {
+			return 'stopped';
+		}
+
+		this.pump = new PacketPump({
+			readable,
+			reader,
+			speed: this.live === undefined ? this.speed : 'max',
+			maxPackets: this.remainingPackets(),
+			deliver: record => {
+				if (!this.started) {
+					this.markStarted();
+				}
+
+				this.pipeline.packet(record);
+			},
+		});
+		if (this.paused) {
+			this.pump.pause();
+		}
+
+		try {
+			return await this.pump.run();
+		} catch (error) {
+			if (error instanceof NotACaptureError && this.pipeline.totals.packets > 0) {
+				this.warning = error.message;
+				return 'end-of-file';
+			}
+
+			throw error;
+		}
+	}
+
+	private collectReaderTotals(reader: CaptureReader): void {
+		this.readerTotals.truncated += reader.stats.truncated;
+		this.readerTotals.corrupt += reader.stats.corrupt;
+		this.warning ??= reader.warning;
+	}
+
+	private postSummary(): void {
+		if (this.finished) {
+			return;
+		}
+
+		this.post(this.summaries.build({
+			source: this.source,
+			view: this.view,
+			speed: this.options.source.kind === 'file' ? this.speed : 'max',
+			paused: this.paused,
+			truncated: this.readerTotals.truncated,
+			capture: this.live?.stats(),
+			progress: this.input === undefined ? undefined : {
+				bytesRead: this.input.bytesRead(),
+				fileSize: this.input.fileSize,
+				loops: this.loops,
+				finished: false,
+			},
+		}));
+	}
+
+	private finish(reason: EndReason): void {
+		clearInterval(this.summaryTimer);
+		clearTimeout(this.durationTimer);
+		this.pipeline.flush();
+		const progress = this.input === undefined ? undefined : {
+			bytesRead: this.input.bytesRead(),
+			fileSize: this.input.fileSize,
+			loops: this.loops,
+			finished: true,
+		};
+		this.post(this.summaries.build({
+			source: this.source,
+			view: this.view,
+			speed: this.options.source.kind === 'file' ? this.speed : 'max',
+			paused: this.paused,
+			truncated: this.readerTotals.truncated,
+			capture: this.live?.stats(),
+			progress,
+		}));
+		this.finished = true;
+		const totals = this.pipeline.totals;
+		this.post({
+			type: 'end',
+			source: this.source,
+			packets: totals.packets,
+			bytes: totals.bytes,
+			flows: totals.flows,
+			decodeErrors: totals.decodeErrors,
+			truncated: this.readerTotals.truncated,
+			unsupportedLinkType: totals.unsupportedLinkType,
+			nonFirstFragments: totals.nonFirstFragments,
+			corrupt: this.readerTotals.corrupt,
+			durationMs: Date.now() - this.startedAt,
+			alerts: this.engine.alertCount,
+			alertsOpen: this.engine.alertsOpen(),
+			capture: this.live?.stats(),
+			reason,
+			warning: this.warning,
+		});
+	}
+
+	private postError(error: unknown): void {
+		if (error instanceof InputError || error instanceof NotACaptureError) {
+			this.post({type: 'error', exitCode: exitCodes.badInput, message: error.message});
+		} else if (error instanceof CaptureError) {
+			this.post({type: 'error', exitCode: exitCodes.capture, message: error.message, hint: error.hint});
+		} else {
+			const message = error instanceof Error ? error.message : String(error);
+			this.post({type: 'error', exitCode: exitCodes.internal, message: `internal error: ${message.split('\n')[0]}`});
+		}
+	}
+}

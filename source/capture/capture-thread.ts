@@ -1,0 +1,81 @@
+// The main thread's handle on the capture worker: messages in, controls out, and a clean stop.
+import {Worker} from 'node:worker_threads';
+import {exitCodes} from '../exit-codes.js';
+import type {ControlMessage, WorkerMessage} from '../model/messages.js';
+import type {SessionOptions} from '../options.js';
+
+type Listener = (message: WorkerMessage) => void;
+
+export class CaptureThread {
+	private readonly worker: Worker;
+	private readonly listeners = new Set<Listener>();
+	/** Messages that arrive before anyone listens are kept for the first listener. */
+	private readonly pending: WorkerMessage[] = [];
+	private readonly firstWaiters: Array<(message: WorkerMessage) => void> = [];
+	private ended = false;
+	private failed = false;
+	readonly exited: Promise<void>;
+
+	constructor(options: SessionOptions) {
+		this.worker = new Worker(new URL('capture-worker.js', import.meta.url), {workerData: options});
+		this.worker.on('message', (message: WorkerMessage) => {
+			if (message.type === 'end') {
+				this.ended = true;
+			}
+
+			this.emit(message);
+		});
+		this.worker.on('error', error => {
+			this.failed = true;
+			this.emit({type: 'error', exitCode: exitCodes.internal, message: `capture worker failed: ${error.message.split('\n')[0]}`});
+		});
+		this.exited = new Promise(resolve => {
+			this.worker.on('exit', code => {
+				if (!this.ended && !this.failed) {
+					this.emit({type: 'error', exitCode: exitCodes.internal, message: `capture worker stopped unexpectedly (exit code ${code})`});
+				}
+
+				resolve();
+			});
+		});
+	}
+
+	onMessage(listener: Listener): () => void {
+		this.listeners.add(listener);
+		for (const message of this.pending.splice(0)) {
+			listener(message);
+		}
+
+		return () => this.listeners.delete(listener);
+	}
+
+	/** The first message, without consuming it: an error means the capture never started. */
+	async firstMessage(): Promise<WorkerMessage> {
+		if (this.pending.length > 0) {
+			return this.pending[0]!;
+		}
+
+		return new Promise(resolve => {
+			this.firstWaiters.push(resolve);
+		});
+	}
+
+	send(message: ControlMessage): void {
+		this.worker.postMessage(message);
+	}
+
+	private emit(message: WorkerMessage): void {
+		if (this.listeners.size === 0) {
+			this.pending.push(message);
+			for (const resolve of this.firstWaiters.splice(0)) {
+				resolve(message);
+			}
+
+			return;
+		}
+
+		for (const listener of this.listeners) {
+			listener(message);
+		}
+	}
+}

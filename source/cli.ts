@@ -1,0 +1,192 @@
+#!/usr/bin/env node
+// Entry point: flags → options, then one capture worker and one renderer (Ink UI or NDJSON).
+import {openSync} from 'node:fs';
+import {ReadStream} from 'node:tty';
+import meow from 'meow';
+import {CaptureThread} from './capture/capture-thread.js';
+import {listInterfaces} from './capture/live-capture.js';
+import {exitCodes} from './exit-codes.js';
+import {resolveOptions, UsageError, type CliOptions, type RawFlags} from './options.js';
+import {AlertLog} from './output/alert-log.js';
+import {formatError} from './output/error-report.js';
+import {runNdjsonOutput} from './output/ndjson-output.js';
+
+const help = `
+	Usage
+	  $ minewatch -r capture.pcap[ng][.gz]     replay a capture file (- for standard input)
+	  $ minewatch [-i IFACE] [-f BPF]          watch a live interface
+
+	Source
+	  -r, --read FILE          Replay FILE (pcap, pcapng, optionally gzip-compressed; - reads standard input)
+	  -i, --interface IFACE    Capture live on IFACE (default: the first interface that is up and not loopback)
+	  -f, --filter BPF         Capture filter for live capture, e.g. 'tcp or udp port 53'
+	      --capture HELPER     Live capture helper: pcap, tcpdump or dumpcap (default: pcap if built, else tcpdump, else dumpcap)
+	      --snaplen BYTES      Bytes captured per packet in live capture (default 262144)
+	      --list-interfaces    List capture interfaces and exit
+
+	Replay
+	      --speed N|max        Replay at N times the recorded pace, or as fast as possible (default 1 in the UI, max with --json)
+	      --loop               Start the file again at its end
+
+	Stopping
+	      --count N            Stop after N packets
+	      --duration SECONDS   Stop after SECONDS of wall time
+
+	Detection
+	      --home-net CIDRS     Comma-separated home network (default RFC 1918, 100.64.0.0/10, loopback, link-local, fc00::/7, fe80::/10)
+	      --allow CIDR|IP      Sanctioned host or network: still shown, alerts flagged allowed (repeatable, or comma-separated)
+	      --pools FILE         Extra mining-pool domain names and IP addresses, one per line (# comments)
+
+	Output
+	      --json               NDJSON on standard output (automatic when standard output is not a terminal)
+	      --alerts FILE        Append every alert to FILE as JSON lines
+	      --interval SECONDS   Seconds between summaries (default 1)
+	      --top N              Hosts listed in each NDJSON summary (default 20)
+
+	Limits
+	      --flow-cap N         Live flows kept before the least recently seen is evicted (default 100000)
+	      --host-cap N         Hosts kept before the least recently seen is evicted (default 50000)
+	      --payload-bytes N    Payload bytes reassembled per flow direction for detection (default 16384)
+
+	Exit codes: 0 done, 1 internal error, 2 unusable input file, 3 live capture could not start, 64 wrong flag.
+`;
+
+const cli = meow(help, {
+	importMeta: import.meta,
+	allowUnknownFlags: true,
+	flags: {
+		read: {type: 'string', shortFlag: 'r'},
+		interface: {type: 'string', shortFlag: 'i'},
+		filter: {type: 'string', shortFlag: 'f'},
+		listInterfaces: {type: 'boolean', default: false},
+		snaplen: {type: 'string'},
+		capture: {type: 'string'},
+		speed: {type: 'string'},
+		loop: {type: 'boolean', default: false},
+		count: {type: 'string'},
+		duration: {type: 'string'},
+		interval: {type: 'string'},
+		json: {type: 'boolean', default: false},
+		alerts: {type: 'string'},
+		homeNet: {type: 'string'},
+		allow: {type: 'string', isMultiple: true},
+		pools: {type: 'string'},
+		flowCap: {type: 'string'},
+		hostCap: {type: 'string'},
+		payloadBytes: {type: 'string'},
+		top: {type: 'string'},
+	},
+});
+
+function usageFailure(message: string): number {
+	process.stderr.write(`minewatch: ${message}\nRun 'minewatch --help' for the flags.\n`);
+	return exitCodes.usage;
+}
+
+function unknownFlag(): string | undefined {
+	const known = new Set(['read', 'r', 'interface', 'i', 'filter', 'f', 'listInterfaces', 'snaplen', 'capture', 'speed', 'loop', 'count', 'duration', 'interval', 'json', 'alerts', 'homeNet', 'allow', 'pools', 'flowCap', 'hostCap', 'payloadBytes', 'top', 'help', 'version']);
+	return Object.keys(cli.unnormalizedFlags).find(name => !known.has(name));
+}
+
+async function printInterfaces(): Promise<number> {
+	const interfaces = await listInterfaces();
+	for (const info of interfaces) {
+		const state = [info.up ? 'up' : 'down', info.loopback ? 'loopback' : ''].filter(Boolean).join(', ');
+		process.stdout.write(`${info.name}\t${state}\t${info.addresses.join(' ')}${info.description ? `\t${info.description}` : ''}\n`);
+	}
+
+	return exitCodes.ok;
+}
+
+/** Keys come from the terminal even when the capture arrives on standard input (`-r -`). */
+function keyboardInput(options: CliOptions): NodeJS.ReadStream {
+	if (options.session.source.kind === 'file' && options.session.source.path === '-') {
+		return new ReadStream(openSync('/dev/tty', 'r')) as unknown as NodeJS.ReadStream;
+	}
+
+	return process.stdin;
+}
+
+async function runInteractive(thread: CaptureThread, options: CliOptions, alertLog: AlertLog | undefined): Promise<number> {
+	const first = await thread.firstMessage();
+	if (first.type === 'error') {
+		process.stderr.write(formatError(first));
+		await thread.exited;
+		return first.exitCode;
+	}
+
+	const {runUi} = await import('./ui/run-ui.js');
+	if (alertLog !== undefined) {
+		thread.onMessage(message => {
+			if (message.type === 'alert') {
+				alertLog.write(message);
+			}
+		});
+	}
+
+	const result = await runUi(thread, {
+		stdin: keyboardInput(options),
+		stdout: process.stdout,
+		replay: options.session.source.kind === 'file',
+		speed: options.session.speed,
+	});
+	thread.send({type: 'stop'});
+	await thread.exited;
+	return result.exitCode;
+}
+
+async function main(): Promise<number> {
+	const unknown = unknownFlag();
+	if (unknown !== undefined) {
+		return usageFailure(`unknown flag --${unknown.replace(/[A-Z]/g, letter => `-${letter.toLowerCase()}`)}`);
+	}
+
+	if (cli.input.length > 0) {
+		return usageFailure(`unexpected argument '${cli.input[0]}' (a capture file goes after -r)`);
+	}
+
+	let options: CliOptions;
+	try {
+		options = resolveOptions(cli.flags as RawFlags, process.stdout.isTTY === true);
+	} catch (error) {
+		if (error instanceof UsageError) {
+			return usageFailure(error.message);
+		}
+
+		throw error;
+	}
+
+	if (options.listInterfaces) {
+		return printInterfaces();
+	}
+
+	let alertLog: AlertLog | undefined;
+	if (options.alertsFile !== undefined) {
+		try {
+			alertLog = new AlertLog(options.alertsFile);
+		} catch (error) {
+			process.stderr.write(`minewatch: cannot open --alerts file ${options.alertsFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
+			return exitCodes.badInput;
+		}
+	}
+
+	const thread = new CaptureThread(options.session);
+	const stop = () => {
+		thread.send({type: 'stop'});
+	};
+
+	process.on('SIGINT', stop);
+	process.on('SIGTERM', stop);
+	try {
+		return options.output === 'json' ? await runNdjsonOutput(thread, alertLog) : await runInteractive(thread, options, alertLog);
+	} finally {
+		alertLog?.close();
+	}
+}
+
+try {
+	process.exitCode = await main();
+} catch (error) {
+	process.stderr.write(`minewatch: internal error: ${(error as Error).message?.split('\n')[0] ?? String(error)}\n`);
+	process.exitCode = exitCodes.internal;
+}

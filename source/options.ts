@@ -1,0 +1,172 @@
+// Turns command-line flags into validated session options; every mistake becomes one UsageError line.
+
+export class UsageError extends Error {}
+
+export type CaptureHelperName = 'pcap' | 'tcpdump' | 'dumpcap';
+
+export type Speed = number | 'max';
+
+export interface FileSourceOptions {
+	kind: 'file';
+	/** A path, or `-` for standard input. */
+	path: string;
+	loop: boolean;
+}
+
+export interface LiveSourceOptions {
+	kind: 'live';
+	/** Undefined: the first interface that is up and not loopback. */
+	interface?: string;
+	helper?: CaptureHelperName;
+	snaplen: number;
+}
+
+/** Everything the capture worker needs; plain data, so it crosses into the worker as workerData. */
+export interface SessionOptions {
+	source: FileSourceOptions | LiveSourceOptions;
+	filter?: string;
+	speed: Speed;
+	maxPackets?: number;
+	durationSeconds?: number;
+	intervalMs: number;
+	homeNet: string[];
+	allow: string[];
+	poolsFile?: string;
+	flowCap: number;
+	hostCap: number;
+	payloadBytes: number;
+	/** How many hosts each NDJSON summary lists. */
+	top: number;
+}
+
+export type OutputMode = 'ui' | 'json';
+
+export interface CliOptions {
+	session: SessionOptions;
+	output: OutputMode;
+	alertsFile?: string;
+	listInterfaces: boolean;
+}
+
+export interface RawFlags {
+	read?: string;
+	interface?: string;
+	filter?: string;
+	listInterfaces: boolean;
+	snaplen?: string;
+	capture?: string;
+	speed?: string;
+	loop: boolean;
+	count?: string;
+	duration?: string;
+	interval?: string;
+	json: boolean;
+	alerts?: string;
+	homeNet?: string;
+	allow: string[];
+	pools?: string;
+	flowCap?: string;
+	hostCap?: string;
+	payloadBytes?: string;
+	top?: string;
+}
+
+export const defaultHomeNetText = '10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,127.0.0.0/8,169.254.0.0/16,fc00::/7,fe80::/10,::1/128';
+
+const captureHelpers: readonly CaptureHelperName[] = ['pcap', 'tcpdump', 'dumpcap'];
+
+function wholeNumber(flag: string, text: string | undefined, fallback: number, min: number, max: number): number {
+	if (text === undefined) {
+		return fallback;
+	}
+
+	const value = Number(text);
+	if (!/^\d+$/.test(text.trim()) || value < min || value > max) {
+		throw new UsageError(`--${flag} takes a whole number from ${min} to ${max}, not '${text}'`);
+	}
+
+	return value;
+}
+
+function positiveNumber(flag: string, text: string, min: number, max: number): number {
+	const value = Number(text);
+	if (text.trim() === '' || !Number.isFinite(value) || value < min || value > max) {
+		throw new UsageError(`--${flag} takes a number from ${min} to ${max}, not '${text}'`);
+	}
+
+	return value;
+}
+
+export function parseSpeed(text: string): Speed {
+	const trimmed = text.trim().toLowerCase().replace(/x$/, '');
+	if (trimmed === 'max') {
+		return 'max';
+	}
+
+	return positiveNumber('speed', trimmed, 0.01, 10_000);
+}
+
+function commaList(text: string): string[] {
+	return text.split(',').map(item => item.trim()).filter(item => item.length > 0);
+}
+
+export function resolveOptions(flags: RawFlags, stdoutIsTerminal: boolean): CliOptions {
+	if (flags.read !== undefined && flags.interface !== undefined) {
+		throw new UsageError('use either -r FILE (replay) or -i IFACE (live capture), not both');
+	}
+
+	if (flags.capture !== undefined && !captureHelpers.includes(flags.capture as CaptureHelperName)) {
+		throw new UsageError(`--capture takes one of ${captureHelpers.join(', ')}, not '${flags.capture}'`);
+	}
+
+	const live = flags.read === undefined;
+	if (live && flags.loop) {
+		throw new UsageError('--loop replays a file: use it with -r FILE');
+	}
+
+	const output: OutputMode = flags.json || !stdoutIsTerminal ? 'json' : 'ui';
+	const speed: Speed = flags.speed === undefined ? (output === 'json' ? 'max' : 1) : parseSpeed(flags.speed);
+
+	const source: SessionOptions['source'] = live
+		? {
+			kind: 'live',
+			interface: flags.interface,
+			helper: flags.capture as CaptureHelperName | undefined,
+			snaplen: wholeNumber('snaplen', flags.snaplen, 262_144, 64, 262_144),
+		}
+		: {kind: 'file', path: flags.read!, loop: flags.loop};
+
+	if (!live && flags.filter !== undefined) {
+		throw new UsageError('-f/--filter is a capture filter for live capture (-i); to filter a file, run: tcpdump -r FILE -w - \'FILTER\' | minewatch -r -');
+	}
+
+	if (!live && flags.read!.trim() === '') {
+		throw new UsageError('-r takes a capture file name, or - for standard input');
+	}
+
+	const homeNet = commaList(flags.homeNet ?? defaultHomeNetText);
+	if (homeNet.length === 0) {
+		throw new UsageError('--home-net takes a comma-separated list of CIDRs, e.g. 10.0.0.0/8,fd00::/8');
+	}
+
+	return {
+		output,
+		alertsFile: flags.alerts,
+		listInterfaces: flags.listInterfaces,
+		session: {
+			source,
+			filter: flags.filter,
+			speed,
+			maxPackets: flags.count === undefined ? undefined : wholeNumber('count', flags.count, 0, 1, Number.MAX_SAFE_INTEGER),
+			durationSeconds: flags.duration === undefined ? undefined : positiveNumber('duration', flags.duration, 0.1, 31_536_000),
+			intervalMs: Math.round(1000 * (flags.interval === undefined ? 1 : positiveNumber('interval', flags.interval, 0.1, 60))),
+			homeNet,
+			allow: flags.allow.flatMap(item => commaList(item)),
+			poolsFile: flags.pools,
+			flowCap: wholeNumber('flow-cap', flags.flowCap, 100_000, 100, 10_000_000),
+			hostCap: wholeNumber('host-cap', flags.hostCap, 50_000, 100, 10_000_000),
+			payloadBytes: wholeNumber('payload-bytes', flags.payloadBytes, 16_384, 256, 1_048_576),
+			top: wholeNumber('top', flags.top, 20, 1, 10_000),
+		},
+	};
+}
