@@ -1,0 +1,86 @@
+// Classic libpcap files: microsecond, nanosecond and Kuznetsov (modified) variants, either byte order.
+import {readUint32, type ChunkQueue} from './chunk-queue.js';
+import {parseSteps, type FormatParser, type ParseProblems, type ParseStep} from './format-parser.js';
+import type {PacketRecord} from './packet-record.js';
+
+const fileHeaderLength = 24;
+const recordHeaderLength = 16;
+/** Kuznetsov's patched libpcap adds ifindex, protocol, pkt_type and padding to each record header. */
+const modifiedRecordHeaderLength = 24;
+/** libpcap's own ceiling for a sane captured length, whatever the snaplen claims. */
+const standardMaximumCaptureLength = 262144;
+const absoluteMaximumCaptureLength = 16 * 1024 * 1024;
+/** The link type lives in the low bits; the high bits carry FCS information. */
+const linkTypeMask = 0x03ffffff;
+
+interface PcapVariant {
+	bigEndian: boolean;
+	nanosecond: boolean;
+	modified: boolean;
+}
+
+const variantsByMagic = new Map<number, PcapVariant>([
+	[0xa1b2c3d4, {bigEndian: true, nanosecond: false, modified: false}],
+	[0xd4c3b2a1, {bigEndian: false, nanosecond: false, modified: false}],
+	[0xa1b23c4d, {bigEndian: true, nanosecond: true, modified: false}],
+	[0x4d3cb2a1, {bigEndian: false, nanosecond: true, modified: false}],
+	[0xa1b2cd34, {bigEndian: true, nanosecond: false, modified: true}],
+	[0x34cdb2a1, {bigEndian: false, nanosecond: false, modified: true}],
+]);
+
+/** True when the first four bytes of a file, read big-endian, are a pcap magic in either byte order. */
+export function isPcapMagic(firstWordBigEndian: number): boolean {
+	return variantsByMagic.has(firstWordBigEndian);
+}
+
+export class PcapParser implements FormatParser {
+	pendingLength = fileHeaderLength;
+
+	private variant: PcapVariant | undefined;
+	private linkType = 0;
+	private maximumCaptureLength = standardMaximumCaptureLength;
+	private headerLength = recordHeaderLength;
+
+	next(queue: ChunkQueue, record: PacketRecord, problems: ParseProblems): ParseStep {
+		if (this.variant === undefined && !this.readFileHeader(queue)) return parseSteps.needMore;
+		const bigEndian = this.variant!.bigEndian;
+		this.pendingLength = this.headerLength;
+		if (!queue.ensure(this.headerLength)) return parseSteps.needMore;
+		let bytes = queue.view;
+		let offset = queue.viewOffset;
+		const capturedLength = readUint32(bytes, offset + 8, bigEndian);
+		if (capturedLength > this.maximumCaptureLength) {
+			problems.corrupt(queue.position, `record claims ${capturedLength} captured bytes (limit ${this.maximumCaptureLength})`);
+			return parseSteps.stop;
+		}
+		this.pendingLength = this.headerLength + capturedLength;
+		if (!queue.ensure(this.pendingLength)) return parseSteps.needMore;
+		bytes = queue.view;
+		offset = queue.viewOffset;
+		const seconds = readUint32(bytes, offset, bigEndian);
+		const fraction = readUint32(bytes, offset + 4, bigEndian);
+		record.linkType = this.linkType;
+		record.timestampMicros = seconds * 1_000_000 + (this.variant!.nanosecond ? Math.floor(fraction / 1000) : fraction);
+		record.data = bytes;
+		record.offset = offset + this.headerLength;
+		record.capturedLength = capturedLength;
+		record.originalLength = Math.max(readUint32(bytes, offset + 12, bigEndian), capturedLength);
+		queue.consume(this.pendingLength);
+		return parseSteps.packet;
+	}
+
+	private readFileHeader(queue: ChunkQueue): boolean {
+		if (!queue.ensure(fileHeaderLength)) return false;
+		const bytes = queue.view;
+		const offset = queue.viewOffset;
+		const variant = variantsByMagic.get(readUint32(bytes, offset, true));
+		if (variant === undefined) throw new RangeError('PcapParser used on a file without a pcap magic');
+		const snaplen = readUint32(bytes, offset + 16, variant.bigEndian);
+		this.variant = variant;
+		this.linkType = readUint32(bytes, offset + 20, variant.bigEndian) & linkTypeMask;
+		this.maximumCaptureLength = Math.min(Math.max(snaplen, standardMaximumCaptureLength), absoluteMaximumCaptureLength);
+		this.headerLength = variant.modified ? modifiedRecordHeaderLength : recordHeaderLength;
+		queue.consume(fileHeaderLength);
+		return true;
+	}
+}
