@@ -1,0 +1,85 @@
+// The alert pane's memory: newest first, bounded, one entry per alert id. A re-emitted alert
+// (an update, or the same detection again) replaces its entry's content, bumps its count and
+// moves it to the front. Entries are immutable so a published list never changes under React.
+import type {Alert} from '../model/messages.js';
+import {severityRank} from './severity-style.js';
+
+export interface AlertEntry {
+	readonly alert: Alert;
+	/** How many times this id was emitted. */
+	readonly count: number;
+	readonly acknowledged: boolean;
+}
+
+export const defaultAlertCapacity = 500;
+
+export class AlertRing {
+	private list: readonly AlertEntry[] = [];
+	private everSeen = 0;
+
+	constructor(private readonly capacity: number = defaultAlertCapacity) {}
+
+	get entries(): readonly AlertEntry[] {
+		return this.list;
+	}
+
+	/** Distinct alert ids received, including those the ring has since dropped. */
+	get distinct(): number {
+		return this.everSeen;
+	}
+
+	/** Adds a batch at once so the list is copied once per batch, not per alert. */
+	addAll(alerts: readonly Alert[]): void {
+		if (alerts.length === 0) {
+			return;
+		}
+
+		const byId = new Map<string, AlertEntry>();
+		for (const entry of this.list) {
+			byId.set(entry.alert.id, entry);
+		}
+
+		const repeats = new Map<string, number>();
+		for (const alert of alerts) {
+			repeats.set(alert.id, (repeats.get(alert.id) ?? 0) + 1);
+		}
+
+		const fresh: AlertEntry[] = [];
+		const freshIds = new Set<string>();
+		for (let index = alerts.length - 1; index >= 0; index--) {
+			const alert = alerts[index]!;
+			if (freshIds.has(alert.id)) {
+				continue;
+			}
+
+			const previous = byId.get(alert.id);
+			if (previous === undefined) {
+				this.everSeen++;
+			}
+
+			const rose = previous !== undefined && severityRank[alert.severity] > severityRank[previous.alert.severity];
+			fresh.push({
+				alert,
+				count: (previous?.count ?? 0) + (repeats.get(alert.id) ?? 1),
+				acknowledged: (previous?.acknowledged ?? false) && !rose,
+			});
+			freshIds.add(alert.id);
+		}
+
+		const kept = this.list.filter(entry => !freshIds.has(entry.alert.id));
+		this.list = [...fresh, ...kept].slice(0, this.capacity);
+	}
+
+	acknowledge(id: string): boolean {
+		const index = this.list.findIndex(entry => entry.alert.id === id);
+		const entry = this.list[index];
+		if (entry === undefined || entry.acknowledged) {
+			return false;
+		}
+
+		const list = [...this.list];
+		list[index] = {...entry, acknowledged: true};
+		this.list = list;
+		return true;
+	}
+}

@@ -1,0 +1,132 @@
+// The host detail view as a list of lines, so it scrolls like any list and renders only what fits.
+import type {Alert, FlowRow, HostDetail, PeerRow} from '../model/messages.js';
+import type {AlertEntry} from './alert-ring.js';
+import {alertProtocolLabels, familyLabels} from './protocol-names.js';
+import {severityStyles} from './severity-style.js';
+import {fit} from './display-text.js';
+import {formatBytes, formatClock, formatCount, formatInteger, formatPacketRate, formatTimestamp} from './format.js';
+
+export interface DetailLine {
+	text: string;
+	color?: string;
+	heading?: true;
+	dim?: true;
+}
+
+function alertsAbout(address: string, alerts: readonly AlertEntry[]): AlertEntry[] {
+	return alerts.filter(entry => entry.alert.host === address || entry.alert.peer === address);
+}
+
+function alertLines(entry: AlertEntry, address: string): DetailLine[] {
+	const {alert} = entry;
+	const style = severityStyles[alert.severity];
+	const other = alert.host === address ? `→ ${alert.peer}:${alert.peerPort}` : `← ${alert.host} (${alert.hostRole})`;
+	const peerName = alert.peerName && alert.host === address ? ` (${alert.peerName})` : '';
+	const count = entry.count > 1 ? ` ×${entry.count}` : '';
+	const acknowledged = entry.acknowledged ? ' ✓ acknowledged' : '';
+	const lines: DetailLine[] = [{
+		text: `${style.glyph} ${style.label} ${formatClock(alert.time)} ${alert.detection} ${other}${peerName} ${alertProtocolLabels[alert.protocol]} certainty ${alert.certainty}%${count}${acknowledged}`,
+		color: style.color,
+	}];
+	const facts = describeFacts(alert);
+	if (facts) {
+		lines.push({text: `    ${facts}`});
+	}
+
+	for (const evidence of alert.evidence) {
+		lines.push({text: `    ${evidence}`});
+	}
+
+	return lines;
+}
+
+function describeFacts(alert: Alert): string {
+	const facts: string[] = [];
+	if (alert.network) {
+		facts.push(`network ${alert.network}`);
+	}
+
+	if (alert.agent) {
+		facts.push(`agent ${alert.agent}`);
+	}
+
+	if (alert.worker) {
+		facts.push(`worker ${alert.worker}`);
+	}
+
+	if (alert.algorithm) {
+		facts.push(`algorithm ${alert.algorithm}`);
+	}
+
+	if (alert.mitre) {
+		facts.push(`MITRE ${alert.mitre.technique} (${alert.mitre.tactic})`);
+	}
+
+	if (alert.allowed) {
+		facts.push('allowed');
+	}
+
+	return facts.join(' · ');
+}
+
+function flowLine(flow: FlowRow): string {
+	return [
+		fit(flow.protocol, 5),
+		fit(`${flow.client}:${flow.clientPort} → ${flow.server}:${flow.serverPort}`, 52),
+		fit(familyLabels[flow.family], 11),
+		fit(formatCount(flow.packets), 6, 'right'),
+		fit(formatBytes(flow.bytesToServer), 8, 'right'),
+		fit(formatBytes(flow.bytesToClient), 8, 'right'),
+		fit(flow.state, 11),
+		formatClock(flow.lastSeen),
+	].join(' ');
+}
+
+function peerLine(peer: PeerRow): string {
+	return [
+		fit(peer.name ? `${peer.address} (${peer.name})` : peer.address, 52),
+		fit(peer.internal ? 'int' : 'ext', 3),
+		fit(formatCount(peer.flows), 6, 'right'),
+		fit(formatBytes(peer.bytes), 8, 'right'),
+	].join(' ');
+}
+
+export function buildDetailLines(address: string, detail: HostDetail | undefined, alerts: readonly AlertEntry[]): DetailLine[] {
+	const lines: DetailLine[] = [];
+	const host = detail?.host.address === address ? detail.host : undefined;
+	if (host === undefined || detail === undefined) {
+		lines.push({text: `Host ${address}`, heading: true}, {text: 'waiting for the capture worker…', dim: true});
+	} else {
+		const severity = host.severity ? ` · ${severityStyles[host.severity].glyph} ${severityStyles[host.severity].label}` : '';
+		const roles = host.roles.length > 0 ? ` · ${host.roles.join(', ')}` : '';
+		lines.push(
+			{text: `Host ${host.address}${host.name ? ` (${host.name})` : ''} · ${host.internal ? 'internal' : 'external'}${roles}${severity}`, heading: true},
+			{text: `seen ${formatTimestamp(host.firstSeen)} → ${formatTimestamp(host.lastSeen)} UTC · ${formatInteger(host.packets)} packets · in ${formatBytes(host.bytesIn)} · out ${formatBytes(host.bytesOut)} · ${formatPacketRate(host.packetsPerSecond)} · ${formatInteger(host.flows)} flows · ${formatInteger(host.peers)} peers`},
+		);
+	}
+
+	const related = alertsAbout(address, alerts);
+	lines.push({text: ''}, {text: `Alerts (${related.length})`, heading: true});
+	if (related.length === 0) {
+		lines.push({text: 'none', dim: true});
+	}
+
+	for (const entry of related) {
+		lines.push(...alertLines(entry, address));
+	}
+
+	if (detail !== undefined && host !== undefined) {
+		lines.push({text: ''}, {text: `Flows (${detail.flows.length})`, heading: true});
+		lines.push({text: `${fit('PROTO', 5)} ${fit('CLIENT → SERVER', 52)} ${fit('FAMILY', 11)} ${fit('PKTS', 6, 'right')} ${fit('→SERVER', 8, 'right')} ${fit('→CLIENT', 8, 'right')} ${fit('STATE', 11)} LAST`, dim: true});
+		for (const flow of detail.flows) {
+			lines.push({text: flowLine(flow)});
+		}
+
+		lines.push({text: ''}, {text: `Peers (${detail.peers.length})`, heading: true});
+		for (const peer of detail.peers) {
+			lines.push({text: peerLine(peer)});
+		}
+	}
+
+	return lines;
+}

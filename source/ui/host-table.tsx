@@ -1,0 +1,82 @@
+// The host table: only the window of rows the worker sent, one preformatted string per row,
+// because Ink's render cost grows with every element.
+import {memo, useMemo} from 'react';
+import {Box, Text} from 'ink';
+import type {HostRow, HostSortKey} from '../model/messages.js';
+import type {MonitorState} from './monitor-store.js';
+import {PaneTitle} from './pane-title.js';
+import {addressColumn, chooseHostColumns, severityColumn, type HostColumn, type HostColumnSet} from './host-columns.js';
+import {severityStyles} from './severity-style.js';
+import {fit} from './display-text.js';
+import {formatInteger} from './format.js';
+
+const sortLabels: Record<HostSortKey, string> = {
+	severity: 'severity',
+	traffic: 'traffic',
+	address: 'address',
+	peers: 'peers',
+	packetRate: 'packets/s',
+	lastSeen: 'last seen',
+};
+
+function headerCell(column: HostColumn, width: number, sort: HostSortKey, reverse: boolean): string {
+	const arrow = column.sortKeys.includes(sort) ? (reverse ? '▲' : '▼') : '';
+	return fit(column.title + arrow, width, column.align);
+}
+
+interface HostLineProps {
+	row: HostRow;
+	columns: HostColumnSet;
+	now: number;
+	selected: boolean;
+	focused: boolean;
+}
+
+const HostLine = memo(function HostLine({row, columns, now, selected, focused}: HostLineProps) {
+	const rest = columns.columns.map(column => fit(column.cell(row, now), column.width, column.align)).join(' ');
+	const severity = fit(severityColumn.cell(row, now), severityColumn.width);
+	const address = fit(addressColumn.cell(row, now), columns.addressWidth);
+	const color = row.severity ? severityStyles[row.severity].color : undefined;
+	return (
+		<Text wrap="truncate" inverse={selected && focused} underline={selected && !focused}>
+			<Text color={color} bold={row.severity !== undefined}>{severity}</Text>
+			{` ${address} ${rest}`}
+		</Text>
+	);
+});
+
+export function HostTable({state}: {state: MonitorState}) {
+	const {summary, layout, view, selectedHost, focus} = state;
+	const focused = focus === 'hosts';
+	const columns = useMemo(() => chooseHostColumns(layout.width), [layout.width]);
+	const hosts = summary?.hosts ?? [];
+	const now = summary?.time ? Date.parse(summary.time) : 0;
+	const matched = summary?.hostsMatched ?? 0;
+	const shown = hosts.length > 0 ? `${formatInteger(view.offset + 1)}–${formatInteger(view.offset + hosts.length)} of ${formatInteger(matched)}` : `0 of ${formatInteger(matched)}`;
+	const filter = view.filter !== '' || state.filterEditing ? ` · filter "${view.filter}"` : '';
+	const tracked = summary ? ` (${formatInteger(summary.hostsTracked)} tracked)` : '';
+	const header = [
+		headerCell(severityColumn, severityColumn.width, view.sort, view.reverse),
+		headerCell(addressColumn, columns.addressWidth, view.sort, view.reverse),
+		...columns.columns.map(column => headerCell(column, column.width, view.sort, view.reverse)),
+	].join(' ');
+	const rows = hosts.slice(0, layout.hostRows);
+	const empty = summary === undefined ? 'waiting for traffic…' : (view.filter === '' ? 'no hosts yet' : `no hosts match "${view.filter}"`);
+	return (
+		<Box flexDirection="column" height={layout.hostRows + 2}>
+			<PaneTitle title="Hosts" detail={`${shown}${tracked} · sort ${sortLabels[view.sort]} ${view.reverse ? '▲' : '▼'}${filter}`} focused={focused} width={layout.width}/>
+			<Text wrap="truncate" bold dimColor>{header}</Text>
+			{rows.length === 0 ? <Text dimColor wrap="truncate">{fit(empty, layout.width)}</Text> : null}
+			{rows.map((row, index) => (
+				<HostLine
+					key={row.address}
+					row={row}
+					columns={columns}
+					now={now}
+					selected={view.offset + index === selectedHost}
+					focused={focused}
+				/>
+			))}
+		</Box>
+	);
+}

@@ -1,0 +1,646 @@
+// The UI's one store. Worker messages are queued and applied at most every `refreshMilliseconds`
+// (a throttled notify for useSyncExternalStore), so the render rate is independent of the message
+// rate; key commands apply at once. The store owns the host-table view and tells the worker about
+// every change, because the worker sorts, filters and windows the hosts, never the UI thread.
+import {
+	hostSortKeys,
+	type Alert,
+	type ControlMessage,
+	type End,
+	type HostView,
+	type Summary,
+	type WorkerError,
+	type WorkerMessage,
+} from '../model/messages.js';
+import type {Key} from 'ink';
+import {AlertRing, defaultAlertCapacity, type AlertEntry} from './alert-ring.js';
+import {RateHistory, type RateMetric} from './rate-history.js';
+import {computeLayout, type Layout, type TerminalSize} from './layout.js';
+import {resolveCommand, type Command, type KeyScope} from './key-map.js';
+import {buildDetailLines} from './detail-lines.js';
+import {buildHelpLines} from './help-lines.js';
+import {scrubControls} from './display-text.js';
+
+export interface MonitorConnection {
+	/** Returns the unsubscribe function. */
+	onMessage(listener: (message: WorkerMessage) => void): () => void;
+	send(message: ControlMessage): void;
+}
+
+export type Pane = 'hosts' | 'protocols' | 'alerts';
+export const panes: readonly Pane[] = ['hosts', 'protocols', 'alerts'];
+
+export type ExitReason = 'quit' | 'worker-error';
+
+export interface MonitorState {
+	readonly size: TerminalSize;
+	readonly layout: Layout;
+	readonly replay: boolean;
+	/** The summary on screen (frozen while the display is paused). */
+	readonly summary: Summary | undefined;
+	/** The alerts on screen, newest first. */
+	readonly alerts: readonly AlertEntry[];
+	/** Mutable; `historyVersion` changes whenever it does. */
+	readonly history: RateHistory;
+	readonly historyVersion: number;
+	readonly focus: Pane;
+	readonly view: HostView;
+	/** Index of the selected host among all hosts matching the filter. */
+	readonly selectedHost: number;
+	readonly selectedAlert: number;
+	readonly alertOffset: number;
+	readonly filterEditing: boolean;
+	readonly helpOpen: boolean;
+	readonly helpScroll: number;
+	readonly detailScroll: number;
+	readonly displayPaused: boolean;
+	/** Messages received while the display was paused. */
+	readonly heldUpdates: number;
+	readonly metric: RateMetric;
+	readonly speed: number | 'max';
+	readonly end: End | undefined;
+}
+
+type StateChange = {-readonly [Field in keyof MonitorState]?: MonitorState[Field]};
+
+export interface LatestData {
+	summary: Summary | undefined;
+	/** Capture time of the first summary that had one. */
+	firstCaptureTime: string | undefined;
+	/** Newest first, including what a paused display holds back. */
+	alerts: readonly AlertEntry[];
+	/** Distinct alert ids ever received. */
+	alertsSeen: number;
+	end: End | undefined;
+	error: WorkerError | undefined;
+}
+
+export interface MonitorStoreOptions {
+	replay: boolean;
+	speed: number | 'max';
+	size: TerminalSize;
+	/** Longest wait between a worker message and the render showing it. */
+	refreshMilliseconds?: number;
+	alertCapacity?: number;
+}
+
+export const defaultRefreshMilliseconds = 250;
+export const speedSteps: ReadonlyArray<number | 'max'> = [0.25, 0.5, 1, 2, 5, 10, 20, 50, 100, 'max'];
+const filterMaximumLength = 64;
+
+function speedValue(speed: number | 'max'): number {
+	return speed === 'max' ? Number.POSITIVE_INFINITY : speed;
+}
+
+export function nextSpeed(current: number | 'max', direction: 1 | -1): number | 'max' {
+	const value = speedValue(current);
+	if (direction === 1) {
+		return speedSteps.find(step => speedValue(step) > value) ?? 'max';
+	}
+
+	return [...speedSteps].reverse().find(step => speedValue(step) < value) ?? speedSteps[0]!;
+}
+
+function sameView(a: HostView | undefined, b: HostView): boolean {
+	return a !== undefined && a.sort === b.sort && a.reverse === b.reverse && a.filter === b.filter
+		&& a.offset === b.offset && a.limit === b.limit && a.detailHost === b.detailHost;
+}
+
+export class MonitorStore {
+	private state: MonitorState;
+	private readonly listeners = new Set<() => void>();
+	private readonly exitListeners = new Set<(reason: ExitReason) => void>();
+	private readonly ring: AlertRing;
+	private readonly refreshMilliseconds: number;
+	private pendingSummary: Summary | undefined;
+	private pendingAlerts: Alert[] = [];
+	private latestSummary: Summary | undefined;
+	private firstCaptureTime: string | undefined;
+	private flushTimer: NodeJS.Timeout | undefined;
+	private lastFlush = Number.NEGATIVE_INFINITY;
+	private lastSentView: HostView | undefined;
+	private viewAnswerPending = false;
+	private speedRequestedAt = Number.NEGATIVE_INFINITY;
+	private fatalError: WorkerError | undefined;
+	private exitReason: ExitReason | undefined;
+	private unsubscribe: (() => void) | undefined;
+
+	constructor(private readonly connection: MonitorConnection, options: MonitorStoreOptions) {
+		this.ring = new AlertRing(options.alertCapacity ?? defaultAlertCapacity);
+		this.refreshMilliseconds = options.refreshMilliseconds ?? defaultRefreshMilliseconds;
+		const layout = computeLayout(options.size);
+		this.state = {
+			size: options.size,
+			layout,
+			replay: options.replay,
+			summary: undefined,
+			alerts: [],
+			history: new RateHistory(),
+			historyVersion: 0,
+			focus: 'hosts',
+			view: {sort: 'severity', reverse: false, filter: '', offset: 0, limit: layout.hostRows},
+			selectedHost: 0,
+			selectedAlert: 0,
+			alertOffset: 0,
+			filterEditing: false,
+			helpOpen: false,
+			helpScroll: 0,
+			detailScroll: 0,
+			displayPaused: false,
+			heldUpdates: 0,
+			metric: 'bytes',
+			speed: options.speed,
+			end: undefined,
+		};
+	}
+
+	/** Subscribes to the connection and asks the worker for the first window of hosts. */
+	start(): void {
+		this.unsubscribe ??= this.connection.onMessage(message => {
+			this.receive(message);
+		});
+		this.sendView();
+	}
+
+	dispose(): void {
+		this.unsubscribe?.();
+		this.unsubscribe = undefined;
+		if (this.flushTimer) {
+			clearTimeout(this.flushTimer);
+			this.flushTimer = undefined;
+		}
+	}
+
+	readonly subscribe = (listener: () => void): (() => void) => {
+		this.listeners.add(listener);
+		return () => {
+			this.listeners.delete(listener);
+		};
+	};
+
+	readonly getSnapshot = (): MonitorState => this.state;
+
+	onExit(listener: (reason: ExitReason) => void): () => void {
+		this.exitListeners.add(listener);
+		return () => {
+			this.exitListeners.delete(listener);
+		};
+	}
+
+	/** Everything received so far, including what a paused display holds back. */
+	get latest(): LatestData {
+		this.applyPending();
+		return {
+			summary: this.latestSummary,
+			firstCaptureTime: this.firstCaptureTime,
+			alerts: this.ring.entries,
+			alertsSeen: this.ring.distinct,
+			end: this.state.end,
+			error: this.fatalError,
+		};
+	}
+
+	receive(message: WorkerMessage): void {
+		switch (message.type) {
+			case 'summary': {
+				this.firstCaptureTime ??= message.time;
+				this.pendingSummary = message;
+				if (this.viewAnswerPending) {
+					this.flush();
+				} else {
+					this.scheduleFlush();
+				}
+
+				break;
+			}
+
+			case 'alert': {
+				this.pendingAlerts.push(message);
+				this.scheduleFlush();
+				break;
+			}
+
+			case 'end': {
+				this.flush();
+				this.update({end: message});
+				break;
+			}
+
+			case 'error': {
+				this.fatalError = message;
+				this.requestExit('worker-error');
+				break;
+			}
+		}
+	}
+
+	scope(): KeyScope {
+		if (this.state.helpOpen) {
+			return 'help';
+		}
+
+		return this.state.view.detailHost === undefined ? this.state.focus : 'detail';
+	}
+
+	/** Routes one key press: to the filter being typed, or through the key table. */
+	handleKey(input: string, key: Key): void {
+		if (this.state.filterEditing && !(input === 'c' && key.ctrl)) {
+			this.editFilter(input, key);
+			return;
+		}
+
+		const command = resolveCommand(input, key, this.scope(), this.state.replay);
+		if (command) {
+			this.command(command);
+		}
+	}
+
+	command(command: Command): void {
+		switch (command) {
+			case 'quit': {
+				this.requestExit('quit');
+				break;
+			}
+
+			case 'help': {
+				this.update({helpOpen: !this.state.helpOpen, helpScroll: 0});
+				break;
+			}
+
+			case 'nextPane':
+			case 'previousPane': {
+				const index = panes.indexOf(this.state.focus) + (command === 'nextPane' ? 1 : -1);
+				this.update({focus: panes[(index + panes.length) % panes.length]!});
+				break;
+			}
+
+			case 'up':
+			case 'down':
+			case 'pageUp':
+			case 'pageDown':
+			case 'top':
+			case 'bottom': {
+				this.move(command);
+				break;
+			}
+
+			case 'sort': {
+				const next = hostSortKeys[(hostSortKeys.indexOf(this.state.view.sort) + 1) % hostSortKeys.length]!;
+				this.changeView({sort: next, offset: 0}, 0);
+				break;
+			}
+
+			case 'reverse': {
+				this.changeView({reverse: !this.state.view.reverse, offset: 0}, 0);
+				break;
+			}
+
+			case 'filter': {
+				this.update({filterEditing: true, focus: 'hosts'});
+				break;
+			}
+
+			case 'back': {
+				this.back();
+				break;
+			}
+
+			case 'details': {
+				this.openDetails();
+				break;
+			}
+
+			case 'pause': {
+				this.togglePause();
+				break;
+			}
+
+			case 'acknowledge': {
+				this.acknowledgeSelected();
+				break;
+			}
+
+			case 'metric': {
+				this.update({metric: this.state.metric === 'bytes' ? 'packets' : 'bytes'});
+				break;
+			}
+
+			case 'faster':
+			case 'slower': {
+				const speed = nextSpeed(this.state.speed, command === 'faster' ? 1 : -1);
+				this.speedRequestedAt = Date.now();
+				this.connection.send({type: 'speed', speed});
+				this.update({speed});
+				break;
+			}
+
+			case 'replayPause': {
+				this.connection.send({type: this.latestSummary?.paused ? 'resume' : 'pause'});
+				break;
+			}
+		}
+	}
+
+	resize(size: TerminalSize): void {
+		if (size.columns === this.state.size.columns && size.rows === this.state.size.rows) {
+			return;
+		}
+
+		const layout = computeLayout(size);
+		this.update({size, layout});
+		this.changeView({limit: layout.hostRows}, this.state.selectedHost);
+	}
+
+	private requestExit(reason: ExitReason): void {
+		if (this.exitReason !== undefined) {
+			return;
+		}
+
+		this.exitReason = reason;
+		for (const listener of this.exitListeners) {
+			listener(reason);
+		}
+	}
+
+	private editFilter(input: string, key: Key): void {
+		if (key.return) {
+			this.update({filterEditing: false});
+			return;
+		}
+
+		if (key.escape) {
+			this.update({filterEditing: false});
+			this.changeView({filter: '', offset: 0}, 0);
+			return;
+		}
+
+		const {filter} = this.state.view;
+		if (key.backspace || key.delete) {
+			this.changeView({filter: [...filter].slice(0, -1).join(''), offset: 0}, 0);
+			return;
+		}
+
+		if (key.ctrl || key.meta || key.upArrow || key.downArrow || key.tab || input === '') {
+			return;
+		}
+
+		const typed = scrubControls(input).replaceAll('\ufffd', '');
+		if (typed !== '') {
+			this.changeView({filter: (filter + typed).slice(0, filterMaximumLength), offset: 0}, 0);
+		}
+	}
+
+	private back(): void {
+		if (this.state.helpOpen) {
+			this.update({helpOpen: false});
+		} else if (this.state.view.detailHost !== undefined) {
+			this.changeView({detailHost: undefined}, this.state.selectedHost);
+		} else if (this.state.view.filter !== '') {
+			this.changeView({filter: '', offset: 0}, 0);
+		}
+	}
+
+	private openDetails(): void {
+		let address: string | undefined;
+		if (this.state.focus === 'hosts') {
+			address = this.state.summary?.hosts[this.state.selectedHost - this.state.view.offset]?.address;
+		} else if (this.state.focus === 'alerts') {
+			address = this.state.alerts[this.state.selectedAlert]?.alert.host;
+		}
+
+		if (address !== undefined) {
+			this.update({detailScroll: 0});
+			this.changeView({detailHost: address}, this.state.selectedHost);
+		}
+	}
+
+	private togglePause(): void {
+		if (this.state.displayPaused) {
+			this.update({displayPaused: false, heldUpdates: 0});
+			this.flush();
+		} else {
+			this.applyPending();
+			this.update({displayPaused: true, heldUpdates: 0});
+		}
+	}
+
+	private acknowledgeSelected(): void {
+		const entry = this.state.alerts[this.state.selectedAlert];
+		if (entry === undefined || entry.acknowledged) {
+			return;
+		}
+
+		this.ring.acknowledge(entry.alert.id);
+		const alerts = this.state.alerts.map(candidate => candidate === entry ? {...candidate, acknowledged: true} : candidate);
+		this.update({alerts});
+	}
+
+	private move(command: 'up' | 'down' | 'pageUp' | 'pageDown' | 'top' | 'bottom'): void {
+		const scope = this.scope();
+		const {layout} = this.state;
+		const page = scope === 'alerts' ? layout.alertRows : (scope === 'hosts' ? layout.hostRows : layout.bodyLines);
+		const target = (current: number, count: number): number => {
+			const moved = {
+				up: current - 1,
+				down: current + 1,
+				pageUp: current - page,
+				pageDown: current + page,
+				top: 0,
+				bottom: count - 1,
+			}[command];
+			return Math.max(0, Math.min(count - 1, moved));
+		};
+
+		switch (scope) {
+			case 'hosts': {
+				const count = this.state.summary?.hostsMatched ?? 0;
+				if (count > 0) {
+					this.changeView({}, target(this.state.selectedHost, count));
+				}
+
+				break;
+			}
+
+			case 'alerts': {
+				const count = this.state.alerts.length;
+				if (count > 0) {
+					this.selectAlert(target(this.state.selectedAlert, count));
+				}
+
+				break;
+			}
+
+			case 'detail': {
+				const address = this.state.view.detailHost ?? '';
+				const lines = buildDetailLines(address, this.state.summary?.detail, this.state.alerts).length;
+				const scrollable = Math.max(1, lines - layout.bodyLines + 2);
+				this.update({detailScroll: target(this.state.detailScroll, scrollable)});
+				break;
+			}
+
+			case 'help': {
+				const scrollable = Math.max(1, buildHelpLines(this.state.replay).length - layout.bodyLines + 2);
+				this.update({helpScroll: target(this.state.helpScroll, scrollable)});
+				break;
+			}
+
+			case 'protocols': {
+				break;
+			}
+		}
+	}
+
+	private selectAlert(index: number): void {
+		const rows = this.state.layout.alertRows;
+		let offset = this.state.alertOffset;
+		if (index < offset) {
+			offset = index;
+		} else if (index >= offset + rows) {
+			offset = index - rows + 1;
+		}
+
+		this.update({selectedAlert: index, alertOffset: offset});
+	}
+
+	/** Applies a view change with the host selection it implies, and tells the worker if it differs. */
+	private changeView(change: Partial<HostView>, selectedHost: number): void {
+		const view: HostView = {...this.state.view, ...change};
+		if ('detailHost' in change && change.detailHost === undefined) {
+			delete view.detailHost;
+		}
+
+		const matched = this.state.summary?.hostsMatched;
+		const limit = Math.max(1, view.limit);
+		let selected = matched === undefined ? selectedHost : Math.max(0, Math.min(matched - 1, selectedHost));
+		selected = Math.max(0, selected);
+		let {offset} = view;
+		if (selected < offset) {
+			offset = selected;
+		} else if (selected >= offset + limit) {
+			offset = selected - limit + 1;
+		}
+
+		if (matched !== undefined) {
+			offset = Math.max(0, Math.min(offset, matched - limit));
+		}
+
+		view.offset = offset;
+		this.update({view, selectedHost: selected});
+		this.sendView();
+	}
+
+	private sendView(): void {
+		const {view} = this.state;
+		if (sameView(this.lastSentView, view)) {
+			return;
+		}
+
+		this.lastSentView = view;
+		this.viewAnswerPending = true;
+		this.connection.send({type: 'view', view: {...view}});
+	}
+
+	private scheduleFlush(): void {
+		if (this.flushTimer) {
+			return;
+		}
+
+		const wait = Math.max(0, this.lastFlush + this.refreshMilliseconds - performance.now());
+		this.flushTimer = setTimeout(() => {
+			this.flushTimer = undefined;
+			this.flush();
+		}, wait);
+		this.flushTimer.unref();
+	}
+
+	/** Folds queued messages into the latest known data, without touching the screen. */
+	private applyPending(): number {
+		let applied = 0;
+		if (this.pendingAlerts.length > 0) {
+			applied += this.pendingAlerts.length;
+			this.ring.addAll(this.pendingAlerts);
+			this.pendingAlerts = [];
+		}
+
+		if (this.pendingSummary) {
+			applied++;
+			this.latestSummary = this.pendingSummary;
+			this.pendingSummary = undefined;
+		}
+
+		return applied;
+	}
+
+	private flush(): void {
+		if (this.flushTimer) {
+			clearTimeout(this.flushTimer);
+			this.flushTimer = undefined;
+		}
+
+		this.lastFlush = performance.now();
+		const answersView = this.viewAnswerPending && this.pendingSummary !== undefined;
+		const applied = this.applyPending();
+		const summary = this.latestSummary;
+		if (answersView) {
+			this.viewAnswerPending = false;
+		}
+
+		if (this.state.displayPaused) {
+			const change: StateChange = {heldUpdates: this.state.heldUpdates + applied};
+			if (answersView && summary && this.state.summary) {
+				change.summary = {...this.state.summary, hosts: summary.hosts, hostsMatched: summary.hostsMatched, detail: summary.detail};
+			}
+
+			this.update(change);
+			return;
+		}
+
+		if (applied === 0 && summary === this.state.summary && this.ring.entries === this.state.alerts) {
+			return;
+		}
+
+		this.show(summary);
+	}
+
+	private show(summary: Summary | undefined): void {
+		const change: StateChange = {summary, alerts: this.ring.entries};
+		if (summary !== undefined && summary !== this.state.summary) {
+			if (summary.time !== undefined) {
+				this.state.history.update(Date.parse(summary.time), summary.protocols);
+				change.historyVersion = this.state.historyVersion + 1;
+			}
+
+			if (Date.now() - this.speedRequestedAt > 1000) {
+				change.speed = summary.speed;
+			}
+		}
+
+		const {alerts} = change;
+		if (alerts !== undefined && alerts !== this.state.alerts) {
+			const selectedId = this.state.alerts[this.state.selectedAlert]?.alert.id;
+			const followNewest = this.state.selectedAlert === 0;
+			const kept = followNewest ? 0 : alerts.findIndex(entry => entry.alert.id === selectedId);
+			const selectedAlert = Math.max(0, Math.min(alerts.length - 1, kept));
+			change.selectedAlert = selectedAlert;
+			const rows = this.state.layout.alertRows;
+			const offset = this.state.alertOffset;
+			change.alertOffset = selectedAlert < offset ? selectedAlert : (selectedAlert >= offset + rows ? selectedAlert - rows + 1 : offset);
+		}
+
+		this.update(change);
+		if (summary !== undefined) {
+			const matched = summary.hostsMatched;
+			const {view, selectedHost} = this.state;
+			if ((matched > 0 && selectedHost >= matched) || view.offset > Math.max(0, matched - view.limit)) {
+				this.changeView({}, selectedHost);
+			}
+		}
+	}
+
+	private update(change: StateChange): void {
+		this.state = {...this.state, ...change};
+		for (const listener of this.listeners) {
+			listener();
+		}
+	}
+}

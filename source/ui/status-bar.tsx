@@ -1,0 +1,71 @@
+// Two lines: what is being watched and how fast, then alerts, losses and replay state.
+import {Box, Text} from 'ink';
+import type {Summary} from '../model/messages.js';
+import {describeSource} from './source-description.js';
+import type {MonitorState} from './monitor-store.js';
+import {severitiesDescending, severityStyles} from './severity-style.js';
+import {clip} from './display-text.js';
+import {formatBitRate, formatBytes, formatCount, formatInteger, formatPacketRate, formatSpeed, formatTimestamp} from './format.js';
+
+const progressBarWidth = 10;
+
+function progressText(summary: Summary): string | undefined {
+	const progress = summary.progress;
+	if (!progress) {
+		return undefined;
+	}
+
+	const loops = progress.loops > 0 ? ` loop ${progress.loops + 1}` : '';
+	if (!progress.fileSize) {
+		return `read ${formatBytes(progress.bytesRead)}${loops}`;
+	}
+
+	const fraction = Math.max(0, Math.min(1, progress.bytesRead / progress.fileSize));
+	const filled = Math.round(fraction * progressBarWidth);
+	return `${'█'.repeat(filled)}${'░'.repeat(progressBarWidth - filled)} ${Math.floor(fraction * 100)}%${loops}`;
+}
+
+function Badges({state}: {state: MonitorState}) {
+	const finished = state.end !== undefined || state.summary?.progress?.finished === true;
+	return (
+		<>
+			{state.displayPaused ? <Text inverse bold color="yellow">{` PAUSED · ${formatInteger(state.heldUpdates)} updates held `}</Text> : null}
+			{state.summary?.paused ? <Text inverse color="yellow">{' REPLAY PAUSED '}</Text> : null}
+			{finished ? <Text inverse bold color="green">{' FINISHED '}</Text> : null}
+		</>
+	);
+}
+
+export function StatusBar({state}: {state: MonitorState}) {
+	const {summary, layout} = state;
+	if (summary === undefined) {
+		return (
+			<Box flexDirection="column" height={2}>
+				<Text wrap="truncate"><Text bold>minewatch</Text> waiting for the first summary… <Badges state={state}/></Text>
+				<Text> </Text>
+			</Box>
+		);
+	}
+
+	const time = summary.time ? `${formatTimestamp(summary.time)} UTC` : 'no packets yet';
+	const first = ` ${clip(describeSource(summary.source), Math.max(10, Math.floor(layout.width / 3)))} · ${time} · ${formatPacketRate(summary.rates.packetsPerSecond)} · ${formatBitRate(summary.rates.bitsPerSecond)} · ${formatInteger(summary.totals.packets)} pkts · ${formatBytes(summary.totals.bytes)} · ${formatCount(summary.hostsTracked)} hosts · ${formatCount(summary.flows.active)} flows `;
+	const dropped = summary.capture ? summary.capture.dropped + summary.capture.interfaceDropped : 0;
+	const progress = progressText(summary);
+	const replay = state.replay ? ` · replay ${formatSpeed(state.speed)}${progress ? ` ${progress}` : ''}` : '';
+	return (
+		<Box flexDirection="column" height={2}>
+			<Text wrap="truncate"><Text bold inverse>{' minewatch '}</Text>{first}<Badges state={state}/></Text>
+			<Text wrap="truncate">
+				{' alerts '}
+				{severitiesDescending.map(severity => {
+					const count = summary.alertsOpen[severity];
+					const style = severityStyles[severity];
+					return <Text key={severity} color={count > 0 ? style.color : undefined} dimColor={count === 0} bold={count > 0}>{`${style.glyph} ${count} ${style.label.toLowerCase()}  `}</Text>;
+				})}
+				<Text color={dropped > 0 ? 'red' : undefined}>{`· drops ${formatInteger(dropped)} `}</Text>
+				<Text color={summary.totals.decodeErrors > 0 ? 'yellow' : undefined}>{`· decode errors ${formatInteger(summary.totals.decodeErrors)}`}</Text>
+				{replay}
+			</Text>
+		</Box>
+	);
+}
