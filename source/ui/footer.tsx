@@ -29,8 +29,8 @@ export function Footer({state, scope}: {state: MonitorState; scope: KeyScope}) {
 			{footerBindings(scope, state.replay).map(binding => (
 				<Text key={binding.command}>
 					{' '}
-					<Text bold color="cyanBright">{binding.keys.split(',')[0]}</Text>
-					<Text dimColor>{` ${binding.description}`}</Text>
+					<Text bold color="cyanBright">{binding.keys.split(', ')[0]}</Text>
+					<Text dimColor>{` ${binding.hint ?? ''}`}</Text>
 				</Text>
 			))}
 		</Text>

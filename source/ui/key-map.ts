@@ -46,34 +46,34 @@ export interface KeyBinding {
 	/** Scopes where the binding applies; absent means everywhere. */
 	scopes?: readonly KeyScope[];
 	replayOnly?: true;
-	/** Shown in the footer of the scopes where it applies. */
-	footer?: true;
+	/** The footer's short word for it; bindings without one stay out of the footer. */
+	hint?: string;
 }
 
 const listScopes: readonly KeyScope[] = ['hosts', 'alerts', 'detail', 'help'];
 const paneScopes: readonly KeyScope[] = ['hosts', 'protocols', 'alerts'];
 
 export const keyBindings: readonly KeyBinding[] = [
-	{command: 'quit', chords: [{input: 'q'}, {input: 'c', ctrl: true}], keys: 'q, Ctrl+C', description: 'quit', footer: true},
-	{command: 'help', chords: [{input: '?'}], keys: '?', description: 'help', footer: true},
-	{command: 'nextPane', chords: [{key: 'tab'}], keys: 'Tab', description: 'next pane', scopes: paneScopes, footer: true},
+	{command: 'quit', chords: [{input: 'q'}, {input: 'c', ctrl: true}], keys: 'q, Ctrl+C', description: 'quit', hint: 'quit'},
+	{command: 'help', chords: [{input: '?'}], keys: '?', description: 'help', hint: 'help'},
+	{command: 'nextPane', chords: [{key: 'tab'}], keys: 'Tab', description: 'next pane', scopes: paneScopes, hint: 'pane'},
 	{command: 'previousPane', chords: [{key: 'tab', shift: true}], keys: 'Shift+Tab', description: 'previous pane', scopes: paneScopes},
 	{command: 'up', chords: [{key: 'upArrow'}, {input: 'k'}], keys: '↑, k', description: 'move up', scopes: listScopes},
-	{command: 'down', chords: [{key: 'downArrow'}, {input: 'j'}], keys: '↓, j', description: 'move down', scopes: listScopes, footer: true},
+	{command: 'down', chords: [{key: 'downArrow'}, {input: 'j'}], keys: '↓, j', description: 'move down', scopes: listScopes, hint: 'move'},
 	{command: 'pageUp', chords: [{key: 'pageUp'}], keys: 'PgUp', description: 'page up', scopes: listScopes},
 	{command: 'pageDown', chords: [{key: 'pageDown'}], keys: 'PgDn', description: 'page down', scopes: listScopes},
 	{command: 'top', chords: [{input: 'g'}, {key: 'home'}], keys: 'g, Home', description: 'first', scopes: listScopes},
 	{command: 'bottom', chords: [{input: 'G'}, {key: 'end'}], keys: 'G, End', description: 'last', scopes: listScopes},
-	{command: 'sort', chords: [{input: 's'}], keys: 's', description: 'sort column', scopes: ['hosts'], footer: true},
-	{command: 'reverse', chords: [{input: 'r'}], keys: 'r', description: 'reverse sort', scopes: ['hosts'], footer: true},
-	{command: 'filter', chords: [{input: '/'}], keys: '/', description: 'filter hosts', scopes: ['hosts'], footer: true},
-	{command: 'details', chords: [{key: 'return'}], keys: 'Enter', description: 'details', scopes: ['hosts', 'alerts'], footer: true},
-	{command: 'acknowledge', chords: [{input: 'a'}], keys: 'a', description: 'acknowledge alert', scopes: ['alerts'], footer: true},
-	{command: 'metric', chords: [{input: 'm'}], keys: 'm', description: 'bytes / packets', scopes: ['protocols'], footer: true},
-	{command: 'back', chords: [{key: 'escape'}], keys: 'Esc', description: 'back, clear filter', footer: true},
-	{command: 'pause', chords: [{input: ' '}], keys: 'Space', description: 'pause display', footer: true},
-	{command: 'faster', chords: [{input: '+'}, {input: '='}], keys: '+', description: 'replay faster', replayOnly: true, footer: true},
-	{command: 'slower', chords: [{input: '-'}], keys: '-', description: 'replay slower', replayOnly: true, footer: true},
+	{command: 'sort', chords: [{input: 's'}], keys: 's', description: 'sort column', scopes: ['hosts'], hint: 'sort'},
+	{command: 'reverse', chords: [{input: 'r'}], keys: 'r', description: 'reverse sort', scopes: ['hosts'], hint: 'reverse'},
+	{command: 'filter', chords: [{input: '/'}], keys: '/', description: 'filter hosts', scopes: ['hosts'], hint: 'filter'},
+	{command: 'details', chords: [{key: 'return'}], keys: 'Enter', description: 'details', scopes: ['hosts', 'alerts'], hint: 'details'},
+	{command: 'acknowledge', chords: [{input: 'a'}], keys: 'a', description: 'acknowledge alert', scopes: ['alerts'], hint: 'ack'},
+	{command: 'metric', chords: [{input: 'm'}], keys: 'm', description: 'bytes / packets', scopes: ['protocols'], hint: 'bytes/pkts'},
+	{command: 'back', chords: [{key: 'escape'}], keys: 'Esc', description: 'back, clear filter', hint: 'back'},
+	{command: 'pause', chords: [{input: ' '}], keys: 'Space', description: 'pause display', hint: 'pause'},
+	{command: 'faster', chords: [{input: '+'}, {input: '='}], keys: '+', description: 'replay faster', replayOnly: true, hint: 'faster'},
+	{command: 'slower', chords: [{input: '-'}], keys: '-', description: 'replay slower', replayOnly: true, hint: 'slower'},
 	{command: 'replayPause', chords: [{input: 'p'}], keys: 'p', description: 'pause / resume replay', replayOnly: true},
 ];
 
@@ -104,7 +104,7 @@ export function resolveCommand(input: string, key: Key, scope: KeyScope, replay:
 }
 
 export function footerBindings(scope: KeyScope, replay: boolean): KeyBinding[] {
-	return keyBindings.filter(binding => binding.footer && applies(binding, scope, replay));
+	return keyBindings.filter(binding => binding.hint !== undefined && applies(binding, scope, replay));
 }
 
 export interface HelpSection {

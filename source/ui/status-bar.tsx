@@ -41,20 +41,20 @@ export function StatusBar({state}: {state: MonitorState}) {
 	if (summary === undefined) {
 		return (
 			<Box flexDirection="column" height={2}>
-				<Text wrap="truncate"><Text bold>minewatch</Text> waiting for the first summary… <Badges state={state}/></Text>
+				<Text wrap="truncate"><Text bold inverse>{' minewatch '}</Text><Badges state={state}/>{' waiting for the first summary…'}</Text>
 				<Text> </Text>
 			</Box>
 		);
 	}
 
 	const time = summary.time ? `${formatTimestamp(summary.time)} UTC` : 'no packets yet';
-	const first = ` ${clip(describeSource(summary.source), Math.max(10, Math.floor(layout.width / 3)))} · ${time} · ${formatPacketRate(summary.rates.packetsPerSecond)} · ${formatBitRate(summary.rates.bitsPerSecond)} · ${formatInteger(summary.totals.packets)} pkts · ${formatBytes(summary.totals.bytes)} · ${formatCount(summary.hostsTracked)} hosts · ${formatCount(summary.flows.active)} flows `;
+	const first = ` ${clip(describeSource(summary.source), Math.max(10, Math.floor(layout.width / 3)))} · ${time} · ${formatInteger(summary.totals.packets)} pkts · ${formatBytes(summary.totals.bytes)} · ${formatPacketRate(summary.rates.packetsPerSecond)} · ${formatBitRate(summary.rates.bitsPerSecond)} · ${formatCount(summary.hostsTracked)} hosts · ${formatCount(summary.flows.active)} flows `;
 	const dropped = summary.capture ? summary.capture.dropped + summary.capture.interfaceDropped : 0;
 	const progress = progressText(summary);
 	const replay = state.replay ? ` · replay ${formatSpeed(state.speed)}${progress ? ` ${progress}` : ''}` : '';
 	return (
 		<Box flexDirection="column" height={2}>
-			<Text wrap="truncate"><Text bold inverse>{' minewatch '}</Text>{first}<Badges state={state}/></Text>
+			<Text wrap="truncate"><Text bold inverse>{' minewatch '}</Text><Badges state={state}/>{first}</Text>
 			<Text wrap="truncate">
 				{' alerts '}
 				{severitiesDescending.map(severity => {
