@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import {spawn} from 'node:child_process';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {after, describe, test} from 'node:test';
+import {gzipSync} from 'node:zlib';
+import {writePcap, writePcapng} from '../../fixtures/builder/capture-writer.js';
+import {InputError, openCaptureInput} from '../../source/capture/capture-input.js';
+import {CaptureReader, NotACaptureError} from '../../source/capture/capture-reader.js';
+import {PacketPump} from '../../source/capture/packet-pump.js';
+import {linkTypes} from '../../source/capture/packet-record.js';
+import {dnsQueryFrame, synFrame} from './reader-helpers.js';
+
+const directory = mkdtempSync(path.join(tmpdir(), 'minewatch-input-'));
+after(() => rmSync(directory, {recursive: true, force: true}));
+
+const packetCount = 300;
+const capture = writePcapng(
+	Array.from({length: packetCount}, (_, index) => ({timestampMicros: 1_700_000_000_000_000 + index * 1000, data: index % 2 === 0 ? dnsQueryFrame : synFrame})),
+	{interfaces: [{linkType: linkTypes.ethernet}]},
+);
+
+function saved(name: string, bytes: Uint8Array): string {
+	const file = path.join(directory, name);
+	writeFileSync(file, bytes);
+	return file;
+}
+
+/** Opens a file, pumps all of it as fast as possible, and reports what came through. */
+async function readThroughInput(file: string): Promise<{packets: number; reader: CaptureReader; fileSize?: number; bytesRead: number; end: string}> {
+	const input = await openCaptureInput(file);
+	const reader = new CaptureReader(file);
+	let packets = 0;
+	try {
+		const end = await new PacketPump({readable: input.stream, reader, deliver: () => packets++}).run();
+		return {packets, reader, fileSize: input.fileSize, bytesRead: input.bytesRead(), end};
+	} finally {
+		input.close();
+	}
+}
+
+describe('capture input', () => {
+	test('a plain file: every packet, and progress reaches the file size', async () => {
+		const file = saved('plain.pcapng', capture);
+		const result = await readThroughInput(file);
+		assert.equal(result.end, 'end-of-file');
+		assert.equal(result.packets, packetCount);
+		assert.equal(result.fileSize, capture.length);
+		assert.equal(result.bytesRead, capture.length);
+	});
+
+	test('gzip is recognised by content, whatever the name; progress counts compressed bytes', async () => {
+		const compressed = gzipSync(capture);
+		const file = saved('looks-plain.pcapng', compressed);
+		const result = await readThroughInput(file);
+		assert.equal(result.packets, packetCount);
+		assert.equal(result.reader.stats.format, 'pcapng');
+		assert.equal(result.fileSize, compressed.length);
+		assert.equal(result.bytesRead, compressed.length);
+	});
+
+	test('a cut gzip file reads like a cut capture: earlier packets kept, no failure', async () => {
+		const compressed = gzipSync(writePcap(Array.from({length: 2000}, (_, index) => ({timestampMicros: index, data: index % 3 === 0 ? synFrame : dnsQueryFrame})), {linkType: linkTypes.ethernet}));
+		const file = saved('cut.pcap.gz', compressed.subarray(0, Math.floor(compressed.length / 2)));
+		const result = await readThroughInput(file);
+		assert.equal(result.end, 'end-of-file');
+		assert.ok(result.packets > 0 && result.packets < 2000, `${result.packets} packets`);
+	});
+
+	test('a missing file is an input error (exit code 2) naming the file', async () => {
+		const missing = path.join(directory, 'nowhere.pcap');
+		await assert.rejects(openCaptureInput(missing), (error: unknown) => {
+			assert.ok(error instanceof InputError);
+			assert.equal(error.exitCode, 2);
+			assert.equal(error.message, `${missing}: no such file`);
+			return true;
+		});
+	});
+
+	test('a directory is an input error', async () => {
+		await assert.rejects(openCaptureInput(directory), {name: 'InputError', message: `${directory}: is a directory, not a capture file`});
+	});
+
+	test('a file that is not a capture rejects the pump with a message naming it', async () => {
+		const file = saved('notes.txt', Buffer.from('these are not packets\n'));
+		await assert.rejects(readThroughInput(file), (error: unknown) => error instanceof NotACaptureError && error.message.startsWith(`${file}: not a pcap or pcapng capture`));
+	});
+
+	test('an empty file is not a capture', async () => {
+		const file = saved('empty.pcap', new Uint8Array(0));
+		await assert.rejects(readThroughInput(file), {name: 'NotACaptureError', message: `${file}: not a pcap or pcapng capture (it is empty)`});
+	});
+
+	test('standard input, gzipped, read by a child process', async () => {
+		const moduleUrl = new URL('../../source/capture/capture-input.js', import.meta.url).href;
+		const readerUrl = new URL('../../source/capture/capture-reader.js', import.meta.url).href;
+		const pumpUrl = new URL('../../source/capture/packet-pump.js', import.meta.url).href;
+		const script = `
+			import {openCaptureInput} from '${moduleUrl}';
+			import {CaptureReader} from '${readerUrl}';
+			import {PacketPump} from '${pumpUrl}';
+			const input = await openCaptureInput('-');
+			let packets = 0;
+			const end = await new PacketPump({readable: input.stream, reader: new CaptureReader('standard input'), deliver: () => packets++}).run();
+			input.close();
+			process.stdout.write(JSON.stringify({packets, end, fileSize: input.fileSize ?? null, bytesRead: input.bytesRead()}));
+		`;
+		const child = spawn(process.execPath, ['--input-type=module', '-e', script], {stdio: ['pipe', 'pipe', 'pipe']});
+		const compressed = gzipSync(capture);
+		child.stdin.end(compressed);
+		let output = '';
+		let errors = '';
+		child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+		child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+		const code = await new Promise<number | null>(resolve => child.on('close', resolve));
+		assert.equal(code, 0, errors);
+		assert.deepEqual(JSON.parse(output), {packets: packetCount, end: 'end-of-file', fileSize: null, bytesRead: compressed.length});
+	});
+});
