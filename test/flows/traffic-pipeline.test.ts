@@ -1,0 +1,170 @@
+import {test} from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {CaptureReader} from '../../source/capture/capture-reader.js';
+import {ipProtocols} from '../../source/decode/decoded-packet.js';
+import {CidrSet, defaultHomeNet} from '../../source/flows/cidr-set.js';
+import {TrafficPipeline} from '../../source/flows/traffic-pipeline.js';
+import {concat, ethernet, etherTypes, flags, ipv4, record} from '../support/packet-bytes.js';
+import {frameRecord, RecordingObserver, startMicros, tcpFrame, udpFrame, type Endpoint} from './flow-support.js';
+
+const plain = () => ({roles: [], protocols: []});
+
+function newPipeline(observer = new RecordingObserver()) {
+	return new TrafficPipeline({observer, homeNet: CidrSet.parse(defaultHomeNet)});
+}
+
+test('totals count every packet, decode errors, unsupported link types and non-first fragments', () => {
+	const pipeline = newPipeline();
+	const good = udpFrame({address: '10.0.0.1', port: 1000}, {address: '8.8.8.8', port: 53}, 'query');
+	pipeline.packet(frameRecord(good, startMicros));
+	pipeline.packet(frameRecord(good.subarray(0, 20), startMicros + 1));
+	pipeline.packet(record(147, good, startMicros + 2));
+	const fragment = ethernet(etherTypes.ipv4, ipv4({source: '10.0.0.1', destination: '8.8.8.8', protocol: ipProtocols.udp, fragmentOffset: 185, payload: new Uint8Array(100)}));
+	pipeline.packet(frameRecord(fragment, startMicros + 3));
+	assert.deepEqual(pipeline.totals, {
+		packets: 4,
+		bytes: good.length * 2 + 20 + fragment.length,
+		flows: 1,
+		decodeErrors: 1,
+		truncated: 0,
+		unsupportedLinkType: 1,
+		nonFirstFragments: 1,
+	});
+	assert.equal(pipeline.lastTimestampMicros, startMicros + 3);
+	assert.equal(pipeline.hosts.row('10.0.0.1', plain)!.packets, 2, 'the fragment still counts for its hosts');
+	assert.equal(pipeline.familyCounters().other.packets, 4);
+});
+
+test('family counters follow the family detection sets on the flow', () => {
+	const observer = new RecordingObserver();
+	observer.classify = (flow) => {
+		flow.family = 'stratum';
+		return true;
+	};
+	const pipeline = newPipeline(observer);
+	const miner: Endpoint = {address: '192.168.2.148', port: 46838};
+	const pool: Endpoint = {address: '94.23.199.191', port: 3333};
+	const frames = [
+		tcpFrame(miner, pool, 0, flags.syn),
+		tcpFrame(miner, pool, 1, flags.psh | flags.ack, '{"id":1,"method":"mining.subscribe","params":[]}\n'),
+		tcpFrame(pool, miner, 1, flags.psh | flags.ack, '{"id":1,"result":[]}\n'),
+	];
+	for (const frame of frames) pipeline.packet(frameRecord(frame, startMicros));
+	const counters = pipeline.familyCounters();
+	assert.deepEqual(counters.stratum, {packets: 2, bytes: frames[1]!.length + frames[2]!.length});
+	assert.deepEqual(counters.other, {packets: 1, bytes: frames[0]!.length});
+	assert.deepEqual(counters['bitcoin-p2p'], {packets: 0, bytes: 0});
+	counters.stratum.packets = 99;
+	assert.equal(pipeline.familyCounters().stratum.packets, 2, 'a snapshot, not the live counters');
+});
+
+test('hosts count flows and peers; peersOf and flowsOf describe a host', () => {
+	const pipeline = newPipeline();
+	const miner: Endpoint = {address: '192.168.2.148', port: 46838};
+	const pools: Endpoint[] = [{address: '94.23.199.191', port: 3333}, {address: '116.211.167.195', port: 3333}];
+	let bytesToFirstPool = 0;
+	for (const pool of pools) {
+		const syn = tcpFrame(miner, pool, 0, flags.syn);
+		const synAck = tcpFrame(pool, miner, 0, flags.syn | flags.ack, '', 1);
+		pipeline.packet(frameRecord(syn, startMicros));
+		pipeline.packet(frameRecord(synAck, startMicros));
+		if (pool === pools[0]) bytesToFirstPool = syn.length + synAck.length;
+	}
+	const second: Endpoint = {address: '192.168.2.148', port: 46839};
+	const again = tcpFrame(second, pools[0]!, 0, flags.syn);
+	pipeline.packet(frameRecord(again, startMicros));
+	const host = pipeline.hosts.row('192.168.2.148', plain)!;
+	assert.equal(host.flows, 3);
+	assert.equal(host.peers, 2);
+	const peers = pipeline.hosts.peersOf('192.168.2.148', (address) => ({roles: [], protocols: [], name: address === '94.23.199.191' ? 'pool.example' : undefined}));
+	assert.deepEqual(peers[0], {address: '94.23.199.191', name: 'pool.example', internal: false, flows: 2, bytes: bytesToFirstPool + again.length});
+	assert.equal(peers[1]!.address, '116.211.167.195');
+	assert.equal(pipeline.hosts.row('94.23.199.191', plain)!.peers, 1);
+	assert.equal(pipeline.flows.flowsOf('192.168.2.148', 10).length, 3);
+	assert.equal(pipeline.totals.flows, 3);
+});
+
+test('tick ends idle flows without packets; flush ends the rest', () => {
+	const observer = new RecordingObserver();
+	const pipeline = newPipeline(observer);
+	pipeline.packet(frameRecord(udpFrame({address: '10.0.0.1', port: 1000}, {address: '10.0.0.2', port: 53}, 'q'), startMicros));
+	pipeline.packet(frameRecord(tcpFrame({address: '10.0.0.1', port: 2000}, {address: '10.0.0.2', port: 22}, 0, flags.syn), startMicros));
+	pipeline.tick(startMicros + 61_000_000);
+	assert.equal(observer.ended.length, 1);
+	assert.equal(pipeline.flows.active, 1);
+	pipeline.flush();
+	assert.equal(observer.ended.length, 2);
+	assert.equal(pipeline.flows.active, 0);
+});
+
+test('a packet in a reused buffer is never read after the call', () => {
+	const observer = new RecordingObserver();
+	const pipeline = newPipeline(observer);
+	const frame = tcpFrame({address: '10.0.0.1', port: 2000}, {address: '10.0.0.2', port: 8333}, 1, flags.ack, 'first');
+	const buffer = concat(frame);
+	pipeline.packet(frameRecord(buffer, startMicros));
+	buffer.fill(0);
+	const flow = observer.started[0]!;
+	assert.equal(new TextDecoder().decode(flow.stream('client')), 'first');
+	assert.equal(flow.clientAddress, '10.0.0.1');
+});
+
+function sharedCaptures(): string | undefined {
+	let directory = path.dirname(fileURLToPath(import.meta.url));
+	while (!fs.existsSync(path.join(directory, 'package.json'))) {
+		const parent = path.dirname(directory);
+		if (parent === directory) return undefined;
+		directory = parent;
+	}
+	const captures = path.join(directory, '..', 'shared', 'captures');
+	return fs.existsSync(captures) ? captures : undefined;
+}
+
+const captures = sharedCaptures();
+
+function replay(file: string, observer = new RecordingObserver()) {
+	const reader = new CaptureReader(path.basename(file));
+	reader.append(fs.readFileSync(file));
+	reader.finish();
+	const pipeline = newPipeline(observer);
+	for (let next = reader.next(); next !== undefined; next = reader.next()) pipeline.packet(next);
+	return {pipeline, reader, observer};
+}
+
+test('every shared capture replays without throwing, counting each packet once', {skip: captures === undefined && 'no ../shared/captures'}, () => {
+	for (const folder of ['positive', 'benign']) {
+		for (const name of fs.readdirSync(path.join(captures!, folder))) {
+			const {pipeline, reader, observer} = replay(path.join(captures!, folder, name));
+			assert.equal(pipeline.totals.packets, reader.stats.packets, name);
+			pipeline.flush();
+			assert.equal(observer.ended.length, observer.started.length, `${name}: every started flow ended`);
+			assert.equal(pipeline.flows.active, 0);
+		}
+	}
+});
+
+test('the positive captures: packet counts and the hosts their labels name', {skip: captures === undefined && 'no ../shared/captures'}, () => {
+	const expected: Record<string, number> = {'bitcoin.pcap': 529, 'mining.pcapng': 673, 'monero.pcap': 60, 'bitcoin-mining.pcap': 188, 'coinhive-stratum.pcap': 320};
+	for (const [name, packets] of Object.entries(expected)) {
+		const {pipeline} = replay(path.join(captures!, 'positive', name));
+		assert.equal(pipeline.totals.packets, packets, name);
+		assert.equal(pipeline.totals.decodeErrors, 0, name);
+	}
+	const bitcoin = replay(path.join(captures!, 'positive', 'bitcoin.pcap'));
+	const node = bitcoin.pipeline.hosts.row('192.168.1.142', plain)!;
+	assert.equal(node.internal, true);
+	assert.equal(node.peers, 6);
+	const peersOn8333 = new Set(bitcoin.observer.started.filter((flow) => flow.clientAddress === '192.168.1.142' && flow.serverPort === 8333).map((flow) => flow.serverAddress));
+	assert.equal(peersOn8333.size, 6);
+
+	const observer = new RecordingObserver();
+	replay(path.join(captures!, 'positive', 'mining.pcapng'), observer);
+	const stratum = observer.started.find((flow) => flow.serverAddress === '94.23.199.191')!;
+	assert.equal(stratum.clientAddress, '192.168.2.148');
+	assert.equal(stratum.sawSyn, true);
+	assert.ok(new TextDecoder().decode(stratum.stream('client')).startsWith('{"id":1,"method":"mining.subscribe"'));
+	assert.deepEqual(stratum.flights[0], {side: 'client', bytes: 98});
+});
