@@ -20,6 +20,8 @@ export interface UiOptions {
 	stdout: NodeJS.WriteStream;
 	replay: boolean;
 	speed: number | 'max';
+	/** Where a fatal worker error is reported; standard error unless given. */
+	stderr?: NodeJS.WriteStream;
 }
 
 const enterAlternateScreen = '\u001B[?1049h\u001B[H\u001B[2J\u001B[?25l';
@@ -111,7 +113,7 @@ export async function runUi(connection: MonitorConnection, options: UiOptions): 
 				internalError,
 			};
 			if (error) {
-				process.stderr.write(`minewatch: ${error.message}\n${(error.hint ?? []).map(line => `  ${line}\n`).join('')}`);
+				(options.stderr ?? process.stderr).write(`minewatch: ${error.message}\n${(error.hint ?? []).map(line => `  ${line}\n`).join('')}`);
 			}
 
 			stdout.write(`${closingSummary(result)}\n`);
@@ -150,7 +152,7 @@ export async function runUi(connection: MonitorConnection, options: UiOptions): 
 		try {
 			stdout.write(enterAlternateScreen);
 			store.start();
-			instance = mountMonitor(store, {stdin, stdout});
+			instance = mountMonitor(store, {stdin, stdout, stderr: options.stderr});
 			instance.waitUntilExit().then(() => {
 				finish('quit');
 			}, (error: unknown) => {
