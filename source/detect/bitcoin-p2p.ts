@@ -1,0 +1,161 @@
+// Bitcoin-family P2P (v1 framing) on any port. A message counts only when its header holds: known
+// network magic, known NUL-padded command, length within the chain's cap and a matching double-SHA-256
+// checksum. The `version` message names the software, services and height; the side that sent the
+// first message opened the connection, so the other side is a listening node.
+import type {FlowView, Side} from '../flows/flow-view.js';
+import {toDisplay} from '../model/sanitize.js';
+import {otherSide, type DetectContext, type Detector} from './detector.js';
+import {checkMessage, isMagicAt, parseVersion, type VersionInfo} from './bitcoin-message.js';
+import {refineNetwork, serviceBits} from './bitcoin-networks.js';
+
+/** Checksummed messages verified per direction before the flow is considered known. */
+const messagesPerSide = 4;
+
+interface DirectionState {
+	/** Where the next message starts, once synchronised to message boundaries. */
+	offset: number;
+	synced: boolean;
+	/** No Bitcoin message will be found in this direction. */
+	rejected: boolean;
+	/** Enough read, or the stream stopped making sense after valid messages. */
+	finished: boolean;
+	verified: number;
+	network?: string;
+	version?: VersionInfo;
+}
+
+interface BitcoinState {
+	sides: Record<Side, DirectionState>;
+	reportedCertainty: number;
+	reportedVersions: number;
+}
+
+const states = new WeakMap<FlowView, BitcoinState>();
+
+function newDirection(): DirectionState {
+	return {offset: 0, synced: false, rejected: false, finished: false, verified: 0};
+}
+
+export const bitcoinP2pDetector: Detector = {
+	name: 'bitcoin-p2p',
+	inspectStream(flow, side, context) {
+		let state = states.get(flow);
+		if (state === undefined) {
+			state = {sides: {client: newDirection(), server: newDirection()}, reportedCertainty: 0, reportedVersions: 0};
+			states.set(flow, state);
+		}
+		const direction = state.sides[side];
+		if (!direction.rejected && !direction.finished) readMessages(flow, flow.stream(side), direction);
+		const {client, server} = state.sides;
+		if (client.verified + server.verified > 0) report(flow, state, context);
+		const bothKnown = client.verified > 0 && server.verified > 0 && (client.verified >= 2 || client.version !== undefined) && (server.verified >= 2 || server.version !== undefined);
+		if (bothKnown || client.finished || server.finished) {
+			context.settle(flow);
+			return false;
+		}
+		return !(client.rejected && server.rejected);
+	},
+};
+
+function readMessages(flow: FlowView, stream: Uint8Array, direction: DirectionState): void {
+	if (!direction.synced && !synchronise(flow, stream, direction)) return;
+	while (!direction.finished) {
+		const message = checkMessage(stream, direction.offset);
+		if (message === 'incomplete') return;
+		if (message === 'invalid') {
+			// An unknown command or a stream that never was Bitcoin: nothing more to read here.
+			if (direction.verified === 0) direction.rejected = true;
+			else direction.finished = true;
+			return;
+		}
+		direction.verified++;
+		direction.network ??= message.network.label;
+		if (message.command === 'version' && direction.version === undefined) {
+			direction.version = parseVersion(stream, message.payloadStart, message.payloadStart + message.payloadLength);
+		}
+		direction.offset = message.end;
+		if (direction.verified >= messagesPerSide) direction.finished = true;
+	}
+}
+
+/**
+ * Finds the first message boundary. A connection seen from its SYN starts on one; a capture that
+ * joined mid-connection is scanned for a magic that begins a valid message.
+ */
+function synchronise(flow: FlowView, stream: Uint8Array, direction: DirectionState): boolean {
+	if (flow.sawSyn) {
+		const first = checkMessage(stream, 0);
+		if (first === 'invalid') direction.rejected = true;
+		direction.synced = first !== 'invalid' && first !== 'incomplete';
+		return direction.synced;
+	}
+	for (let at = direction.offset; at + 4 <= stream.length; at++) {
+		if (!isMagicAt(stream, at)) continue;
+		const candidate = checkMessage(stream, at);
+		if (candidate === 'invalid') continue;
+		direction.offset = at;
+		direction.synced = candidate !== 'incomplete';
+		return direction.synced;
+	}
+	direction.offset = Math.max(direction.offset, stream.length - 3);
+	return false;
+}
+
+function report(flow: FlowView, state: BitcoinState, context: DetectContext): void {
+	const {client, server} = state.sides;
+	const certainty = client.verified > 0 && server.verified > 0 ? 98 : 90;
+	const versions = (client.version ? 1 : 0) + (server.version ? 1 : 0);
+	if (certainty <= state.reportedCertainty && versions <= state.reportedVersions) return;
+	state.reportedCertainty = certainty;
+	state.reportedVersions = versions;
+	const initiator = initiatorOf(flow);
+	const responder = otherSide(initiator);
+	const agents = {client: agentOf(client.version), server: agentOf(server.version)};
+	const network = refineNetwork(client.network ?? server.network ?? 'bitcoin-mainnet', agents.client ?? agents.server);
+	const evidence = [
+		certainty === 98
+			? `content: ${network} P2P messages with valid checksums from both sides`
+			: `content: ${network} P2P messages with valid checksums`,
+	];
+	for (const side of [initiator, responder]) {
+		const version = state.sides[side].version;
+		if (version) evidence.push(`content: ${addressOf(flow, side)} ${describeVersion(version)}`);
+	}
+	context.setFamily(flow, 'bitcoin-p2p');
+	context.report(flow, {
+		kind: 'node',
+		protocol: 'bitcoin-p2p',
+		actor: initiator,
+		certainty,
+		evidence,
+		network,
+		agent: agents[initiator],
+		peerAgent: agents[responder],
+		peerListens: true,
+	});
+}
+
+/** The side that spoke first opened the connection (v1 initiators send `version` first). */
+function initiatorOf(flow: FlowView): Side {
+	if (flow.sawSyn) return 'client';
+	return flow.flights[0]?.side ?? 'client';
+}
+
+function addressOf(flow: FlowView, side: Side): string {
+	return side === 'client' ? flow.clientAddress : flow.serverAddress;
+}
+
+function agentOf(version: VersionInfo | undefined): string | undefined {
+	return version && version.userAgent.length > 0 ? toDisplay(version.userAgent) : undefined;
+}
+
+function describeVersion(version: VersionInfo): string {
+	const services = serviceBits.filter(([bit]) => (version.services & BigInt(bit)) !== 0n).map(([, name]) => name);
+	const agent = agentOf(version);
+	return [
+		`version ${version.protocolVersion}`,
+		agent === undefined ? 'no user agent' : `agent ${agent}`,
+		`services ${services.length > 0 ? services.join('|') : 'none'}`,
+		`height ${version.startHeight}`,
+	].join(', ');
+}

@@ -1,0 +1,68 @@
+// The one small interface every protocol detector implements, and the context through which it
+// reports what it found. Detectors keep their own per-flow state (WeakMap keyed by the flow).
+import type {AlertProtocol, ProtocolFamily} from '../model/messages.js';
+import type {FlowView, Side} from '../flows/flow-view.js';
+import type {PoolList, NameMatch} from './pool-list.js';
+
+export type FindingKind = 'mining' | 'pool-lookup' | 'node';
+
+/** One piece of evidence about one flow. Every string in it has already been through `toDisplay`. */
+export interface Finding {
+	kind: FindingKind;
+	protocol: AlertProtocol;
+	/** The side that mines, looks the pool up, or (node findings) opened the P2P connection. */
+	actor: Side;
+	/** 0..100 */
+	certainty: number;
+	/** Strongest first, each prefixed with its tier: `content:`, `shape:`, `reputation:` or `port:`. */
+	evidence: string[];
+	network?: string;
+	agent?: string;
+	worker?: string;
+	algorithm?: string;
+	/** The other side's name when the finding itself carries one (SNI, looked-up pool name). */
+	peerName?: string;
+	/** The alert's peer when it is not the flow's other side (the address a pool name resolved to). */
+	peerAddress?: string;
+	/** Node findings: the other side's software, when it announced one. */
+	peerAgent?: string;
+	/** Node findings: the non-actor side accepted this P2P connection, so it is a listening node. */
+	peerListens?: boolean;
+	/**
+	 * Weak on its own (a name lookup): held back briefly and dropped if the host is meanwhile proven
+	 * to mine (pool lookups) or to run a node (seed lookups), since it then adds nothing.
+	 */
+	tentative?: boolean;
+}
+
+/** What a detector may do while inspecting a flow. */
+export interface DetectContext {
+	readonly pools: PoolList;
+	report(flow: FlowView, finding: Finding): void;
+	/** Count this flow's traffic toward `family` from now on. */
+	setFamily(flow: FlowView, family: ProtocolFamily): void;
+	/** Nothing more to learn from this flow's payload: stop inspecting it (and stop reassembly). */
+	settle(flow: FlowView): void;
+	/** A DNS answer or SNI named `address` (sanitized name); `match` when the name is a pool or seed. */
+	learnName(address: string, name: string, match: NameMatch | undefined): void;
+	/** The pool name `address` was learned under (DNS answer) or listed with (`--pools`), if any. */
+	poolNameOf(address: string): string | undefined;
+}
+
+/**
+ * Inspection methods return whether this detector still wants to see the flow: `false` means it
+ * never will match (or has finished); once every detector is done the flow is settled.
+ */
+export interface Detector {
+	readonly name: string;
+	/** TCP: the in-order stream of `side` grew. */
+	inspectStream?(flow: FlowView, side: Side, context: DetectContext): boolean;
+	/** UDP: one datagram from `side`; `payload` is valid only during the call. */
+	inspectDatagram?(flow: FlowView, side: Side, payload: Uint8Array, context: DetectContext): boolean;
+	/** The flow ended; last chance to report from shape (flight sizes, duration). */
+	flowEnded?(flow: FlowView, context: DetectContext): void;
+}
+
+export function otherSide(side: Side): Side {
+	return side === 'client' ? 'server' : 'client';
+}

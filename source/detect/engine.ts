@@ -1,0 +1,337 @@
+// The detection engine: the flow table's observer. It runs the registered detectors on flows still
+// being classified, turns their findings into alerts (who is the miner, node or pool; direction from
+// the home network; severity; allow list), and keeps what the host table shows about each address.
+import type {Alert, AlertCounts, Detection, Direction, HostRole, ProtocolFamily, Severity} from '../model/messages.js';
+import type {FlowObserver, FlowView, Side} from '../flows/flow-view.js';
+import type {DetectContext, Finding} from './detector.js';
+import {otherSide} from './detector.js';
+import {detectors} from './registry.js';
+import {PoolList, type NameMatch} from './pool-list.js';
+import {AlertBook, type AlertDraft} from './alert-book.js';
+import {directionOf, severityRank} from './verdict.js';
+
+/** What the engine needs of the home-network and allow lists (`CidrSet` fits). */
+export interface AddressSet {
+	contains(addressText: string): boolean;
+}
+
+export interface DetectionEngineOptions {
+	homeNet: AddressSet;
+	allow: AddressSet;
+	/** Pool names and addresses from `--pools FILE`, added to the built-in list. */
+	extraPools?: PoolList;
+	onAlert(alert: Alert): void;
+	/** Capture time a tentative finding (a lookup) waits for stronger evidence; default 10 s. */
+	tentativeGraceMicros?: number;
+}
+
+export interface HostInfo {
+	roles: HostRole[];
+	severity?: Severity;
+	protocols: ProtocolFamily[];
+	name?: string;
+}
+
+const mitreComputeHijacking = {tactic: 'TA0040', technique: 'T1496.001'};
+/** Addresses remembered (names, roles); the oldest is forgotten beyond this. */
+const maxAddressFacts = 100_000;
+const maxPoolAddresses = 20_000;
+
+interface HostFacts {
+	roles: Set<HostRole>;
+	severity?: Severity;
+	protocols: Set<ProtocolFamily>;
+	name?: string;
+}
+
+/** The part of a flow a finding is judged on, copied so a held-back finding outlives the flow. */
+interface FlowFacts {
+	flowId: number;
+	addresses: Record<Side, string>;
+	ports: Record<Side, number>;
+	time: string;
+}
+
+interface HeldFinding {
+	facts: FlowFacts;
+	finding: Finding;
+	deadlineMicros: number;
+}
+
+interface FlowState {
+	/** Bit i set while detector i still wants this flow. */
+	active: number;
+}
+
+export class DetectionEngine implements FlowObserver {
+	private readonly pools: PoolList;
+	private readonly homeNet: AddressSet;
+	private readonly allow: AddressSet;
+	private readonly book: AlertBook;
+	private readonly graceMicros: number;
+	private readonly flows = new WeakMap<FlowView, FlowState>();
+	private readonly facts = new Map<string, HostFacts>();
+	private readonly poolNames = new Map<string, string>();
+	private readonly held = new Map<string, HeldFinding>();
+	private nextDeadline = Number.POSITIVE_INFINITY;
+	private readonly context: DetectContext;
+	private readonly streamMask: number;
+	private readonly datagramMask: number;
+
+	constructor(options: DetectionEngineOptions) {
+		this.pools = PoolList.builtin(options.extraPools);
+		this.homeNet = options.homeNet;
+		this.allow = options.allow;
+		this.book = new AlertBook(options.onAlert);
+		this.graceMicros = options.tentativeGraceMicros ?? 10_000_000;
+		this.streamMask = maskOf((index) => detectors[index]!.inspectStream !== undefined);
+		this.datagramMask = maskOf((index) => detectors[index]!.inspectDatagram !== undefined);
+		this.context = {
+			pools: this.pools,
+			report: (flow, finding) => this.report(flow, finding),
+			setFamily: (flow, family) => this.setFamily(flow, family),
+			settle: (flow) => this.settle(flow),
+			learnName: (address, name, match) => this.learnName(address, name, match),
+			poolNameOf: (address) => this.poolNameOf(address),
+		};
+	}
+
+	/** Alerts raised so far (distinct ids). */
+	get alertCount(): number {
+		return this.book.count;
+	}
+
+	alertsOpen(): AlertCounts {
+		return this.book.openCounts();
+	}
+
+	hostInfo(address: string): HostInfo {
+		const facts = this.facts.get(address);
+		if (facts === undefined) return {roles: [], protocols: []};
+		return {roles: [...facts.roles], severity: facts.severity, protocols: [...facts.protocols], name: facts.name};
+	}
+
+	flowStarted(flow: FlowView): void {
+		this.flows.set(flow, {active: flow.transport === 'tcp' ? this.streamMask : this.datagramMask});
+		this.releaseExpired(flow.lastSeenMicros);
+	}
+
+	streamGrew(flow: FlowView, side: Side): void {
+		const state = this.stateOf(flow);
+		for (let index = 0; index < detectors.length && state.active !== 0; index++) {
+			if ((state.active & (1 << index)) === 0) continue;
+			if (!detectors[index]!.inspectStream!(flow, side, this.context)) state.active &= ~(1 << index);
+		}
+		if (state.active === 0) flow.classified = true;
+	}
+
+	datagram(flow: FlowView, side: Side, payload: Uint8Array): void {
+		const state = this.stateOf(flow);
+		for (let index = 0; index < detectors.length && state.active !== 0; index++) {
+			if ((state.active & (1 << index)) === 0) continue;
+			if (!detectors[index]!.inspectDatagram!(flow, side, payload, this.context)) state.active &= ~(1 << index);
+		}
+		if (state.active === 0) flow.classified = true;
+	}
+
+	flowEnded(flow: FlowView): void {
+		for (const detector of detectors) detector.flowEnded?.(flow, this.context);
+		this.flows.delete(flow);
+		for (const [key, held] of this.held) {
+			if (held.facts.flowId === flow.id) this.releaseHeld(key, held);
+		}
+		this.releaseExpired(flow.lastSeenMicros);
+	}
+
+	private stateOf(flow: FlowView): FlowState {
+		let state = this.flows.get(flow);
+		if (state === undefined) {
+			state = {active: flow.transport === 'tcp' ? this.streamMask : this.datagramMask};
+			this.flows.set(flow, state);
+		}
+		return state;
+	}
+
+	private settle(flow: FlowView): void {
+		flow.classified = true;
+		const state = this.flows.get(flow);
+		if (state !== undefined) state.active = 0;
+	}
+
+	private setFamily(flow: FlowView, family: ProtocolFamily): void {
+		flow.family = family;
+		if (family === 'other') return;
+		this.factsOf(flow.clientAddress).protocols.add(family);
+		this.factsOf(flow.serverAddress).protocols.add(family);
+	}
+
+	private learnName(address: string, name: string, match: NameMatch | undefined): void {
+		this.factsOf(address).name = name;
+		if (match?.kind !== 'pool') return;
+		if (this.poolNames.size >= maxPoolAddresses && !this.poolNames.has(address)) {
+			this.poolNames.delete(this.poolNames.keys().next().value!);
+		}
+		this.poolNames.set(address, name);
+	}
+
+	private poolNameOf(address: string): string | undefined {
+		return this.poolNames.get(address) ?? (this.pools.hasAddress(address) ? `${address} (listed pool address)` : undefined);
+	}
+
+	private report(flow: FlowView, finding: Finding): void {
+		const facts: FlowFacts = {
+			flowId: flow.id,
+			addresses: {client: flow.clientAddress, server: flow.serverAddress},
+			ports: {client: flow.clientPort, server: flow.serverPort},
+			time: new Date(flow.lastSeenMicros / 1000).toISOString(),
+		};
+		this.releaseExpired(flow.lastSeenMicros);
+		if (!finding.tentative) {
+			this.raise(facts, finding);
+			return;
+		}
+		const key = `${finding.kind}|${facts.addresses[finding.actor]}|${finding.peerAddress ?? facts.addresses[otherSide(finding.actor)]}`;
+		const held = this.held.get(key);
+		if (held !== undefined) {
+			held.finding = {...held.finding, evidence: [...held.finding.evidence, ...finding.evidence], certainty: Math.max(held.finding.certainty, finding.certainty)};
+			return;
+		}
+		const deadlineMicros = flow.lastSeenMicros + this.graceMicros;
+		this.held.set(key, {facts, finding, deadlineMicros});
+		this.nextDeadline = Math.min(this.nextDeadline, deadlineMicros);
+	}
+
+	private releaseExpired(nowMicros: number): void {
+		if (nowMicros < this.nextDeadline) return;
+		this.nextDeadline = Number.POSITIVE_INFINITY;
+		for (const [key, held] of this.held) {
+			if (held.deadlineMicros <= nowMicros) this.releaseHeld(key, held);
+			else this.nextDeadline = Math.min(this.nextDeadline, held.deadlineMicros);
+		}
+	}
+
+	/** Raises a held finding unless the host has meanwhile been shown to do what it suggested. */
+	private releaseHeld(key: string, held: HeldFinding): void {
+		this.held.delete(key);
+		const host = held.facts.addresses[held.finding.actor];
+		const supersededBy: Detection[] = held.finding.kind === 'pool-lookup' ? ['mining'] : ['bitcoin-node', 'crypto-node'];
+		if (supersededBy.some((detection) => this.book.hasDetection(host, detection))) return;
+		this.raise(held.facts, held.finding);
+	}
+
+	private raise(facts: FlowFacts, finding: Finding): void {
+		switch (finding.kind) {
+			case 'mining': {
+				this.raiseMining(facts, finding);
+				break;
+			}
+			case 'node': {
+				this.raiseNode(facts, finding);
+				break;
+			}
+			case 'pool-lookup': {
+				const host = facts.addresses[finding.actor];
+				const peer = finding.peerAddress ?? facts.addresses[otherSide(finding.actor)];
+				const peerPort = finding.peerAddress === undefined ? facts.ports[otherSide(finding.actor)] : 0;
+				this.factsOf(peer).roles.add('pool');
+				this.record(facts, finding, 'mining-pool-lookup', 'miner', host, peer, peerPort, directionOf(this.internal(host), this.internal(peer)), finding.agent);
+				break;
+			}
+		}
+	}
+
+	/** A home-network pool gets its own `mining-pool` alert; the miner gets `mining` unless it is outside and the pool inside. */
+	private raiseMining(facts: FlowFacts, finding: Finding): void {
+		const minerSide = finding.actor;
+		const poolSide = otherSide(minerSide);
+		const miner = facts.addresses[minerSide];
+		const pool = facts.addresses[poolSide];
+		const poolName = this.poolNames.get(pool) ?? (this.pools.hasAddress(pool) ? pool : undefined);
+		const enriched: Finding = poolName === undefined || finding.evidence.some((line) => line.startsWith('reputation:'))
+			? finding
+			: {...finding, evidence: [...finding.evidence, `reputation: ${pool} is mining pool ${poolName}`], peerName: finding.peerName ?? poolName};
+		const minerInternal = this.internal(miner);
+		const poolInternal = this.internal(pool);
+		const direction = directionOf(minerInternal, poolInternal);
+		this.factsOf(miner).roles.add('miner');
+		this.factsOf(pool).roles.add('pool');
+		if (poolInternal) {
+			const served = {...enriched, evidence: [`content: ${pool} serves miners on port ${facts.ports[poolSide]}`, ...enriched.evidence], peerName: undefined};
+			this.record(facts, served, 'mining-pool', 'pool', pool, miner, facts.ports[minerSide], direction, undefined);
+		}
+		if (minerInternal || !poolInternal) {
+			this.record(facts, enriched, 'mining', 'miner', miner, pool, facts.ports[poolSide], direction, enriched.agent);
+		}
+	}
+
+	/**
+	 * Both ends of a P2P connection are nodes; the alert goes to the home-network end (the one an
+	 * operator can act on), else to the side that opened the connection.
+	 */
+	private raiseNode(facts: FlowFacts, finding: Finding): void {
+		const detection: Detection = finding.protocol === 'monero-p2p' ? 'crypto-node' : 'bitcoin-node';
+		const initiator = facts.addresses[finding.actor];
+		const responderSide = otherSide(finding.actor);
+		const responder = finding.peerAddress ?? facts.addresses[responderSide];
+		const direction = directionOf(this.internal(initiator), this.internal(responder));
+		this.factsOf(initiator).roles.add('node');
+		if (!finding.peerListens) {
+			this.record(facts, finding, detection, 'node', initiator, responder, facts.ports[responderSide], direction, finding.agent);
+			return;
+		}
+		this.factsOf(responder).roles.add('node');
+		if (this.internal(responder) && !this.internal(initiator)) {
+			const listening = {...finding, evidence: [...finding.evidence, `content: ${responder} accepts inbound P2P connections on port ${facts.ports[responderSide]} (listening node)`]};
+			this.record(facts, listening, detection, 'node', responder, initiator, facts.ports[finding.actor], direction, finding.peerAgent);
+			return;
+		}
+		this.record(facts, finding, detection, 'node', initiator, responder, facts.ports[responderSide], direction, finding.agent);
+	}
+
+	private record(facts: FlowFacts, finding: Finding, detection: Detection, hostRole: HostRole, host: string, peer: string, peerPort: number, direction: Direction, agent: string | undefined): void {
+		const draft: AlertDraft = {
+			time: facts.time,
+			detection,
+			certainty: finding.certainty,
+			host,
+			hostRole,
+			peer,
+			peerPort,
+			peerName: finding.peerName ?? this.facts.get(peer)?.name,
+			direction,
+			protocol: finding.protocol,
+			network: finding.network,
+			evidence: finding.evidence,
+			agent,
+			worker: finding.worker,
+			algorithm: finding.algorithm,
+			mitre: detection === 'mining' || detection === 'mining-pool' || detection === 'mining-pool-lookup' ? mitreComputeHijacking : null,
+			allowed: this.allow.contains(host) || this.allow.contains(peer),
+		};
+		const alert = this.book.record(draft);
+		const hostFacts = this.factsOf(host);
+		if (!alert.allowed && (hostFacts.severity === undefined || severityRank(alert.severity) > severityRank(hostFacts.severity))) {
+			hostFacts.severity = alert.severity;
+		}
+	}
+
+	private internal(address: string): boolean {
+		return this.homeNet.contains(address);
+	}
+
+	private factsOf(address: string): HostFacts {
+		let facts = this.facts.get(address);
+		if (facts === undefined) {
+			if (this.facts.size >= maxAddressFacts) this.facts.delete(this.facts.keys().next().value!);
+			facts = {roles: new Set(), protocols: new Set()};
+			this.facts.set(address, facts);
+		}
+		return facts;
+	}
+}
+
+function maskOf(wanted: (index: number) => boolean): number {
+	let mask = 0;
+	for (let index = 0; index < detectors.length; index++) if (wanted(index)) mask |= 1 << index;
+	return mask;
+}

@@ -1,0 +1,150 @@
+// getwork / getblocktemplate mining over HTTP JSON-RPC, any port: the request body calls a mining
+// method (Bitcoin getwork/GBT/submitblock, Monero get_block_template, Ethereum eth_getWork...), or
+// the request carries the miners' `X-Mining-Extensions` header, or the response advertises
+// `X-Stratum` / `X-Long-Polling`. Any other HTTP is left alone.
+import type {FlowView, Side} from '../flows/flow-view.js';
+import {toDisplay} from '../model/sanitize.js';
+import type {DetectContext, Detector} from './detector.js';
+import {isObject} from './json-lines.js';
+
+const miningMethods = new Set([
+	'getwork', 'getblocktemplate', 'submitblock', 'get_block_template', 'submit_block',
+	'eth_getWork', 'eth_submitWork', 'eth_submitHashrate', 'eth_submitLogin',
+]);
+
+const requestMethods = ['POST ', 'GET '];
+const latin1 = new TextDecoder('latin1');
+const utf8 = new TextDecoder('utf-8');
+
+interface HttpMessage {
+	headers: Map<string, string>;
+	/** Undefined while the body is still incomplete. */
+	body: Uint8Array | undefined;
+}
+
+interface GetworkState {
+	requester?: Side;
+	requestDone: boolean;
+	responseDone: boolean;
+	requestEvidence: string[];
+	responseEvidence: string[];
+	agent?: string;
+	reportedCertainty: number;
+}
+
+const states = new WeakMap<FlowView, GetworkState>();
+const headerLimit = 8192;
+
+export const getworkDetector: Detector = {
+	name: 'getwork',
+	inspectStream(flow, side, context) {
+		let state = states.get(flow);
+		if (state === undefined) {
+			const requester = startsWithRequest(flow.stream('client')) ? 'client' : startsWithRequest(flow.stream('server')) ? 'server' : undefined;
+			if (requester === undefined) return flow.stream('client').length < 8 && flow.stream('server').length === 0;
+			state = {requester, requestDone: false, responseDone: false, requestEvidence: [], responseEvidence: [], reportedCertainty: 0};
+			states.set(flow, state);
+		}
+		if (side === state.requester && !state.requestDone) inspectRequest(flow, side, state);
+		else if (side !== state.requester && !state.responseDone) inspectResponse(flow, side, state);
+		report(flow, state, context);
+		if (state.requestDone && state.requestEvidence.length === 0) return false;
+		if (state.requestDone && state.responseDone) {
+			if (state.reportedCertainty > 0) context.settle(flow);
+			return false;
+		}
+		return true;
+	},
+};
+
+function startsWithRequest(stream: Uint8Array): boolean {
+	return requestMethods.some((method) => stream.length >= method.length && latin1.decode(stream.subarray(0, method.length)) === method);
+}
+
+function inspectRequest(flow: FlowView, side: Side, state: GetworkState): void {
+	const message = readHttpMessage(flow.stream(side));
+	if (message === undefined) return;
+	if (message === 'not-http') {
+		state.requestDone = true;
+		return;
+	}
+	const extensions = message.headers.get('x-mining-extensions');
+	if (extensions !== undefined) state.requestEvidence.push(`content: HTTP request header X-Mining-Extensions: ${toDisplay(extensions, 60)}`);
+	if (message.body === undefined) return;
+	state.requestDone = true;
+	const method = miningMethodOf(message.body);
+	if (method !== undefined) state.requestEvidence.unshift(`content: HTTP JSON-RPC call ${method}`);
+	const agent = message.headers.get('user-agent');
+	if (agent !== undefined && state.requestEvidence.length > 0) state.agent = toDisplay(agent);
+}
+
+function inspectResponse(flow: FlowView, side: Side, state: GetworkState): void {
+	const message = readHttpMessage(flow.stream(side));
+	if (message === undefined) return;
+	state.responseDone = true;
+	if (message === 'not-http') return;
+	for (const header of ['x-stratum', 'x-long-polling']) {
+		const value = message.headers.get(header);
+		if (value !== undefined) state.responseEvidence.push(`content: HTTP response header ${header}: ${toDisplay(value, 60)}`);
+	}
+}
+
+/** The first HTTP message of a stream: undefined while incomplete, 'not-http' when it never will be. */
+function readHttpMessage(stream: Uint8Array): HttpMessage | 'not-http' | undefined {
+	const headEnd = indexOfHeadEnd(stream);
+	if (headEnd < 0) return stream.length > headerLimit ? 'not-http' : undefined;
+	const lines = latin1.decode(stream.subarray(0, headEnd)).split('\r\n');
+	const first = lines[0] ?? '';
+	if (!/^(POST|GET) \S+ HTTP\/1\.[01]$/.test(first) && !/^HTTP\/1\.[01] \d{3}/.test(first)) return 'not-http';
+	const headers = new Map<string, string>();
+	for (const line of lines.slice(1)) {
+		const colon = line.indexOf(':');
+		if (colon > 0) headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+	}
+	const bodyStart = headEnd + 4;
+	const length = Number(headers.get('content-length') ?? '0');
+	if (!Number.isFinite(length) || length < 0) return {headers, body: new Uint8Array(0)};
+	const bodyEnd = bodyStart + Math.min(length, headerLimit);
+	return {headers, body: stream.length >= bodyEnd ? stream.subarray(bodyStart, bodyEnd) : undefined};
+}
+
+function indexOfHeadEnd(stream: Uint8Array): number {
+	const limit = Math.min(stream.length, headerLimit) - 3;
+	for (let index = 0; index < limit; index++) {
+		if (stream[index] === 0x0d && stream[index + 1] === 0x0a && stream[index + 2] === 0x0d && stream[index + 3] === 0x0a) return index;
+	}
+	return -1;
+}
+
+/** The mining method a JSON-RPC body (single call or batch) invokes, if any. */
+function miningMethodOf(body: Uint8Array): string | undefined {
+	let value: unknown;
+	try {
+		value = JSON.parse(utf8.decode(body));
+	} catch {
+		return undefined;
+	}
+	for (const call of Array.isArray(value) ? value : [value]) {
+		const method: unknown = isObject(call) ? call['method'] : undefined;
+		if (typeof method === 'string' && miningMethods.has(method)) return method;
+	}
+	return undefined;
+}
+
+function report(flow: FlowView, state: GetworkState, context: DetectContext): void {
+	if (state.requestEvidence.length === 0 || state.requester === undefined) return;
+	const hasMethod = state.requestEvidence[0]!.startsWith('content: HTTP JSON-RPC');
+	let certainty = hasMethod && state.requestEvidence.length > 1 ? 85 : hasMethod ? 80 : 75;
+	if (state.responseEvidence.length > 0) certainty = 95;
+	if (certainty <= state.reportedCertainty) return;
+	state.reportedCertainty = certainty;
+	context.setFamily(flow, 'getwork');
+	context.report(flow, {
+		kind: 'mining',
+		protocol: 'getwork',
+		actor: state.requester,
+		certainty,
+		evidence: [...state.requestEvidence, ...state.responseEvidence],
+		agent: state.agent,
+	});
+}

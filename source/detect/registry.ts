@@ -1,0 +1,19 @@
+// Every protocol detector, in the order they look at a flow (cheapest and most specific first).
+import type {Detector} from './detector.js';
+import {bitcoinP2pDetector} from './bitcoin-p2p.js';
+import {moneroLevinDetector} from './monero-levin.js';
+import {tlsClientHelloDetector} from './tls-client-hello.js';
+import {stratumDetector} from './stratum.js';
+import {getworkDetector} from './getwork.js';
+import {stratumV2Detector} from './stratum-v2.js';
+import {dnsDetector} from './dns.js';
+
+export const detectors: readonly Detector[] = [
+	bitcoinP2pDetector,
+	moneroLevinDetector,
+	tlsClientHelloDetector,
+	stratumDetector,
+	getworkDetector,
+	stratumV2Detector,
+	dnsDetector,
+];

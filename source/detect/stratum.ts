@@ -1,0 +1,236 @@
+// Stratum v1 in every dialect seen on the wire (Bitcoin-style, XMRig/CryptoNote, xmr-stak, ETHPROXY,
+// Claymore, EthereumStratum/1.0.0 and 2.0.0), any port. Each direction is read as JSON lines; the
+// miner is whichever side sends the client methods, whatever the ports say. Generic JSON-RPC (any
+// other method) is never mining. A client method answered by the other side is the strongest proof.
+import type {FlowView, Side} from '../flows/flow-view.js';
+import {toDisplay} from '../model/sanitize.js';
+import {otherSide, type DetectContext, type Detector} from './detector.js';
+import {isObject, newLineCursor, readJsonLines, type JsonObject, type LineCursor} from './json-lines.js';
+
+type ParamsCheck = (params: unknown, message: JsonObject) => boolean;
+
+const anything: ParamsCheck = () => true;
+const list: ParamsCheck = (params) => Array.isArray(params);
+const object: ParamsCheck = (params) => isObject(params);
+
+/** Client → pool methods. Generic names (`login`, `submit`) must carry their mining-specific params. */
+const clientMethods = new Map<string, ParamsCheck>([
+	['mining.subscribe', anything],
+	['mining.authorize', list],
+	['mining.configure', list],
+	['mining.submit', list],
+	['mining.extranonce.subscribe', anything],
+	['mining.suggest_difficulty', anything],
+	['mining.hello', object],
+	['mining.noop', anything],
+	['login', (params) => isObject(params) && typeof params['login'] === 'string'],
+	['submit', (params) => isObject(params) && 'job_id' in params && 'nonce' in params],
+	['keepalived', anything],
+	['getjob', object],
+	['eth_submitLogin', list],
+	['eth_getWork', anything],
+	['eth_submitWork', list],
+	['eth_submitHashrate', list],
+]);
+
+/** Pool → client pushes. */
+const serverMethods = new Map<string, ParamsCheck>([
+	['mining.notify', list],
+	['mining.set_difficulty', list],
+	['mining.set_target', list],
+	['mining.set_extranonce', list],
+	['mining.set_version_mask', list],
+	['job', (params) => isCryptoNoteJob(params)],
+]);
+
+/** JSON lines read per flow before giving up on finding (or confirming) Stratum. */
+const lineBudget = 24;
+
+interface StratumState {
+	cursors: Record<Side, LineCursor>;
+	lines: number;
+	minerSide?: Side;
+	clientMethods: string[];
+	serverSignals: string[];
+	/** Request ids the miner sent with a mining method, so a reply to one confirms the exchange. */
+	pendingIds: Set<string>;
+	confirmed: boolean;
+	reportedCertainty: number;
+	agent?: string;
+	worker?: string;
+	algorithm?: string;
+	dialect?: string;
+}
+
+const states = new WeakMap<FlowView, StratumState>();
+
+export const stratumDetector: Detector = {
+	name: 'stratum',
+	inspectStream(flow, side, context) {
+		let state = states.get(flow);
+		if (state === undefined) {
+			state = {
+				cursors: {client: newLineCursor(flow), server: newLineCursor(flow)},
+				lines: 0,
+				clientMethods: [],
+				serverSignals: [],
+				pendingIds: new Set(),
+				confirmed: false,
+				reportedCertainty: 0,
+			};
+			states.set(flow, state);
+		}
+		const current = state;
+		readJsonLines(flow, side, current.cursors[side], (message) => {
+			current.lines++;
+			inspectMessage(current, side, message);
+			return !current.confirmed && current.lines < lineBudget;
+		});
+		reportProgress(flow, current, context);
+		if (current.confirmed) {
+			context.settle(flow);
+			return false;
+		}
+		if (current.lines >= lineBudget) return false;
+		return !(current.cursors.client.rejected && current.cursors.server.rejected);
+	},
+};
+
+function inspectMessage(state: StratumState, side: Side, message: JsonObject): void {
+	const method = message['method'];
+	const params = message['params'];
+	if (typeof method === 'string') {
+		if (clientMethods.get(method)?.(params, message)) {
+			noteMiner(state, side);
+			if (state.minerSide !== side) return;
+			addOnce(state.clientMethods, method);
+			if (message['id'] !== undefined && message['id'] !== null) state.pendingIds.add(String(message['id']));
+			extractClientDetails(state, method, params, message);
+		} else if (serverMethods.get(method)?.(params, message)) {
+			noteMiner(state, otherSide(side));
+			if (state.minerSide === side) return;
+			addOnce(state.serverSignals, method === 'job' ? 'job push' : method);
+			if (method === 'job' && isObject(params)) noteAlgorithm(state, params['algo']);
+		}
+	} else if ('result' in message && message['id'] !== undefined) {
+		inspectResult(state, side, message);
+	}
+	if (state.clientMethods.length > 0 && state.serverSignals.length > 0) state.confirmed = true;
+}
+
+function inspectResult(state: StratumState, side: Side, message: JsonObject): void {
+	const result = message['result'];
+	const failed = message['error'] !== undefined && message['error'] !== null;
+	if (isObject(result) && isCryptoNoteJob(result['job'])) {
+		noteMiner(state, otherSide(side));
+		if (state.minerSide === side) return;
+		addOnce(state.serverSignals, 'login result with a job');
+		noteAlgorithm(state, (result['job'] as JsonObject)['algo']);
+		return;
+	}
+	if (isSubscribeResult(result)) {
+		noteMiner(state, otherSide(side));
+		if (state.minerSide === side) return;
+		addOnce(state.serverSignals, 'subscribe result');
+		return;
+	}
+	if (!failed && state.minerSide !== undefined && side !== state.minerSide && state.pendingIds.has(String(message['id']))) {
+		addOnce(state.serverSignals, 'replies to the mining requests');
+	}
+}
+
+function noteMiner(state: StratumState, side: Side): void {
+	state.minerSide ??= side;
+}
+
+function extractClientDetails(state: StratumState, method: string, params: unknown, message: JsonObject): void {
+	switch (method) {
+		case 'login': {
+			const login = params as JsonObject;
+			state.worker ??= text(login['login']);
+			state.agent ??= text(login['agent']);
+			noteAlgorithm(state, login['algo']);
+			break;
+		}
+		case 'mining.subscribe': {
+			if (Array.isArray(params)) {
+				state.agent ??= text(params[0]);
+				if (typeof params[1] === 'string' && params[1].startsWith('EthereumStratum/')) state.dialect ??= text(params[1]);
+			}
+			break;
+		}
+		case 'mining.hello': {
+			const hello = params as JsonObject;
+			state.agent ??= text(hello['agent']);
+			state.dialect ??= text(hello['proto']);
+			break;
+		}
+		case 'mining.authorize': {
+			state.worker ??= text((params as unknown[])[0]);
+			break;
+		}
+		case 'eth_submitLogin': {
+			state.worker ??= text((params as unknown[])[0]) ?? text(message['worker']);
+			state.dialect ??= 'ETHPROXY';
+			break;
+		}
+		default:
+	}
+}
+
+function noteAlgorithm(state: StratumState, algo: unknown): void {
+	if (state.algorithm !== undefined) return;
+	if (typeof algo === 'string') state.algorithm = text(algo);
+	else if (Array.isArray(algo)) state.algorithm = text(algo.filter((entry) => typeof entry === 'string').join(','));
+}
+
+function text(value: unknown): string | undefined {
+	return typeof value === 'string' && value !== '' ? toDisplay(value) : undefined;
+}
+
+function addOnce(values: string[], value: string): void {
+	if (!values.includes(value) && values.length < 4) values.push(value);
+}
+
+function isCryptoNoteJob(job: unknown): boolean {
+	return isObject(job) && typeof job['blob'] === 'string' && 'job_id' in job && 'target' in job;
+}
+
+/** `[[["mining.notify", id], ...], extranonce1, size]` or the older `[["mining.notify", id], ...]`. */
+function isSubscribeResult(result: unknown): boolean {
+	if (!Array.isArray(result) || result.length === 0) return false;
+	const first: unknown = result[0];
+	if (!Array.isArray(first)) return false;
+	const pairs: unknown[] = Array.isArray(first[0]) ? first : [first];
+	return pairs.some((pair) => Array.isArray(pair) && (pair[0] === 'mining.notify' || pair[0] === 'mining.set_difficulty'));
+}
+
+function reportProgress(flow: FlowView, state: StratumState, context: DetectContext): void {
+	if (state.minerSide === undefined) return;
+	const hasClient = state.clientMethods.length > 0;
+	const hasServer = state.serverSignals.length > 0;
+	if (!hasClient && !hasServer) return;
+	const certainty = hasClient && hasServer ? 95 : 70;
+	if (certainty <= state.reportedCertainty) return;
+	state.reportedCertainty = certainty;
+	const evidence: string[] = [];
+	if (hasClient && hasServer) {
+		evidence.push(`content: Stratum ${state.clientMethods.join(', ')} answered by the pool (${state.serverSignals.join(', ')})`);
+	} else if (hasClient) {
+		evidence.push(`content: Stratum client methods ${state.clientMethods.join(', ')} (no pool answer seen)`);
+	} else {
+		evidence.push(`content: Stratum pool messages ${state.serverSignals.join(', ')} (no client request seen)`);
+	}
+	if (state.dialect !== undefined) evidence.push(`content: dialect ${state.dialect}`);
+	context.setFamily(flow, 'stratum');
+	context.report(flow, {
+		kind: 'mining',
+		protocol: 'stratum',
+		actor: state.minerSide,
+		certainty,
+		evidence,
+		agent: state.agent,
+		worker: state.worker,
+		algorithm: state.algorithm,
+	});
+}

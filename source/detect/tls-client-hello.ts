@@ -1,0 +1,144 @@
+// TLS ClientHello: the SNI names the server. A pool name in it is a pool lookup; a ClientHello with
+// no SNI to an address a pool name resolved to is mining (XMRig sends no SNI by default, browsers
+// always do). The rest of a TLS flow is opaque, so the flow is settled after the ClientHello.
+import type {FlowView} from '../flows/flow-view.js';
+import {toDisplay} from '../model/sanitize.js';
+import type {DetectContext, Detector} from './detector.js';
+
+const handshakeRecord = 0x16;
+const clientHelloType = 1;
+const sniExtension = 0;
+/** A ClientHello is rarely above 2 KB; post-quantum key shares push some to ~1.8 KB, so allow 16 KB. */
+const maxClientHello = 16_384;
+
+export const tlsClientHelloDetector: Detector = {
+	name: 'tls-client-hello',
+	inspectStream(flow, side, context) {
+		if (side !== 'client') return flow.stream('client').length === 0;
+		const hello = readClientHello(flow.stream('client'));
+		if (hello === 'incomplete') return true;
+		if (hello === 'invalid') return false;
+		judge(flow, hello.serverName, context);
+		return false;
+	},
+};
+
+function judge(flow: FlowView, rawName: string | undefined, context: DetectContext): void {
+	const server = flow.serverAddress;
+	const poolName = context.poolNameOf(server);
+	if (rawName !== undefined) {
+		const name = toDisplay(rawName);
+		const match = context.pools.matchName(rawName);
+		context.learnName(server, name, match);
+		if (match?.kind === 'pool') {
+			context.setFamily(flow, 'pool-tls');
+			context.report(flow, {
+				kind: 'pool-lookup',
+				protocol: 'tls',
+				actor: 'client',
+				certainty: 60,
+				evidence: [`reputation: TLS server name ${name} is a mining pool (${match.entry})`],
+				peerName: name,
+				tentative: true,
+			});
+			context.settle(flow);
+		}
+		return;
+	}
+	if (poolName === undefined) return;
+	context.setFamily(flow, 'pool-tls');
+	context.report(flow, {
+		kind: 'mining',
+		protocol: 'tls',
+		actor: 'client',
+		certainty: 60,
+		evidence: [
+			'shape: TLS ClientHello without a server name (stratum+ssl miners, unlike browsers)',
+			`reputation: ${server} is mining pool ${poolName}`,
+		],
+		peerName: poolName,
+	});
+	context.settle(flow);
+}
+
+interface ClientHello {
+	serverName: string | undefined;
+}
+
+/** The SNI of the ClientHello at the start of `stream`, which may span several records. */
+function readClientHello(stream: Uint8Array): ClientHello | 'incomplete' | 'invalid' {
+	if (stream.length < 6) return stream.length === 0 || stream[0] === handshakeRecord ? 'incomplete' : 'invalid';
+	if (stream[0] !== handshakeRecord || stream[1] !== 0x03 || stream[2]! > 0x04) return 'invalid';
+	if (stream[5] !== clientHelloType) return 'invalid';
+	const handshake = gatherHandshake(stream);
+	if (typeof handshake === 'string') return handshake;
+	return parseClientHello(handshake);
+}
+
+/** Concatenates handshake-record fragments until the first handshake message is complete. */
+function gatherHandshake(stream: Uint8Array): Uint8Array | 'incomplete' | 'invalid' {
+	const fragments: Uint8Array[] = [];
+	let gathered = 0;
+	let needed = -1;
+	let at = 0;
+	while (needed < 0 || gathered < needed) {
+		if (at + 5 > stream.length) return 'incomplete';
+		if (stream[at] !== handshakeRecord) return 'invalid';
+		const length = (stream[at + 3]! << 8) | stream[at + 4]!;
+		if (length === 0 || length > 18_432) return 'invalid';
+		if (at + 5 + length > stream.length) return 'incomplete';
+		fragments.push(stream.subarray(at + 5, at + 5 + length));
+		gathered += length;
+		at += 5 + length;
+		if (needed < 0 && gathered >= 4) {
+			const first = fragments.length === 1 ? fragments[0]! : concat(fragments, gathered);
+			needed = 4 + ((first[1]! << 16) | (first[2]! << 8) | first[3]!);
+			if (needed > maxClientHello) return 'invalid';
+		}
+	}
+	return fragments.length === 1 ? fragments[0]!.subarray(0, needed) : concat(fragments, gathered).subarray(0, needed);
+}
+
+function concat(fragments: Uint8Array[], total: number): Uint8Array {
+	const joined = new Uint8Array(total);
+	let offset = 0;
+	for (const fragment of fragments) {
+		joined.set(fragment, offset);
+		offset += fragment.length;
+	}
+	return joined;
+}
+
+function parseClientHello(hello: Uint8Array): ClientHello | 'invalid' {
+	// type 1, length 3, version 2, random 32
+	let at = 38;
+	const end = hello.length;
+	if (at + 1 > end) return 'invalid';
+	at += 1 + hello[at]!;
+	if (at + 2 > end) return 'invalid';
+	at += 2 + ((hello[at]! << 8) | hello[at + 1]!);
+	if (at + 1 > end) return 'invalid';
+	at += 1 + hello[at]!;
+	if (at === end) return {serverName: undefined};
+	if (at + 2 > end) return 'invalid';
+	const extensionsEnd = at + 2 + ((hello[at]! << 8) | hello[at + 1]!);
+	if (extensionsEnd > end) return 'invalid';
+	at += 2;
+	while (at + 4 <= extensionsEnd) {
+		const type = (hello[at]! << 8) | hello[at + 1]!;
+		const length = (hello[at + 2]! << 8) | hello[at + 3]!;
+		at += 4;
+		if (at + length > extensionsEnd) return 'invalid';
+		if (type === sniExtension) return {serverName: readServerName(hello.subarray(at, at + length))};
+		at += length;
+	}
+	return {serverName: undefined};
+}
+
+/** The first host_name entry of a server_name extension. */
+function readServerName(extension: Uint8Array): string | undefined {
+	if (extension.length < 5 || extension[2] !== 0) return undefined;
+	const length = (extension[3]! << 8) | extension[4]!;
+	if (5 + length > extension.length || length === 0) return undefined;
+	return new TextDecoder('utf-8', {fatal: false}).decode(extension.subarray(5, 5 + length));
+}
