@@ -50,6 +50,9 @@ export class Host implements LruEntry<Host> {
 	previousBytes = 0;
 	/** The decoration of the current query, when the query needs every host's. */
 	decoration: HostDecoration | undefined;
+	/** The current query's order: higher keys first, then the lower address. */
+	sortKey = 0;
+	sortTie = 0;
 
 	hash = 0;
 	nextInBucket: Host | undefined;
@@ -102,6 +105,8 @@ export class HostTable {
 	private readonly buckets = new Map<number, Host>();
 	private readonly recency = new LruList<Host>();
 	private readonly lookupWords = new Uint32Array(4);
+	/** Reused by each query so sorting a large table does not allocate a new array every second. */
+	private readonly candidates: Host[] = [];
 	private nowMicros = 0;
 
 	constructor(options: HostTableOptions) {
@@ -175,21 +180,24 @@ export class HostTable {
 	rows(view: HostView, decorate: Decorate): {matched: number; rows: HostRow[]} {
 		const filter = view.filter.trim().toLowerCase();
 		const decorateAll = filter !== '' || view.sort === 'severity';
-		const candidates: Host[] = [];
+		const nowSecond = Math.floor(this.nowMicros / microsPerSecond);
+		const candidates = this.candidates;
+		candidates.length = 0;
 		for (let host = this.recency.newest; host !== undefined; host = host.older) {
 			if (decorateAll) {
 				host.decoration = decorate(host.address);
 				if (filter !== '' && !matchesFilter(host, host.decoration, filter)) continue;
 			}
+			setSortKeys(host, view.sort, nowSecond);
 			candidates.push(host);
 		}
-		const nowSecond = Math.floor(this.nowMicros / microsPerSecond);
-		const order = hostOrder(view.sort, view.reverse, nowSecond);
 		const offset = Math.max(0, view.offset);
-		const window = selectTop(candidates, offset + Math.max(0, view.limit), order).slice(offset);
+		const window = selectTop(candidates, offset + Math.max(0, view.limit), view.reverse ? -1 : 1).slice(offset);
 		const rows = window.map((host) => this.toRow(host, decorateAll ? host.decoration! : decorate(host.address)));
 		if (decorateAll) for (const host of candidates) host.decoration = undefined;
-		return {matched: candidates.length, rows};
+		const matched = candidates.length;
+		candidates.length = 0;
+		return {matched, rows};
 	}
 
 	private toRow(host: Host, decoration: HostDecoration): HostRow {
@@ -284,11 +292,42 @@ function matchesFilter(host: Host, decoration: HostDecoration, filter: string): 
 	return decoration.protocols.some((protocol) => protocol.includes(filter)) || decoration.roles.some((role) => role.includes(filter));
 }
 
-type HostOrder = (left: Host, right: Host) => number;
+function setSortKeys(host: Host, sort: HostSortKey, nowSecond: number): void {
+	const traffic = host.bytesIn + host.bytesOut;
+	switch (sort) {
+		case 'severity': {
+			const severity = host.decoration?.severity;
+			host.sortKey = severity === undefined ? -1 : severities.indexOf(severity);
+			host.sortTie = traffic;
+			return;
+		}
+		case 'traffic':
+			host.sortKey = traffic;
+			host.sortTie = 0;
+			return;
+		case 'address':
+			host.sortKey = 0;
+			host.sortTie = 0;
+			return;
+		case 'peers':
+			host.sortKey = host.peerCount;
+			host.sortTie = traffic;
+			return;
+		case 'packetRate':
+			host.sortKey = host.packetsPerSecond(nowSecond);
+			host.sortTie = traffic;
+			return;
+		case 'lastSeen':
+			host.sortKey = host.lastSeenMicros;
+			host.sortTie = 0;
+			return;
+	}
+}
 
-function severityRank(host: Host): number {
-	const severity = host.decoration?.severity;
-	return severity === undefined ? -1 : severities.indexOf(severity);
+/** Negative when `left` comes first; `direction` -1 reverses the order. */
+function compareHosts(left: Host, right: Host, direction: number): number {
+	const order = right.sortKey - left.sortKey || right.sortTie - left.sortTie || compareAddress(left, right);
+	return order * direction;
 }
 
 function compareAddress(left: Host, right: Host): number {
@@ -299,44 +338,49 @@ function compareAddress(left: Host, right: Host): number {
 	return 0;
 }
 
-/** Negative when `left` comes first; every order ends in the address so windows are stable. */
-function hostOrder(sort: HostSortKey, reverse: boolean, nowSecond: number): HostOrder {
-	const primary: HostOrder = (() => {
-		switch (sort) {
-			case 'severity':
-				return (left, right) => severityRank(right) - severityRank(left) || right.bytesIn + right.bytesOut - (left.bytesIn + left.bytesOut);
-			case 'traffic':
-				return (left, right) => right.bytesIn + right.bytesOut - (left.bytesIn + left.bytesOut);
-			case 'address':
-				return () => 0;
-			case 'peers':
-				return (left, right) => right.peerCount - left.peerCount;
-			case 'packetRate':
-				return (left, right) => right.packetsPerSecond(nowSecond) - left.packetsPerSecond(nowSecond);
-			case 'lastSeen':
-				return (left, right) => right.lastSeenMicros - left.lastSeenMicros;
+/**
+ * The first `count` hosts in order, through a bounded heap whose root is the worst kept host:
+ * O(n log count) instead of sorting the whole table for a window of a few dozen rows.
+ */
+function selectTop(hosts: Host[], count: number, direction: number): Host[] {
+	if (count <= 0) return [];
+	const compare = (left: Host, right: Host) => compareHosts(left, right, direction);
+	if (count * 4 >= hosts.length) return hosts.slice().sort(compare).slice(0, count);
+	const heap: Host[] = [];
+	for (const host of hosts) {
+		if (heap.length < count) {
+			heap.push(host);
+			siftUp(heap, heap.length - 1, direction);
+		} else if (compareHosts(host, heap[0]!, direction) < 0) {
+			heap[0] = host;
+			siftDown(heap, direction);
 		}
-	})();
-	const order: HostOrder = (left, right) => primary(left, right) || compareAddress(left, right);
-	return reverse ? (left, right) => order(right, left) : order;
+	}
+	return heap.sort(compare);
 }
 
-/** The first `count` hosts in `order`: a bounded insertion pass, cheaper than sorting all when the window is small. */
-function selectTop(hosts: Host[], count: number, order: HostOrder): Host[] {
-	if (count <= 0) return [];
-	if (count * 4 >= hosts.length) return hosts.sort(order).slice(0, count);
-	const top: Host[] = [];
-	for (const host of hosts) {
-		if (top.length === count && order(host, top[count - 1]!) >= 0) continue;
-		let low = 0;
-		let high = top.length;
-		while (low < high) {
-			const middle = (low + high) >>> 1;
-			if (order(host, top[middle]!) < 0) high = middle;
-			else low = middle + 1;
-		}
-		top.splice(low, 0, host);
-		if (top.length > count) top.pop();
+function siftUp(heap: Host[], index: number, direction: number): void {
+	const host = heap[index]!;
+	while (index > 0) {
+		const parent = (index - 1) >> 1;
+		if (compareHosts(heap[parent]!, host, direction) >= 0) break;
+		heap[index] = heap[parent]!;
+		index = parent;
 	}
-	return top;
+	heap[index] = host;
+}
+
+function siftDown(heap: Host[], direction: number): void {
+	const host = heap[0]!;
+	let index = 0;
+	for (;;) {
+		let worst = index * 2 + 1;
+		if (worst >= heap.length) break;
+		const right = worst + 1;
+		if (right < heap.length && compareHosts(heap[right]!, heap[worst]!, direction) > 0) worst = right;
+		if (compareHosts(heap[worst]!, host, direction) <= 0) break;
+		heap[index] = heap[worst]!;
+		index = worst;
+	}
+	heap[index] = host;
 }
