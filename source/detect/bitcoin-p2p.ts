@@ -112,11 +112,10 @@ function report(flow: FlowView, state: BitcoinState, context: DetectContext): vo
 	const responder = otherSide(initiator);
 	const agents = {client: agentOf(client.version), server: agentOf(server.version)};
 	const network = refineNetwork(client.network ?? server.network ?? 'bitcoin-mainnet', agents.client ?? agents.server);
-	const evidence = [
-		certainty === 98
-			? `content: ${network} P2P messages with valid checksums from both sides`
-			: `content: ${network} P2P messages with valid checksums`,
-	];
+	const evidence: string[] = [];
+	for (const side of [initiator, responder]) {
+		if (state.sides[side].verified > 0) evidence.push(`content: ${network} P2P messages with valid checksums from ${addressOf(flow, side)}`);
+	}
 	for (const side of [initiator, responder]) {
 		const version = state.sides[side].version;
 		if (version) evidence.push(`content: ${addressOf(flow, side)} ${describeVersion(version)}`);

@@ -214,13 +214,8 @@ function reportProgress(flow: FlowView, state: StratumState, context: DetectCont
 	if (certainty <= state.reportedCertainty) return;
 	state.reportedCertainty = certainty;
 	const evidence: string[] = [];
-	if (hasClient && hasServer) {
-		evidence.push(`content: Stratum ${state.clientMethods.join(', ')} answered by the pool (${state.serverSignals.join(', ')})`);
-	} else if (hasClient) {
-		evidence.push(`content: Stratum client methods ${state.clientMethods.join(', ')} (no pool answer seen)`);
-	} else {
-		evidence.push(`content: Stratum pool messages ${state.serverSignals.join(', ')} (no client request seen)`);
-	}
+	if (hasClient) evidence.push(`content: Stratum client methods ${state.clientMethods.join(', ')}`);
+	if (hasServer) evidence.push(hasClient ? `content: the pool answered (${state.serverSignals.join(', ')})` : `content: Stratum pool messages ${state.serverSignals.join(', ')}`);
 	if (state.dialect !== undefined) evidence.push(`content: dialect ${state.dialect}`);
 	context.setFamily(flow, 'stratum');
 	context.report(flow, {
