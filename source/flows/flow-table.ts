@@ -163,9 +163,12 @@ export class FlowTable {
 			return;
 		}
 		const stream = side === 'client' ? flow.clientStream! : flow.serverStream!;
-		if ((packet.flags & tcpFlags.syn) !== 0) stream.anchorAtSyn(packet.sequence);
+		const syn = (packet.flags & tcpFlags.syn) !== 0;
+		if (syn) stream.anchorAtSyn(packet.sequence);
 		if (packet.payloadLength === 0) return;
-		const grown = stream.add(packet.sequence, packet.data, packet.payloadOffset, packet.payloadLength);
+		// The SYN itself takes one sequence number, so data riding on it (TCP Fast Open) starts after.
+		const sequence = syn ? (packet.sequence + 1) >>> 0 : packet.sequence;
+		const grown = stream.add(sequence, packet.data, packet.payloadOffset, packet.payloadLength);
 		if (grown === 0) return;
 		flow.noteFlight(side, grown);
 		this.observer.streamGrew(flow, side);

@@ -112,7 +112,7 @@ export class HostTable {
 	constructor(options: HostTableOptions) {
 		this.homeNet = options.homeNet;
 		this.hostCap = Math.max(1, options.hostCap ?? 50_000);
-		this.peerCap = Math.max(0, options.peerCap ?? 1024);
+		this.peerCap = Math.max(0, options.peerCap ?? 256);
 	}
 
 	get size(): number {
@@ -126,7 +126,7 @@ export class HostTable {
 		source.count(wireBytes, timestampMicros);
 		source.bytesOut += wireBytes;
 		const destination = this.hostFor(packet.destination, packet.ipVersion, timestampMicros);
-		destination.count(wireBytes, timestampMicros);
+		if (destination !== source) destination.count(wireBytes, timestampMicros);
 		destination.bytesIn += wireBytes;
 		this.lastSource = source;
 		this.lastDestination = destination;

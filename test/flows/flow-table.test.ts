@@ -74,6 +74,13 @@ test('a message split across segments arriving out of order, with retransmission
 	assert.deepEqual(flow.flights, [{side: 'client', bytes: message.length}]);
 });
 
+test('data on a SYN (TCP Fast Open) starts the stream after the SYN\'s own sequence number', () => {
+	const {send} = setup();
+	const flow = send(tcpFrame(miner, pool, 4000, flags.syn, '{"id":1}'));
+	send(tcpFrame(miner, pool, 4009, flags.ack, '\n'));
+	assert.equal(new TextDecoder().decode(flow.stream('client')), '{"id":1}\n');
+});
+
 test('flights alternate sides: a Stratum V2 style 64-byte then 234-byte handshake', () => {
 	const {send} = setup();
 	const flow = send(tcpFrame(miner, pool, 0, flags.syn));

@@ -38,6 +38,15 @@ test('counts packets and bytes in and out per host, with internal/external from 
 	assert.equal(hosts.row('10.9.9.9', () => plain), undefined);
 });
 
+test('a packet a host sends to itself counts once', () => {
+	const {hosts, send} = setup();
+	const length = send('127.0.0.1', '127.0.0.1', 'loop');
+	const row = hosts.row('127.0.0.1', () => plain)!;
+	assert.equal(row.packets, 1);
+	assert.equal(row.bytesIn, length);
+	assert.equal(row.bytesOut, length);
+});
+
 test('packet rate is the last complete second of capture time', () => {
 	const {hosts, send} = setup();
 	for (let index = 0; index < 5; index++) send('10.0.0.1', '10.0.0.2', 'x', startMicros + index * 1000);
