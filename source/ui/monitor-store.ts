@@ -101,6 +101,24 @@ export function nextSpeed(current: number | 'max', direction: 1 | -1): number | 
 	return [...speedSteps].reverse().find(step => speedValue(step) < value) ?? speedSteps[0]!;
 }
 
+const noKey: Key = {
+	upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
+	return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false,
+	super: false, hyper: false, capsLock: false, numLock: false,
+};
+
+/** The key Ink would have reported for one character typed on its own. */
+function keyOf(character: string): Key {
+	return {
+		...noKey,
+		return: character === '\r' || character === '\n',
+		tab: character === '\t',
+		backspace: character === '\b',
+		delete: character === '\u007F',
+		shift: /[A-Z]/.test(character),
+	};
+}
+
 function sameView(a: HostView | undefined, b: HostView): boolean {
 	return a !== undefined && a.sort === b.sort && a.reverse === b.reverse && a.filter === b.filter
 		&& a.offset === b.offset && a.limit === b.limit && a.detailHost === b.detailHost;
@@ -244,6 +262,15 @@ export class MonitorStore {
 
 	/** Routes one key press: to the filter being typed, or through the key table. */
 	handleKey(input: string, key: Key): void {
+		if (input.length > 1 && !key.ctrl && !key.meta) {
+			// Keys typed faster than the terminal is read arrive as one chunk ("jj\r"); each counts.
+			for (const character of input) {
+				this.handleKey(character, keyOf(character));
+			}
+
+			return;
+		}
+
 		if (this.state.filterEditing && !(input === 'c' && key.ctrl)) {
 			this.editFilter(input, key);
 			return;

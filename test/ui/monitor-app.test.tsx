@@ -358,3 +358,13 @@ test('rendering is throttled: a burst of messages gives a handful of frames', as
 		app.cleanup();
 	}
 });
+
+test('keys that arrive together in one chunk each count', async () => {
+	const app = await mount({details: {}});
+	try {
+		await app.press('jj\r', () => app.connection.lastView()?.detailHost !== undefined, 'the detail of the third host');
+		assert.equal(app.connection.lastView()?.detailHost, '192.168.2.92');
+	} finally {
+		app.cleanup();
+	}
+});
