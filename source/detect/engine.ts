@@ -74,6 +74,8 @@ export class DetectionEngine implements FlowObserver {
 	private readonly poolNames = new Map<string, string>();
 	private readonly held = new Map<string, HeldFinding>();
 	private nextDeadline = Number.POSITIVE_INFINITY;
+	/** Flows started and not yet ended; none left means the capture is over (or quiet). */
+	private liveFlows = 0;
 	private readonly context: DetectContext;
 	private readonly streamMask: number;
 	private readonly datagramMask: number;
@@ -112,6 +114,7 @@ export class DetectionEngine implements FlowObserver {
 	}
 
 	flowStarted(flow: FlowView): void {
+		this.liveFlows++;
 		this.flows.set(flow, {active: flow.transport === 'tcp' ? this.streamMask : this.datagramMask});
 		this.releaseExpired(flow.lastSeenMicros);
 	}
@@ -137,10 +140,9 @@ export class DetectionEngine implements FlowObserver {
 	flowEnded(flow: FlowView): void {
 		for (const detector of detectors) detector.flowEnded?.(flow, this.context);
 		this.flows.delete(flow);
-		for (const [key, held] of this.held) {
-			if (held.facts.flowId === flow.id) this.releaseHeld(key, held);
-		}
-		this.releaseExpired(flow.lastSeenMicros);
+		this.liveFlows = Math.max(0, this.liveFlows - 1);
+		// With no flow left (end of capture) nothing stronger can arrive: release what was held.
+		this.releaseExpired(this.liveFlows === 0 ? Number.POSITIVE_INFINITY : flow.lastSeenMicros);
 	}
 
 	private stateOf(flow: FlowView): FlowState {
@@ -202,7 +204,7 @@ export class DetectionEngine implements FlowObserver {
 	}
 
 	private releaseExpired(nowMicros: number): void {
-		if (nowMicros < this.nextDeadline) return;
+		if (nowMicros < this.nextDeadline || this.held.size === 0) return;
 		this.nextDeadline = Number.POSITIVE_INFINITY;
 		for (const [key, held] of this.held) {
 			if (held.deadlineMicros <= nowMicros) this.releaseHeld(key, held);

@@ -19,6 +19,7 @@ export const tlsClientHelloDetector: Detector = {
 		if (hello === 'incomplete') return true;
 		if (hello === 'invalid') return false;
 		judge(flow, hello.serverName, context);
+		context.settle(flow);
 		return false;
 	},
 };
@@ -41,7 +42,6 @@ function judge(flow: FlowView, rawName: string | undefined, context: DetectConte
 				peerName: name,
 				tentative: true,
 			});
-			context.settle(flow);
 		}
 		return;
 	}
@@ -58,7 +58,6 @@ function judge(flow: FlowView, rawName: string | undefined, context: DetectConte
 		],
 		peerName: poolName,
 	});
-	context.settle(flow);
 }
 
 interface ClientHello {
