@@ -1,0 +1,183 @@
+// The programs that can open an interface for us (the pcap module in a child process, tcpdump,
+// dumpcap), how to find them, and the error a user sees when one cannot capture: what failed and
+// the exact commands that fix it. Only the helper ever needs capture rights, never node itself.
+import {spawnSync} from 'node:child_process';
+import {accessSync, constants, realpathSync, statSync} from 'node:fs';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {exitCodes} from '../exit-codes.js';
+
+export type CaptureHelperName = 'pcap' | 'tcpdump' | 'dumpcap';
+
+export const captureHelperNames: readonly CaptureHelperName[] = ['pcap', 'tcpdump', 'dumpcap'];
+
+/** Live capture could not start; the CLI prints `message` and `hint` before drawing anything and exits 3. */
+export class CaptureError extends Error {
+	override name = 'CaptureError';
+	readonly exitCode = exitCodes.capture;
+	readonly hint: string[];
+
+	constructor(message: string, hint: string[] = []) {
+		super(message);
+		this.hint = hint;
+	}
+}
+
+/** Why a helper failed to open the interface, from its own error text. */
+export type OpenFailure = 'permission' | 'no-such-device' | 'filter' | 'other';
+
+export function classifyOpenFailure(text: string): OpenFailure {
+	if (/permission|not permitted|EPERM|EACCES|access denied/i.test(text)) return 'permission';
+	if (/no such device|there is no device|doesn't exist|does not exist|no such interface/i.test(text)) return 'no-such-device';
+	if (/filter|syntax error/i.test(text)) return 'filter';
+	return 'other';
+}
+
+/** Capture programs often live in sbin, which unprivileged users rarely have on PATH. */
+const extraProgramDirectories = ['/usr/sbin', '/sbin', '/usr/local/sbin'];
+
+/** The absolute path of an executable program, searched on PATH and then in the sbin directories. */
+export function findProgram(program: string): string | undefined {
+	const directories = (process.env['PATH'] ?? '').split(path.delimiter).filter(directory => directory !== '');
+	for (const directory of [...directories, ...extraProgramDirectories]) {
+		const candidate = path.join(directory, program);
+		try {
+			accessSync(candidate, constants.X_OK);
+			if (statSync(candidate).isFile()) return path.resolve(candidate);
+		} catch {
+			// not in this directory
+		}
+	}
+	return undefined;
+}
+
+/** setcap needs the regular file, not a symlink to it. */
+function setcapTarget(programPath: string): string {
+	try {
+		return realpathSync(programPath);
+	} catch {
+		return programPath;
+	}
+}
+
+export function pcapChildPath(): string {
+	return fileURLToPath(new URL('pcap-child.js', import.meta.url));
+}
+
+let pcapModuleLoadable: boolean | undefined;
+
+/**
+ * Whether the pcap module loads, tried in a throwaway process: loading the addon here could put it
+ * into a second thread of this process, which the non-context-aware addon does not survive.
+ */
+export function pcapModuleLoads(): boolean {
+	pcapModuleLoadable ??= spawnSync(process.execPath, [pcapChildPath(), 'probe'], {stdio: 'ignore', timeout: 10_000}).status === 0;
+	return pcapModuleLoadable;
+}
+
+/** `pcap` when the module loads, else the first of tcpdump and dumpcap installed; undefined if none. */
+export function defaultCaptureHelper(): CaptureHelperName | undefined {
+	if (pcapModuleLoads()) return 'pcap';
+	if (findProgram('tcpdump') !== undefined) return 'tcpdump';
+	if (findProgram('dumpcap') !== undefined) return 'dumpcap';
+	return undefined;
+}
+
+const replayHint = 'or analyse a saved capture, which needs no privileges: minewatch -r capture.pcap';
+
+export function notInstalledError(helper: CaptureHelperName, detail?: string): CaptureError {
+	const reason = detail === undefined ? '' : ` (${detail})`;
+	switch (helper) {
+		case 'pcap': {
+			return new CaptureError(`capture helper pcap is not usable: the pcap module does not load${reason}`, [
+				'install the libpcap headers and rebuild the module: sudo apt-get install libpcap-dev && npm rebuild pcap',
+				'or capture through tcpdump instead: --capture tcpdump',
+				replayHint,
+			]);
+		}
+
+		case 'tcpdump': {
+			return new CaptureError(`capture helper tcpdump is not installed${reason}`, [
+				'install it: sudo apt-get install tcpdump',
+				'or use another helper: --capture dumpcap or --capture pcap',
+				replayHint,
+			]);
+		}
+
+		case 'dumpcap': {
+			return new CaptureError(`capture helper dumpcap is not installed${reason}`, [
+				'install it (it comes with Wireshark\'s common files): sudo apt-get install wireshark-common',
+				'or use another helper: --capture tcpdump or --capture pcap',
+				replayHint,
+			]);
+		}
+	}
+}
+
+function permissionHints(helper: CaptureHelperName, iface: string, programPath: string | undefined): string[] {
+	const sudo = `run minewatch as root: sudo minewatch -i ${iface}`;
+	if (helper === 'pcap') {
+		const tcpdump = findProgram('tcpdump');
+		const grant = tcpdump === undefined
+			? 'sudo apt-get install tcpdump, then sudo setcap cap_net_raw,cap_net_admin+eip /usr/bin/tcpdump'
+			: `sudo setcap cap_net_raw,cap_net_admin+eip ${setcapTarget(tcpdump)}`;
+		return [
+			sudo,
+			'or capture through tcpdump with capture rights given to tcpdump alone (never setcap the node binary: every Node script would gain raw capture):',
+			`  ${grant}`,
+			`  minewatch -i ${iface} --capture tcpdump`,
+			replayHint,
+		];
+	}
+
+	const hints = [
+		sudo,
+		`or give ${helper} capture rights once: sudo setcap cap_net_raw,cap_net_admin+eip ${setcapTarget(programPath ?? `/usr/bin/${helper}`)}`,
+	];
+	if (helper === 'dumpcap') {
+		hints.push('or join the wireshark group: sudo dpkg-reconfigure wireshark-common && sudo usermod -a -G wireshark $USER (then log in again)');
+	}
+
+	hints.push(replayHint);
+	return hints;
+}
+
+export interface OpenFailureReport {
+	helper: CaptureHelperName;
+	iface: string;
+	filter?: string;
+	/** The helper's own error text, one line. */
+	text: string;
+	/** Where the helper program lives, for the setcap command. */
+	programPath?: string;
+	/** Interface names to suggest when the named one does not exist. */
+	knownInterfaces?: string[];
+}
+
+export function openFailureError(report: OpenFailureReport): CaptureError {
+	const {helper, iface, text} = report;
+	const kind = classifyOpenFailure(text);
+	switch (kind) {
+		case 'permission': {
+			return new CaptureError(`no permission to capture on ${iface} with ${helper}: ${text}`, permissionHints(helper, iface, report.programPath));
+		}
+
+		case 'no-such-device': {
+			const known = report.knownInterfaces ?? [];
+			return new CaptureError(`cannot capture on ${iface} with ${helper}: no such interface (${text})`, [
+				known.length > 0 ? `interfaces here: ${known.join(', ')}` : 'name an existing interface with -i IFACE',
+				replayHint,
+			]);
+		}
+
+		case 'filter': {
+			return new CaptureError(`cannot capture on ${iface} with ${helper}: bad capture filter ${JSON.stringify(report.filter ?? '')} (${text})`, [
+				'capture filters use BPF syntax, e.g. -f \'tcp port 3333\' (see man 7 pcap-filter)',
+			]);
+		}
+
+		case 'other': {
+			return new CaptureError(`cannot capture on ${iface} with ${helper}: ${text}`, [replayHint]);
+		}
+	}
+}
