@@ -1,0 +1,91 @@
+import {test} from 'node:test';
+import assert from 'node:assert/strict';
+import {harness} from './support/engine-harness.js';
+
+const subscribe = '{"id":1,"method":"mining.subscribe","params":["cgminer/4.12.1"]}\n';
+const authorize = '{"id":2,"method":"mining.authorize","params":["farm.rig1","x"]}\n';
+const subscribed = '{"id":1,"result":[[["mining.notify","ae6812eb"]],"08000002",4],"error":null}\n';
+
+test('one alert per (detection, host, peer); re-emitted with the same id only when certainty rises', () => {
+	const {open, send, alerts} = harness();
+	const first = open({client: '10.0.0.5', server: '198.51.100.9'});
+	send(first, 'client', subscribe);
+	send(first, 'client', authorize);
+	send(first, 'server', subscribed);
+	const second = open({client: '10.0.0.5', server: '198.51.100.9', clientPort: 50_001});
+	send(second, 'client', subscribe);
+	send(second, 'server', subscribed);
+	assert.equal(alerts.length, 2);
+	assert.equal(alerts[0]?.id, alerts[1]?.id);
+	assert.equal(alerts[0]?.update, undefined);
+	assert.equal(alerts[1]?.update, true);
+	assert.equal(alerts[1]?.certainty, 95);
+	assert.match(alerts[0]!.id, /^[0-9a-f]{16}$/);
+	assert.equal(alerts[1]?.time, new Date(first.lastSeenMicros / 1000).toISOString());
+});
+
+test('an internal miner through an internal proxy: mining for the miner, mining-pool for the proxy', () => {
+	const {open, send, latest, engine} = harness();
+	const flow = open({client: '10.0.0.5', server: '10.0.0.200', serverPort: 3333});
+	send(flow, 'client', subscribe);
+	send(flow, 'server', subscribed);
+	const alerts = latest();
+	assert.deepEqual(alerts.map((alert) => [alert.detection, alert.host, alert.peer, alert.direction, alert.severity]), [
+		['mining-pool', '10.0.0.200', '10.0.0.5', 'internal-internal', 'medium'],
+		['mining', '10.0.0.5', '10.0.0.200', 'internal-internal', 'medium'],
+	]);
+	assert.deepEqual(engine.hostInfo('10.0.0.200').roles, ['pool']);
+	assert.deepEqual(engine.hostInfo('10.0.0.5').roles, ['miner']);
+	assert.deepEqual(engine.hostInfo('10.0.0.5').protocols, ['stratum']);
+});
+
+test('outside miners using a home-network pool raise only mining-pool, critical', () => {
+	const {open, send, latest} = harness();
+	const flow = open({client: '198.51.100.30', server: '10.0.0.200', serverPort: 3333});
+	send(flow, 'client', subscribe);
+	send(flow, 'server', subscribed);
+	const alerts = latest();
+	assert.equal(alerts.length, 1);
+	assert.equal(alerts[0]?.detection, 'mining-pool');
+	assert.equal(alerts[0]?.hostRole, 'pool');
+	assert.equal(alerts[0]?.direction, 'external-internal');
+	assert.equal(alerts[0]?.severity, 'critical');
+});
+
+test('external to external mining is still reported, at low severity', () => {
+	const {open, send, latest} = harness();
+	const flow = open({client: '147.229.13.222', server: '185.71.66.39', serverPort: 9999});
+	send(flow, 'client', subscribe);
+	send(flow, 'server', subscribed);
+	assert.deepEqual(latest().map((alert) => [alert.detection, alert.direction, alert.severity]), [['mining', 'external-external', 'low']]);
+});
+
+test('allowed hosts are flagged and not counted as open', () => {
+	const {open, send, latest, engine} = harness({allow: ['10.0.0.0/24']});
+	const flow = open({client: '10.0.0.5', server: '198.51.100.9'});
+	send(flow, 'client', subscribe);
+	send(flow, 'server', subscribed);
+	const other = open({client: '10.9.0.5', server: '198.51.100.9'});
+	send(other, 'client', subscribe);
+	assert.deepEqual(latest().map((alert) => alert.allowed), [true, false]);
+	assert.deepEqual(engine.alertsOpen(), {low: 0, medium: 0, high: 1, critical: 0});
+	assert.equal(engine.alertCount, 2);
+	assert.equal(engine.hostInfo('10.0.0.5').severity, undefined);
+	assert.equal(engine.hostInfo('10.9.0.5').severity, 'high');
+});
+
+test('mining alerts carry MITRE TA0040 / T1496.001', () => {
+	const {open, send, latest} = harness();
+	const flow = open({client: '10.0.0.5', server: '198.51.100.9'});
+	send(flow, 'client', subscribe);
+	assert.deepEqual(latest()[0]?.mitre, {tactic: 'TA0040', technique: 'T1496.001'});
+});
+
+test('flows no detector wants are settled so reassembly stops', () => {
+	const {open, send} = harness();
+	const ssh = open({serverPort: 22});
+	send(ssh, 'server', 'SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n');
+	send(ssh, 'client', 'SSH-2.0-OpenSSH_9.2p1\r\n');
+	assert.equal(ssh.classified, true);
+	assert.equal(ssh.family, 'other');
+});
