@@ -23,6 +23,8 @@ export interface PacketPumpOptions {
 const readerHighWaterBytes = 4 * 1024 * 1024;
 /** Packets this far behind the latest delivered one count as reordered, not as a clock step back. */
 const reorderToleranceMicros = 1_000_000;
+/** Node turns longer timer delays into 1 ms; a long wait is taken in steps and re-checked instead. */
+const longestTimerMillis = 60_000;
 /** How long a burst of packets may run before the event loop gets a turn (control messages, timers). */
 const burstMillis = 20;
 const burstPackets = 4096;
@@ -211,7 +213,7 @@ export class PacketPump {
 		this.timer = setTimeout(() => {
 			this.timer = undefined;
 			this.pump();
-		}, Math.ceil(waitMillis));
+		}, Math.min(Math.ceil(waitMillis), longestTimerMillis));
 	}
 
 	private awaitData(): void {

@@ -74,8 +74,11 @@ describe('packet pump', () => {
 		assert.ok(deliveries[3]!.atMillis - deliveries[0]!.atMillis >= 100);
 	});
 
-	test('while a packet is held the source is paused', async () => {
-		const file = writePcap(numberedPackets([0, 3600 * second]), {linkType: linkTypes.ethernet});
+	test('while a packet is held the source is paused, even for a wait beyond any timer', async () => {
+		const warnings: string[] = [];
+		const onWarning = (warning: Error): number => warnings.push(warning.name);
+		process.on('warning', onWarning);
+		const file = writePcap(numberedPackets([0, 100 * 86_400 * second]), {linkType: linkTypes.ethernet});
 		const {pump, readable, deliveries, ended} = startPump(file, {speed: 1});
 		await until(() => deliveries.length === 1);
 		await sleep(20);
@@ -83,6 +86,8 @@ describe('packet pump', () => {
 		assert.equal(deliveries.length, 1);
 		pump.stop();
 		assert.equal(await ended, 'stopped');
+		process.off('warning', onWarning);
+		assert.deepEqual(warnings, []);
 	});
 
 	test('stop ends promptly and delivers nothing more', async () => {
