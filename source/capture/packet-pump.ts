@@ -55,6 +55,7 @@ export class PacketPump {
 	private timer: NodeJS.Timeout | undefined;
 	private immediate: NodeJS.Immediate | undefined;
 	private sourceEnded = false;
+	private pumping = false;
 	private running = false;
 	private finished = false;
 	private settle: ((end: PumpEnd) => void) | undefined;
@@ -152,6 +153,9 @@ export class PacketPump {
 	};
 
 	private pump(): void {
+		// resume() or setSpeed() called from inside deliver() must not start a second loop.
+		if (this.pumping) return;
+		this.pumping = true;
 		this.waitingForData = false;
 		const burstStart = performance.now();
 		let burst = 0;
@@ -189,6 +193,8 @@ export class PacketPump {
 			}
 		} catch (error) {
 			this.end(undefined, error);
+		} finally {
+			this.pumping = false;
 		}
 	}
 

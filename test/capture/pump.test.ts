@@ -148,6 +148,25 @@ describe('packet pump', () => {
 		assert.equal(delivered, 2);
 	});
 
+	test('pause, resume and speed changes from inside deliver neither repeat nor skip packets', async () => {
+		const readable = new PassThrough();
+		readable.end(writePcap(numberedPackets([0, 1, 2, 3]), {linkType: linkTypes.ethernet}));
+		const delivered: number[] = [];
+		const pump: PacketPump = new PacketPump({
+			readable,
+			reader: new CaptureReader('test.pcap'),
+			speed: 10,
+			deliver: record => {
+				delivered.push(record.data[record.offset]!);
+				pump.pause();
+				pump.setSpeed('max');
+				pump.resume();
+			},
+		});
+		assert.equal(await pump.run(), 'end-of-file');
+		assert.deepEqual(delivered, [0, 1, 2, 3]);
+	});
+
 	test('changing speed mid-run reschedules the held packet', async () => {
 		const file = writePcap(numberedPackets([0, 60 * second, 3600 * second]), {linkType: linkTypes.ethernet});
 		const {pump, deliveries, ended} = startPump(file, {speed: 1});
