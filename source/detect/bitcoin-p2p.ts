@@ -8,6 +8,11 @@ import {otherSide, type DetectContext, type Detector} from './detector.js';
 import {checkMessage, isMagicAt, parseVersion, type VersionInfo} from './bitcoin-message.js';
 import {refineNetwork, serviceBits} from './bitcoin-networks.js';
 
+/**
+ * A capture that joined mid-connection is searched this far for a message boundary. Past it the
+ * flow is most likely inside a large block transfer; the node's other connections still show it.
+ */
+const midStreamScanLimit = 8192;
 /** Checksummed messages verified per direction before the flow is considered known. */
 const messagesPerSide = 4;
 
@@ -89,7 +94,8 @@ function synchronise(flow: FlowView, stream: Uint8Array, direction: DirectionSta
 		direction.synced = first !== 'invalid' && first !== 'incomplete';
 		return direction.synced;
 	}
-	for (let at = direction.offset; at + 4 <= stream.length; at++) {
+	const limit = Math.min(stream.length, midStreamScanLimit);
+	for (let at = direction.offset; at + 4 <= limit; at++) {
 		if (!isMagicAt(stream, at)) continue;
 		const candidate = checkMessage(stream, at);
 		if (candidate === 'invalid') continue;
@@ -97,7 +103,8 @@ function synchronise(flow: FlowView, stream: Uint8Array, direction: DirectionSta
 		direction.synced = candidate !== 'incomplete';
 		return direction.synced;
 	}
-	direction.offset = Math.max(direction.offset, stream.length - 3);
+	direction.offset = Math.max(direction.offset, limit - 3);
+	if (stream.length >= midStreamScanLimit) direction.rejected = true;
 	return false;
 }
 

@@ -12,6 +12,7 @@ const miningMethods = new Set([
 	'eth_getWork', 'eth_submitWork', 'eth_submitHashrate', 'eth_submitLogin',
 ]);
 
+const mentionsMiningMethod = /"(getwork|getblocktemplate|submitblock|get_block_template|submit_block|eth_\w+)"/;
 const requestMethods = ['POST ', 'GET '];
 const latin1 = new TextDecoder('latin1');
 const utf8 = new TextDecoder('utf-8');
@@ -118,6 +119,8 @@ function indexOfHeadEnd(stream: Uint8Array): number {
 
 /** The mining method a JSON-RPC body (single call or batch) invokes, if any. */
 function miningMethodOf(body: Uint8Array): string | undefined {
+	// Most HTTP bodies are not mining calls: look for a method name before paying for JSON.parse.
+	if (!mentionsMiningMethod.test(latin1.decode(body))) return undefined;
 	let value: unknown;
 	try {
 		value = JSON.parse(utf8.decode(body));
