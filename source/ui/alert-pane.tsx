@@ -7,7 +7,7 @@ import type {AlertEntry} from './alert-ring.js';
 import {PaneTitle} from './pane-title.js';
 import {describeAlert} from './alert-description.js';
 import {severityStyles} from './severity-style.js';
-import {fit} from './display-text.js';
+import {clip, fit} from './display-text.js';
 import {formatClock, formatInteger} from './format.js';
 
 interface AlertLineProps {
@@ -21,7 +21,7 @@ const AlertLine = memo(function AlertLine({entry, width, selected, focused}: Ale
 	const style = severityStyles[entry.alert.severity];
 	const mark = entry.acknowledged ? '✓' : ' ';
 	const head = `${style.glyph} ${fit(style.label, 4)}`;
-	const body = fit(`${mark} ${formatClock(entry.alert.time)} ${describeAlert(entry)}`, Math.max(0, width - head.length));
+	const body = clip(`${mark} ${formatClock(entry.alert.time)} ${describeAlert(entry)}`, Math.max(0, width - head.length));
 	return (
 		<Text wrap="truncate" inverse={selected && focused} underline={selected && !focused} dimColor={entry.acknowledged}>
 			<Text color={style.color} bold={!entry.acknowledged}>{head}</Text>

@@ -17,6 +17,8 @@ export interface HostColumn {
 }
 
 export const minimumAddressWidth = 18;
+/** Wider than an IPv6 address and a name; beyond it the row just ends, which keeps frames cheap. */
+export const maximumAddressWidth = 64;
 
 export const severityColumn: HostColumn = {
 	id: 'severity', title: 'SEV', width: 6, align: 'left', dropOrder: 0, sortKeys: ['severity'],
@@ -59,5 +61,5 @@ export function chooseHostColumns(width: number): HostColumnSet {
 		columns = columns.filter(column => column !== dropped);
 	}
 
-	return {addressWidth: Math.max(minimumAddressWidth, width - used(columns)), columns};
+	return {addressWidth: Math.min(maximumAddressWidth, Math.max(minimumAddressWidth, width - used(columns))), columns};
 }

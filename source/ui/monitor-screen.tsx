@@ -36,9 +36,9 @@ export function MonitorScreen({state, scope}: {state: MonitorState; scope: KeySc
 	}
 
 	return (
-		<Box flexDirection="column" width={layout.width} height={layout.height} overflow="hidden">
+		<Box flexDirection="column" width={layout.width} height={layout.height}>
 			<StatusBar state={state}/>
-			<Box flexDirection="column" height={layout.bodyLines} overflow="hidden">
+			<Box flexDirection="column" height={layout.bodyLines}>
 				<Body state={state}/>
 			</Box>
 			<Footer state={state} scope={scope}/>

@@ -84,7 +84,9 @@ export interface MonitorStoreOptions {
 	alertCapacity?: number;
 }
 
-export const defaultRefreshMilliseconds = 250;
+// 2 Hz: a full 200×60 Ink frame costs tens of milliseconds on the project's machines, and the
+// ui-notes decision is tables at 1–2 Hz. Keys still render at once.
+export const defaultRefreshMilliseconds = 500;
 export const speedSteps: ReadonlyArray<number | 'max'> = [0.25, 0.5, 1, 2, 5, 10, 20, 50, 100, 'max'];
 const filterMaximumLength = 64;
 

@@ -2,6 +2,7 @@
 // back (cursor, raw mode, main screen) however the monitor ends: quit, SIGINT/SIGTERM, an uncaught
 // error, or a fatal error from the capture worker. Then prints the closing summary.
 import {render, type Instance} from 'ink';
+import type {RenderOptions} from 'ink';
 import {exitCodes} from '../exit-codes.js';
 import {MonitorStore, type ExitReason, type MonitorConnection} from './monitor-store.js';
 import {MonitorApp} from './monitor-app.js';
@@ -34,11 +35,20 @@ export function terminalSize(stdout: NodeJS.WriteStream): TerminalSize {
 }
 
 /** Mounts the monitor with the render options the live UI uses; also how a benchmark drives it. */
-export function mountMonitor(store: MonitorStore, streams: {stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream; stderr?: NodeJS.WriteStream}): Instance {
+export interface MountOptions {
+	stdin: NodeJS.ReadStream;
+	stdout: NodeJS.WriteStream;
+	stderr?: NodeJS.WriteStream;
+	/** Called after every frame with the time it took to render. */
+	onRender?: RenderOptions['onRender'];
+}
+
+export function mountMonitor(store: MonitorStore, options: MountOptions): Instance {
 	return render(<MonitorApp store={store}/>, {
-		stdin: streams.stdin,
-		stdout: streams.stdout,
-		stderr: streams.stderr ?? process.stderr,
+		stdin: options.stdin,
+		stdout: options.stdout,
+		stderr: options.stderr ?? process.stderr,
+		onRender: options.onRender,
 		exitOnCtrlC: false,
 		patchConsole: false,
 		maxFps: maximumFramesPerSecond,

@@ -340,6 +340,7 @@ test('rendering is throttled: a burst of messages gives a handful of frames', as
 	const app = await mount({refreshMilliseconds: 250});
 	try {
 		await delay(300);
+		// 510 messages arrive within a few refresh windows; each window renders at most one update.
 		const framesBefore = app.ui.frames.length;
 		const started = Date.now();
 		for (let index = 1; index <= 500; index++) {
