@@ -73,19 +73,18 @@ function trackHelper(child: ChildProcess): void {
 }
 
 /**
- * On Linux, setpriv makes the kernel send the helper SIGTERM when the thread that started it ends,
- * even by a crash; setpriv then execs the helper, so the helper keeps its own pid and capabilities.
+ * tcpdump and dumpcap notice a dead reader only when their next packet write fails, which on a quiet
+ * interface may be never; and tcpdump drops root after opening, which clears any parent-death signal.
+ * So a watcher shares their stdin pipe: when the write end closes (stop, or this process dying in
+ * any way) it sends the helper SIGTERM. `exec` keeps the shell's pid, which `$$` names, for the helper.
  */
-function withParentDeathSignal(programPath: string, args: string[]): {file: string; args: string[]} {
-	const setpriv = process.platform === 'linux' ? findProgram('setpriv') : undefined;
-	return setpriv === undefined ? {file: programPath, args} : {file: setpriv, args: ['--pdeathsig', 'TERM', '--', programPath, ...args]};
-}
+const parentWatchScript = 'exec 3<&0; (cat <&3; kill -TERM $$) >/dev/null 2>&1 & exec 3<&- </dev/null; exec "$@"';
 
 function spawnProgram(helper: 'tcpdump' | 'dumpcap', args: string[]): HelperCommand {
 	const programPath = findProgram(helper);
 	if (programPath === undefined) throw notInstalledError(helper);
-	const command = withParentDeathSignal(programPath, args);
-	return {child: spawn(command.file, command.args, {stdio: ['ignore', 'pipe', 'pipe']}), programPath};
+	const child = spawn('/bin/sh', ['-c', parentWatchScript, 'sh', programPath, ...args], {stdio: ['pipe', 'pipe', 'pipe']});
+	return {child, programPath};
 }
 
 function startHelper(options: LiveCaptureOptions, snaplen: number): HelperCommand {
@@ -197,6 +196,8 @@ class HelperCapture implements LiveCapture {
 		const processDone = new Promise<void>(resolve => {
 			child.once('exit', code => {
 				this.exitCode = code;
+				// ends the parent watcher of tcpdump and dumpcap
+				child.stdin?.destroy();
 				resolve();
 			});
 			child.once('error', error => {
