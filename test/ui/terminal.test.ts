@@ -68,8 +68,9 @@ test('the monitor shows a miner, its alert and a sparkline in a real terminal, a
 		}, 20_000);
 		assert.ok(shown, `miner, alert and sparkline on screen:\n${screen}`);
 		assert.equal(tmux('display', '-p', '#{alternate_on}').trim(), '1', 'on the alternate screen while running');
-		const lines = screen.split('\n');
-		assert.ok(lines.length <= 50);
+		const rows = screen.replace(/\n$/, '').split('\n');
+		assert.equal(rows.length, 50);
+		assert.equal(rows[49]?.trim(), '', 'the last row stays free: frames are at most rows - 1 tall');
 
 		tmux('send-keys', 'q');
 		const exited = await poll(() => existsSync(exitFile) && readFileSync(exitFile, 'utf8').includes('EXIT='), 10_000);
