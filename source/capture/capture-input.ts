@@ -3,6 +3,7 @@
 import {createReadStream} from 'node:fs';
 import {stat} from 'node:fs/promises';
 import {PassThrough, type Readable} from 'node:stream';
+import {isatty} from 'node:tty';
 import {constants as zlibConstants, createGunzip} from 'node:zlib';
 import {exitCodes} from '../exit-codes.js';
 
@@ -22,6 +23,7 @@ export class InputError extends Error {
 }
 
 const gzipMagic = [0x1f, 0x8b] as const;
+const standardInputFd = 0;
 
 function describeOpenFailure(path: string, error: unknown): string {
 	const code = (error as NodeJS.ErrnoException | undefined)?.code;
@@ -75,8 +77,9 @@ export async function openCaptureInput(path: string): Promise<CaptureInput> {
 	let raw: Readable;
 	let fileSize: number | undefined;
 	if (path === '-') {
-		if (process.stdin.isTTY) throw new InputError(`${name}: is a terminal; pipe a capture into it or pass a file`);
-		raw = process.stdin;
+		if (isatty(standardInputFd)) throw new InputError(`${name}: is a terminal; pipe a capture into it or pass a file`);
+		// File descriptor 0 rather than process.stdin, which is an empty stream inside a worker thread.
+		raw = createReadStream('', {fd: standardInputFd, autoClose: false});
 	} else {
 		try {
 			const info = await stat(path);
@@ -122,8 +125,7 @@ export async function openCaptureInput(path: string): Promise<CaptureInput> {
 		bytesRead: () => rawBytes,
 		close: () => {
 			raw.unpipe(sink);
-			if (raw === process.stdin) raw.pause();
-			else raw.destroy();
+			raw.destroy();
 			gunzip?.destroy();
 			stream.destroy();
 		},

@@ -92,29 +92,38 @@ describe('capture input', () => {
 		await assert.rejects(readThroughInput(file), {name: 'NotACaptureError', message: `${file}: not a pcap or pcapng capture (it is empty)`});
 	});
 
-	test('standard input, gzipped, read by a child process', async () => {
-		const moduleUrl = new URL('../../source/capture/capture-input.js', import.meta.url).href;
-		const readerUrl = new URL('../../source/capture/capture-reader.js', import.meta.url).href;
-		const pumpUrl = new URL('../../source/capture/packet-pump.js', import.meta.url).href;
-		const script = `
-			import {openCaptureInput} from '${moduleUrl}';
-			import {CaptureReader} from '${readerUrl}';
-			import {PacketPump} from '${pumpUrl}';
-			const input = await openCaptureInput('-');
-			let packets = 0;
-			const end = await new PacketPump({readable: input.stream, reader: new CaptureReader('standard input'), deliver: () => packets++}).run();
-			input.close();
-			process.stdout.write(JSON.stringify({packets, end, fileSize: input.fileSize ?? null, bytesRead: input.bytesRead()}));
-		`;
-		const child = spawn(process.execPath, ['--input-type=module', '-e', script], {stdio: ['pipe', 'pipe', 'pipe']});
-		const compressed = gzipSync(capture);
-		child.stdin.end(compressed);
-		let output = '';
-		let errors = '';
-		child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-		child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
-		const code = await new Promise<number | null>(resolve => child.on('close', resolve));
-		assert.equal(code, 0, errors);
-		assert.deepEqual(JSON.parse(output), {packets: packetCount, end: 'end-of-file', fileSize: null, bytesRead: compressed.length});
-	});
+	for (const thread of ['main thread', 'worker thread'] as const) {
+		test(`standard input, gzipped, read in the ${thread} of a child process`, async () => {
+			const moduleUrl = new URL('../../source/capture/capture-input.js', import.meta.url).href;
+			const readerUrl = new URL('../../source/capture/capture-reader.js', import.meta.url).href;
+			const pumpUrl = new URL('../../source/capture/packet-pump.js', import.meta.url).href;
+			const readStandardInput = `
+				import {openCaptureInput} from '${moduleUrl}';
+				import {CaptureReader} from '${readerUrl}';
+				import {PacketPump} from '${pumpUrl}';
+				const input = await openCaptureInput('-');
+				let packets = 0;
+				const end = await new PacketPump({readable: input.stream, reader: new CaptureReader('standard input'), deliver: () => packets++}).run();
+				input.close();
+				process.stdout.write(JSON.stringify({packets, end, fileSize: input.fileSize ?? null, bytesRead: input.bytesRead()}));
+			`;
+			// Inside a worker, process.stdin is an empty stream of the worker's own: the real input is fd 0.
+			const script =
+				thread === 'main thread'
+					? readStandardInput
+					: `import {Worker} from 'node:worker_threads';
+						const url = 'data:text/javascript,' + encodeURIComponent(${JSON.stringify(readStandardInput)});
+						new Worker(new URL(url));`;
+			const child = spawn(process.execPath, ['--input-type=module', '-e', script], {stdio: ['pipe', 'pipe', 'pipe']});
+			const compressed = gzipSync(capture);
+			child.stdin.end(compressed);
+			let output = '';
+			let errors = '';
+			child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+			child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+			const code = await new Promise<number | null>(resolve => child.on('close', resolve));
+			assert.equal(code, 0, errors);
+			assert.deepEqual(JSON.parse(output), {packets: packetCount, end: 'end-of-file', fileSize: null, bytesRead: compressed.length});
+		});
+	}
 });
