@@ -46,6 +46,7 @@ export const bitcoinP2pDetector: Detector = {
 	inspectStream(flow, side, context) {
 		let state = states.get(flow);
 		if (state === undefined) {
+			if (flow.sawSyn && !isMagicAt(flow.stream(side), 0)) return false;
 			state = {sides: {client: newDirection(), server: newDirection()}, reportedCertainty: 0, reportedVersions: 0};
 			states.set(flow, state);
 		}

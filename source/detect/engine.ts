@@ -69,7 +69,8 @@ export class DetectionEngine implements FlowObserver {
 	private readonly allow: AddressSet;
 	private readonly book: AlertBook;
 	private readonly graceMicros: number;
-	private readonly flows = new WeakMap<FlowView, FlowState>();
+	/** By flow id: a numeric Map is cheaper per flow than a WeakMap; entries go at `flowEnded`. */
+	private readonly flows = new Map<number, FlowState>();
 	private readonly facts = new Map<string, HostFacts>();
 	private readonly poolNames = new Map<string, string>();
 	private readonly held = new Map<string, HeldFinding>();
@@ -115,7 +116,7 @@ export class DetectionEngine implements FlowObserver {
 
 	flowStarted(flow: FlowView): void {
 		this.liveFlows++;
-		this.flows.set(flow, {active: flow.transport === 'tcp' ? this.streamMask : this.datagramMask});
+		this.flows.set(flow.id, {active: flow.transport === 'tcp' ? this.streamMask : this.datagramMask});
 		this.releaseExpired(flow.lastSeenMicros);
 	}
 
@@ -139,24 +140,24 @@ export class DetectionEngine implements FlowObserver {
 
 	flowEnded(flow: FlowView): void {
 		for (const detector of detectors) detector.flowEnded?.(flow, this.context);
-		this.flows.delete(flow);
+		this.flows.delete(flow.id);
 		this.liveFlows = Math.max(0, this.liveFlows - 1);
 		// With no flow left (end of capture) nothing stronger can arrive: release what was held.
 		this.releaseExpired(this.liveFlows === 0 ? Number.POSITIVE_INFINITY : flow.lastSeenMicros);
 	}
 
 	private stateOf(flow: FlowView): FlowState {
-		let state = this.flows.get(flow);
+		let state = this.flows.get(flow.id);
 		if (state === undefined) {
 			state = {active: flow.transport === 'tcp' ? this.streamMask : this.datagramMask};
-			this.flows.set(flow, state);
+			this.flows.set(flow.id, state);
 		}
 		return state;
 	}
 
 	private settle(flow: FlowView): void {
 		flow.classified = true;
-		const state = this.flows.get(flow);
+		const state = this.flows.get(flow.id);
 		if (state !== undefined) state.active = 0;
 	}
 

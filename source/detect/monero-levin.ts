@@ -35,6 +35,7 @@ export const moneroLevinDetector: Detector = {
 	inspectStream(flow, side, context) {
 		let state = states.get(flow);
 		if (state === undefined) {
+			if (flow.sawSyn && flow.stream(side)[0] !== signature[0]) return false;
 			state = {sides: {client: undefined, server: undefined}, reportedCertainty: 0};
 			states.set(flow, state);
 		}

@@ -69,6 +69,7 @@ export const stratumDetector: Detector = {
 	inspectStream(flow, side, context) {
 		let state = states.get(flow);
 		if (state === undefined) {
+			if (flow.sawSyn && !opensWithBrace(flow.stream(side))) return false;
 			state = {
 				cursors: {client: newLineCursor(flow), server: newLineCursor(flow)},
 				lines: 0,
@@ -95,6 +96,15 @@ export const stratumDetector: Detector = {
 		return !(current.cursors.client.rejected && current.cursors.server.rejected);
 	},
 };
+
+/** Stratum's first byte (after optional whitespace) is '{': a cheap test before any state is kept. */
+function opensWithBrace(stream: Uint8Array): boolean {
+	for (const byte of stream) {
+		if (byte === 0x7b) return true;
+		if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d && byte !== 0x0a) return false;
+	}
+	return true;
+}
 
 function inspectMessage(state: StratumState, side: Side, message: JsonObject): void {
 	const method = message['method'];
