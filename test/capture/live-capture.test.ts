@@ -1,10 +1,14 @@
 // Real captures on the loopback interface with each helper: a bounded TCP conversation between a
 // local server and client is captured, read back through the CaptureReader and compared byte for byte.
 import assert from 'node:assert/strict';
-import {spawn} from 'node:child_process';
+import {execFile, execFileSync, spawn} from 'node:child_process';
 import {once} from 'node:events';
+import {chmodSync, copyFileSync, mkdtempSync, rmSync} from 'node:fs';
 import net from 'node:net';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
 import {test, type TestContext} from 'node:test';
+import {findProgram} from '../../source/capture/capture-helper.js';
 import {CaptureError, captureHelperNames, startLiveCapture, type CaptureHelperName, type LiveCapture} from '../../source/capture/live-capture.js';
 import {childPids, childPidsOf, helperMissing, isRoot, processGone, SegmentCollector, skipLive, waitFor} from './live-support.js';
 
@@ -141,5 +145,57 @@ for (const helper of captureHelperNames) {
 		owner.kill('SIGKILL');
 		await once(owner, 'exit');
 		for (const pid of helperPids) assert.ok(await waitFor(() => processGone(pid), captureWaitMillis), `helper ${pid} ended with its owner`);
+	});
+}
+
+for (const helper of ['tcpdump', 'dumpcap'] as const) {
+	test(`${helper}: following the setcap hint lets an unprivileged user capture`, async t => {
+		if (skipLive(t, helperMissing(helper))) return;
+		if (skipLive(t, isRoot() ? undefined : 'not root: cannot grant capabilities')) return;
+		const setcap = findProgram('setcap');
+		const setpriv = findProgram('setpriv');
+		if (skipLive(t, setcap === undefined || setpriv === undefined ? 'setcap or setpriv is not installed' : undefined)) return;
+		// a private copy takes the capabilities, so the installed helper stays as it was
+		const directory = mkdtempSync(path.join(tmpdir(), 'minewatch-setcap-'));
+		t.after(() => rmSync(directory, {recursive: true, force: true}));
+		chmodSync(directory, 0o755);
+		const copy = path.join(directory, helper);
+		copyFileSync(findProgram(helper)!, copy);
+		chmodSync(copy, 0o755);
+		try {
+			execFileSync(setcap!, ['cap_net_raw,cap_net_admin+eip', copy], {stdio: 'ignore'});
+		} catch {
+			if (skipLive(t, `this file system does not keep file capabilities (${directory})`)) return;
+		}
+
+		const {server, port} = await listeningServer();
+		t.after(() => server.close());
+		const script = `
+			const {startLiveCapture} = await import(${JSON.stringify(liveCaptureModule)});
+			const {connect} = await import('node:net');
+			const capture = await startLiveCapture({interface: 'lo', filter: 'tcp port ${port}', helper: ${JSON.stringify(helper)}});
+			let bytes = 0;
+			capture.stdout.on('data', chunk => { bytes += chunk.length; });
+			const client = connect(${port}, '127.0.0.1', () => client.end());
+			await new Promise(resolve => client.on('close', resolve));
+			const deadline = Date.now() + 5000;
+			// the global header is 24 bytes; a TCP handshake adds at least three records
+			while (bytes < 24 + 3 * (16 + 54) && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 20));
+			await capture.stop();
+			process.stdout.write(JSON.stringify({bytes, exitCode: await capture.exited}));
+		`;
+		const result = await new Promise<string>((resolve, reject) => {
+			execFile(setpriv!, ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, '--input-type=module', '-e', script], {
+				cwd: '/',
+				timeout: 20_000,
+				env: {...process.env, PATH: `${directory}${path.delimiter}${process.env['PATH'] ?? ''}`},
+			}, (error, stdout, stderr) => {
+				if (error === null) resolve(stdout);
+				else reject(new Error(`${error.message}\n${stderr}`));
+			});
+		});
+		const {bytes, exitCode} = JSON.parse(result) as {bytes: number; exitCode: number | null};
+		assert.ok(bytes >= 24 + 3 * (16 + 54), `the unprivileged capture saw the handshake (${bytes} bytes)`);
+		assert.equal(exitCode, 0);
 	});
 }
