@@ -23,6 +23,8 @@ export class InputError extends Error {
 }
 
 const gzipMagic = [0x1f, 0x8b] as const;
+/** Large reads: with the default 64 KiB chunks, replay spent a fifth of its time in read calls and waits. */
+const readChunkBytes = 1024 * 1024;
 const standardInputFd = 0;
 
 function describeOpenFailure(path: string, error: unknown): string {
@@ -79,7 +81,7 @@ export async function openCaptureInput(path: string): Promise<CaptureInput> {
 	if (path === '-') {
 		if (isatty(standardInputFd)) throw new InputError(`${name}: is a terminal; pipe a capture into it or pass a file`);
 		// File descriptor 0 rather than process.stdin, which is an empty stream inside a worker thread.
-		raw = createReadStream('', {fd: standardInputFd, autoClose: false});
+		raw = createReadStream('', {fd: standardInputFd, autoClose: false, highWaterMark: readChunkBytes});
 	} else {
 		try {
 			const info = await stat(path);
@@ -88,7 +90,7 @@ export async function openCaptureInput(path: string): Promise<CaptureInput> {
 		} catch (error) {
 			throw new InputError(describeOpenFailure(path, error));
 		}
-		raw = createReadStream(path);
+		raw = createReadStream(path, {highWaterMark: readChunkBytes});
 	}
 
 	let rawBytes = 0;

@@ -25,6 +25,12 @@ const readerHighWaterBytes = 4 * 1024 * 1024;
 const reorderToleranceMicros = 1_000_000;
 /** Node turns longer timer delays into 1 ms; a long wait is taken in steps and re-checked instead. */
 const longestTimerMillis = 60_000;
+/**
+ * A capture-time gap longer than this (files merged from two captures, a link idle overnight) is
+ * replayed as one second of wall time: nobody watching a replay wants to wait out an empty night.
+ */
+const longestReplayedGapMicros = 60_000_000;
+const shortenedGapMillis = 1000;
 /** How long a burst of packets may run before the event loop gets a turn (control messages, timers). */
 const burstMillis = 20;
 const burstPackets = 4096;
@@ -49,6 +55,8 @@ export class PacketPump {
 	private baseCaptureMicros = 0;
 	/** Latest capture time delivered since the schedule's base was set. */
 	private frontierMicros = 0;
+	/** Capture time of the packet whose long gap was already shortened, so it is shortened once. */
+	private shortenedGapEnd = Number.NaN;
 
 	private held: PacketRecord | undefined;
 	private waitingForData = false;
@@ -210,6 +218,13 @@ export class PacketPump {
 			return 0;
 		}
 		if (timestampMicros <= this.frontierMicros) return 0;
+		if (timestampMicros - this.frontierMicros > longestReplayedGapMicros && timestampMicros !== this.shortenedGapEnd) {
+			// Re-base so this packet falls due one second after the last one delivered.
+			const lastDueMillis = this.baseWallMillis + (this.frontierMicros - this.baseCaptureMicros) / 1000 / speed;
+			this.baseWallMillis = lastDueMillis + shortenedGapMillis;
+			this.baseCaptureMicros = timestampMicros;
+			this.shortenedGapEnd = timestampMicros;
+		}
 		return this.baseWallMillis + (timestampMicros - this.baseCaptureMicros) / 1000 / speed - now;
 	}
 

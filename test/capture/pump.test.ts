@@ -74,6 +74,15 @@ describe('packet pump', () => {
 		assert.ok(deliveries[3]!.atMillis - deliveries[0]!.atMillis >= 100);
 	});
 
+	test('a capture-time gap over a minute replays as one second, then pacing resumes', {timeout: 30_000}, async () => {
+		const file = writePcap(numberedPackets([0, 3600 * second, 3600 * second + 200_000]), {linkType: linkTypes.ethernet});
+		const {deliveries, ended} = startPump(file, {speed: 1});
+		assert.equal(await ended, 'end-of-file');
+		assert.deepEqual(deliveries.map(delivery => delivery.firstByte), [0, 1, 2]);
+		assert.ok(deliveries[1]!.atMillis - deliveries[0]!.atMillis >= 990, `shortened gap took ${deliveries[1]!.atMillis - deliveries[0]!.atMillis} ms`);
+		assert.ok(deliveries[2]!.atMillis - deliveries[1]!.atMillis >= 190, 'the 200 ms after the gap keep their pace');
+	});
+
 	test('while a packet is held the source is paused, even for a wait beyond any timer', async () => {
 		const warnings: string[] = [];
 		const onWarning = (warning: Error): number => warnings.push(warning.name);
