@@ -1,12 +1,16 @@
 // Bidirectional flows keyed by a numeric 5-tuple hash, expired by idle time in capture time and
 // evicted least-recently-seen when full; TCP payload is reassembled while detection still wants it.
+// Each live flow holds a slot: the hash index and the recency lists are typed arrays of slot
+// numbers, so finding and touching a flow allocates nothing and links no objects together.
 import type {FlowRow} from '../model/messages.js';
 import type {FlowObserver, Side} from './flow-view.js';
 import {ipProtocols, tcpFlags, type DecodedPacket} from '../decode/decoded-packet.js';
-import {formatIpv4, formatIpv6} from '../decode/ip-address-text.js';
+import {parseIpv4, parseIpv6} from '../decode/ip-address-text.js';
 import {flowHash} from './endpoint-hash.js';
 import {Flow} from './flow.js';
-import {LruList} from './lru-list.js';
+import {SlotIndex} from './slot-index.js';
+import {SlotLists} from './slot-lists.js';
+import {nextCapacity} from './typed-growth.js';
 
 /** Idle timeouts in seconds of capture time. */
 export interface FlowTimeouts {
@@ -30,6 +34,7 @@ export interface FlowTableOptions {
 }
 
 const timeoutClasses = {tcp: 0, tcpClosed: 1, udp: 2, other: 3} as const;
+const timeoutClassCount = 4;
 
 export class FlowTable {
 	/** Flows created so far. */
@@ -37,13 +42,18 @@ export class FlowTable {
 	evicted = 0;
 	/** The flow the last `packet` call created, else undefined. */
 	createdFlow: Flow | undefined;
+	/** Whether the last `packet` call's packet came from its flow's client. */
+	lastFromClient = false;
 	private readonly observer: FlowObserver;
 	private readonly flowCap: number;
 	private readonly payloadBytes: number;
 	private readonly timeoutMicros: number[];
-	private readonly buckets = new Map<number, Flow>();
-	/** One list per timeout class, so each list's oldest entry is the next to expire. */
-	private readonly lists = [new LruList<Flow>(), new LruList<Flow>(), new LruList<Flow>(), new LruList<Flow>()];
+	/** Live flows by slot; the index finds a slot from the 5-tuple hash. */
+	private readonly bySlot: Array<Flow | undefined> = [];
+	private readonly freeSlots: number[] = [];
+	private readonly index = new SlotIndex();
+	/** One recency list per timeout class, so each list's oldest entry is the next to expire. */
+	private readonly lists: SlotLists;
 	private nowMicros = 0;
 
 	constructor(options: FlowTableOptions) {
@@ -52,10 +62,11 @@ export class FlowTable {
 		this.payloadBytes = Math.max(0, options.payloadBytes ?? 16_384);
 		const timeouts = {...defaultFlowTimeouts, ...options.timeouts};
 		this.timeoutMicros = [timeouts.tcp, timeouts.tcpClosed, timeouts.udp, timeouts.other].map((seconds) => seconds * 1e6);
+		this.lists = new SlotLists(timeoutClassCount, nextCapacity(0, 1, this.flowCap));
 	}
 
 	get active(): number {
-		return this.lists[0]!.size + this.lists[1]!.size + this.lists[2]!.size + this.lists[3]!.size;
+		return this.index.size;
 	}
 
 	/** Accounts one decoded packet that is not a non-first fragment; returns its flow. */
@@ -66,8 +77,7 @@ export class FlowTable {
 		const sourcePort = packet.hasPorts ? packet.sourcePort : 0;
 		const destinationPort = packet.hasPorts ? packet.destinationPort : 0;
 		const hash = flowHash(source, sourcePort, destination, destinationPort, ipVersion, protocol);
-		let flow = this.buckets.get(hash);
-		while (flow !== undefined && !flow.matches(ipVersion, protocol, source, sourcePort, destination, destinationPort)) flow = flow.nextInBucket;
+		let flow = this.lookup(hash, ipVersion, protocol, source, sourcePort, destination, destinationPort);
 		const isTcp = protocol === ipProtocols.tcp && packet.hasPorts;
 		const opening = isTcp && (packet.flags & (tcpFlags.syn | tcpFlags.ack)) === tcpFlags.syn;
 		if (flow !== undefined && opening && flow.ended) {
@@ -79,8 +89,10 @@ export class FlowTable {
 			flow = this.create(packet, sourcePort, destinationPort, hash, timestampMicros);
 			this.createdFlow = flow;
 		}
-		const side: Side = flow.isFromClient(source, sourcePort) ? 'client' : 'server';
-		if (side === 'client') {
+		const fromClient = flow.isFromClient(source, sourcePort);
+		this.lastFromClient = fromClient;
+		const side: Side = fromClient ? 'client' : 'server';
+		if (fromClient) {
 			flow.clientPackets++;
 			flow.clientBytes += wireLength;
 		} else {
@@ -89,7 +101,7 @@ export class FlowTable {
 		}
 		if (timestampMicros > flow.lastSeenMicros) flow.lastSeenMicros = timestampMicros;
 		if (isTcp) flow.noteTcpFlags(side, packet.flags);
-		this.lists[this.timeoutClassOf(flow)]!.touch(flow);
+		this.lists.touch(timeoutClassOf(flow), flow.slot);
 		if (this.createdFlow !== undefined && flow.observed) this.observer.flowStarted(flow);
 		if (isTcp) this.trackStream(flow, side, packet);
 		else if (protocol === ipProtocols.udp && packet.hasPorts && !flow.classified) {
@@ -102,28 +114,50 @@ export class FlowTable {
 	advance(timestampMicros: number): void {
 		if (timestampMicros <= this.nowMicros) return;
 		this.nowMicros = timestampMicros;
-		for (let index = 0; index < this.lists.length; index++) {
-			const list = this.lists[index]!;
-			const deadline = timestampMicros - this.timeoutMicros[index]!;
-			while (list.oldest !== undefined && list.oldest.lastSeenMicros <= deadline) this.end(list.oldest);
+		for (let list = 0; list < timeoutClassCount; list++) {
+			const deadline = timestampMicros - this.timeoutMicros[list]!;
+			for (let slot = this.lists.oldest(list); slot >= 0; slot = this.lists.oldest(list)) {
+				const flow = this.bySlot[slot]!;
+				if (flow.lastSeenMicros > deadline) break;
+				this.end(flow);
+			}
 		}
 	}
 
 	/** Ends every flow (end of capture). */
 	flush(): void {
-		for (const list of this.lists) while (list.oldest !== undefined) this.end(list.oldest);
+		for (let list = 0; list < timeoutClassCount; list++) {
+			for (let slot = this.lists.oldest(list); slot >= 0; slot = this.lists.oldest(list)) this.end(this.bySlot[slot]!);
+		}
 	}
 
 	/** The live flows of one host (as client or server), most recently seen first. */
 	flowsOf(address: string, limit: number): FlowRow[] {
+		const v4 = parseIpv4(address);
+		const v6 = v4 === undefined ? parseIpv6(address) : undefined;
+		if (v4 === undefined && v6 === undefined) return [];
+		const words = v4 === undefined ? Uint32Array.from(v6!) : Uint32Array.of(v4, 0, 0, 0);
+		const ipVersion = v4 === undefined ? 6 : 4;
 		const found: Flow[] = [];
-		for (const list of this.lists) {
-			for (let flow = list.newest; flow !== undefined; flow = flow.older) {
-				if (flow.clientAddress === address || flow.serverAddress === address) found.push(flow);
+		for (let list = 0; list < timeoutClassCount; list++) {
+			for (let slot = this.lists.newest(list); slot >= 0; slot = this.lists.older(slot)) {
+				const flow = this.bySlot[slot]!;
+				if (flow.ipVersion === ipVersion && flow.hasEndpoint(words)) found.push(flow);
 			}
 		}
 		found.sort((left, right) => right.lastSeenMicros - left.lastSeenMicros);
 		return found.slice(0, Math.max(0, limit)).map(flowRow);
+	}
+
+	private lookup(hash: number, ipVersion: number, protocol: number, source: Uint32Array, sourcePort: number, destination: Uint32Array, destinationPort: number): Flow | undefined {
+		const index = this.index;
+		for (let at = index.start(hash); ; at = index.next(at)) {
+			const slot = index.slotAt(at);
+			if (slot < 0) return undefined;
+			if (index.hashAt(at) !== hash) continue;
+			const flow = this.bySlot[slot]!;
+			if (flow.matches(ipVersion, protocol, source, sourcePort, destination, destinationPort)) return flow;
+		}
 	}
 
 	private create(packet: DecodedPacket, sourcePort: number, destinationPort: number, hash: number, timestampMicros: number): Flow {
@@ -134,26 +168,23 @@ export class FlowTable {
 				this.evicted++;
 			}
 		}
-		const flow = new Flow(++this.created, packet.ipVersion, packet.protocol, this.payloadBytes);
 		// The SYN sender is the client; a SYN-ACK seen first means its receiver is.
 		const synFlags = packet.flags & (tcpFlags.syn | tcpFlags.ack);
 		const isTcp = packet.protocol === ipProtocols.tcp && packet.hasPorts;
 		const senderIsServer = isTcp && synFlags === (tcpFlags.syn | tcpFlags.ack);
+		const flow = senderIsServer
+			? new Flow(++this.created, packet.ipVersion, packet.protocol, packet.destination, destinationPort, packet.source, sourcePort)
+			: new Flow(++this.created, packet.ipVersion, packet.protocol, packet.source, sourcePort, packet.destination, destinationPort);
 		flow.sawSyn = isTcp && (packet.flags & tcpFlags.syn) !== 0;
 		if (isTcp) flow.tcpState = flow.sawSyn ? 'syn' : 'established';
-		const client = senderIsServer ? packet.destination : packet.source;
-		const server = senderIsServer ? packet.source : packet.destination;
-		flow.clientWords.set(client);
-		flow.serverWords.set(server);
-		flow.clientPort = senderIsServer ? destinationPort : sourcePort;
-		flow.serverPort = senderIsServer ? sourcePort : destinationPort;
-		flow.clientAddress = addressText(client, packet.ipVersion);
-		flow.serverAddress = addressText(server, packet.ipVersion);
 		flow.firstSeenMicros = timestampMicros;
 		flow.lastSeenMicros = timestampMicros;
 		flow.hash = hash;
-		flow.nextInBucket = this.buckets.get(hash);
-		this.buckets.set(hash, flow);
+		const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.bySlot.length;
+		if (slot >= this.lists.capacity) this.lists.grow(nextCapacity(this.lists.capacity, slot + 1, this.flowCap));
+		this.bySlot[slot] = flow;
+		flow.slot = slot;
+		this.index.insert(hash, slot);
 		return flow;
 	}
 
@@ -162,8 +193,10 @@ export class FlowTable {
 			flow.releaseStreams();
 			return;
 		}
-		const stream = side === 'client' ? flow.clientStream! : flow.serverStream!;
 		const syn = (packet.flags & tcpFlags.syn) !== 0;
+		if (!syn && packet.payloadLength === 0) return;
+		const stream = flow.streamOf(side, this.payloadBytes);
+		if (stream === undefined) return;
 		if (syn) stream.anchorAtSyn(packet.sequence);
 		if (packet.payloadLength === 0) return;
 		// The SYN itself takes one sequence number, so data riding on it (TCP Fast Open) starts after.
@@ -174,48 +207,38 @@ export class FlowTable {
 		this.observer.streamGrew(flow, side);
 	}
 
-	private timeoutClassOf(flow: Flow): number {
-		switch (flow.protocol) {
-			case ipProtocols.tcp:
-				return flow.ended ? timeoutClasses.tcpClosed : timeoutClasses.tcp;
-			case ipProtocols.udp:
-				return timeoutClasses.udp;
-			default:
-				return timeoutClasses.other;
-		}
-	}
-
 	private leastRecentlySeen(): Flow | undefined {
 		let oldest: Flow | undefined;
-		for (const list of this.lists) {
-			if (list.oldest !== undefined && (oldest === undefined || list.oldest.lastSeenMicros < oldest.lastSeenMicros)) oldest = list.oldest;
+		for (let list = 0; list < timeoutClassCount; list++) {
+			const slot = this.lists.oldest(list);
+			if (slot < 0) continue;
+			const flow = this.bySlot[slot]!;
+			if (oldest === undefined || flow.lastSeenMicros < oldest.lastSeenMicros) oldest = flow;
 		}
 		return oldest;
 	}
 
 	private end(flow: Flow): void {
-		flow.list?.remove(flow);
-		this.unlink(flow);
+		const slot = flow.slot;
+		this.lists.remove(slot);
+		this.index.remove(flow.hash, slot);
+		this.bySlot[slot] = undefined;
+		this.freeSlots.push(slot);
+		flow.slot = -1;
 		if (flow.observed) this.observer.flowEnded(flow);
 		flow.releaseStreams();
 	}
-
-	private unlink(flow: Flow): void {
-		const head = this.buckets.get(flow.hash);
-		if (head === flow) {
-			if (flow.nextInBucket === undefined) this.buckets.delete(flow.hash);
-			else this.buckets.set(flow.hash, flow.nextInBucket);
-		} else {
-			let previous = head;
-			while (previous !== undefined && previous.nextInBucket !== flow) previous = previous.nextInBucket;
-			if (previous !== undefined) previous.nextInBucket = flow.nextInBucket;
-		}
-		flow.nextInBucket = undefined;
-	}
 }
 
-function addressText(words: Uint32Array, ipVersion: number): string {
-	return ipVersion === 6 ? formatIpv6(words[0]!, words[1]!, words[2]!, words[3]!) : formatIpv4(words[0]!);
+function timeoutClassOf(flow: Flow): number {
+	switch (flow.protocol) {
+		case ipProtocols.tcp:
+			return flow.ended ? timeoutClasses.tcpClosed : timeoutClasses.tcp;
+		case ipProtocols.udp:
+			return timeoutClasses.udp;
+		default:
+			return timeoutClasses.other;
+	}
 }
 
 function flowRow(flow: Flow): FlowRow {

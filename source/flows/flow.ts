@@ -1,8 +1,11 @@
-// One tracked flow: the FlowView the detection engine sees, plus the links the flow table needs.
+// One tracked flow: the FlowView the detection engine sees, plus what the flow table needs.
+// A new object per flow (detectors key their state by it), so it is kept cheap to make: addresses
+// as small integers with their text made on first use, and reassembly buffers and the flight list
+// made only once a flow has payload that detection still wants.
 import type {ProtocolFamily} from '../model/messages.js';
 import type {Flight, FlowView, Side} from './flow-view.js';
 import {ipProtocols, tcpFlags} from '../decode/decoded-packet.js';
-import type {LruEntry, LruList} from './lru-list.js';
+import {formatIpv4, formatIpv6} from '../decode/ip-address-text.js';
 import type {PeerTally} from './peer-tally.js';
 import {TcpStream} from './tcp-stream.js';
 
@@ -10,52 +13,80 @@ export type TcpState = 'syn' | 'established' | 'fin' | 'closed' | 'reset';
 
 export const maxFlights = 8;
 
-export class Flow implements FlowView, LruEntry<Flow> {
-	readonly clientWords = new Uint32Array(4);
-	readonly serverWords = new Uint32Array(4);
-	clientAddress = '';
-	serverAddress = '';
-	clientPort = 0;
-	serverPort = 0;
+const noFlights: readonly Flight[] = Object.freeze([]);
+const emptyStream = new Uint8Array(0);
+
+export class Flow implements FlowView {
 	sawSyn = false;
 	firstSeenMicros = 0;
 	lastSeenMicros = 0;
 	classified = false;
 	family: ProtocolFamily = 'other';
-	readonly flights: Flight[] = [];
 	/** Empty for flows that are not TCP. */
 	tcpState: TcpState | '' = '';
 	clientPackets = 0;
 	serverPackets = 0;
 	clientBytes = 0;
 	serverBytes = 0;
-	readonly clientStream: TcpStream | undefined;
-	readonly serverStream: TcpStream | undefined;
+	clientStream: TcpStream | undefined = undefined;
+	serverStream: TcpStream | undefined = undefined;
 	/** The client host's tally of the server, and the server host's tally of the client. */
-	clientPeerTally: PeerTally | undefined;
-	serverPeerTally: PeerTally | undefined;
-
+	clientPeerTally: PeerTally | undefined = undefined;
+	serverPeerTally: PeerTally | undefined = undefined;
+	/** The flow table's slot while the flow is live, else -1. */
+	slot = -1;
 	hash = 0;
-	nextInBucket: Flow | undefined;
-	newer: Flow | undefined;
-	older: Flow | undefined;
-	list: LruList<Flow> | undefined;
 
+	/** Address words as the decoder gives them (IPv4: the first only), kept as signed 32-bit numbers. */
+	private readonly c0: number;
+	private readonly c1: number;
+	private readonly c2: number;
+	private readonly c3: number;
+	private readonly s0: number;
+	private readonly s1: number;
+	private readonly s2: number;
+	private readonly s3: number;
+	private clientText: string | undefined = undefined;
+	private serverText: string | undefined = undefined;
+	private flightList: Flight[] | undefined = undefined;
 	private clientFin = false;
 	private serverFin = false;
 	private flightsClosed = false;
+	private streamsReleased = false;
 
 	constructor(
 		readonly id: number,
 		readonly ipVersion: number,
 		/** The IP protocol number. */
 		readonly protocol: number,
-		payloadCap: number,
+		client: Uint32Array,
+		readonly clientPort: number,
+		server: Uint32Array,
+		readonly serverPort: number,
 	) {
-		if (protocol === ipProtocols.tcp) {
-			this.clientStream = new TcpStream(payloadCap);
-			this.serverStream = new TcpStream(payloadCap);
-		}
+		const wide = ipVersion === 6;
+		this.c0 = client[0]! | 0;
+		this.c1 = wide ? client[1]! | 0 : 0;
+		this.c2 = wide ? client[2]! | 0 : 0;
+		this.c3 = wide ? client[3]! | 0 : 0;
+		this.s0 = server[0]! | 0;
+		this.s1 = wide ? server[1]! | 0 : 0;
+		this.s2 = wide ? server[2]! | 0 : 0;
+		this.s3 = wide ? server[3]! | 0 : 0;
+	}
+
+	get clientAddress(): string {
+		this.clientText ??= this.ipVersion === 6
+			? formatIpv6(this.c0 >>> 0, this.c1 >>> 0, this.c2 >>> 0, this.c3 >>> 0)
+			: formatIpv4(this.c0 >>> 0);
+		return this.clientText;
+	}
+
+	get serverAddress(): string {
+		this.serverText ??= this.ipVersion === 6
+			? formatIpv6(this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0)
+			: formatIpv4(this.s0 >>> 0);
+		return this.serverText;
 	}
 
 	/** Observers only ever see TCP and UDP flows; other protocols are tracked for accounting only. */
@@ -71,6 +102,10 @@ export class Flow implements FlowView, LruEntry<Flow> {
 		return this.tcpState === 'closed' || this.tcpState === 'reset';
 	}
 
+	get flights(): readonly Flight[] {
+		return this.flightList ?? noFlights;
+	}
+
 	packets(side: Side): number {
 		return side === 'client' ? this.clientPackets : this.serverPackets;
 	}
@@ -84,20 +119,28 @@ export class Flow implements FlowView, LruEntry<Flow> {
 		return stream === undefined ? emptyStream : stream.bytes();
 	}
 
-	/** True when the packet's source is this flow's client (words compared up to the IP version's width). */
+	/** The reassembly of one side, made on first use; undefined once the streams were released. */
+	streamOf(side: Side, payloadCap: number): TcpStream | undefined {
+		if (this.streamsReleased) return undefined;
+		if (side === 'client') return this.clientStream ??= new TcpStream(payloadCap);
+		return this.serverStream ??= new TcpStream(payloadCap);
+	}
+
+	/** True when the packet's source is this flow's client. */
 	isFromClient(source: Uint32Array, sourcePort: number): boolean {
-		if (sourcePort !== this.clientPort) return false;
-		const words = this.ipVersion === 6 ? 4 : 1;
-		for (let word = 0; word < words; word++) if (source[word] !== this.clientWords[word]) return false;
-		return true;
+		return sourcePort === this.clientPort && this.isClient(source);
 	}
 
 	/** Whether this flow is the one between these endpoints, in either direction. */
 	matches(ipVersion: number, protocol: number, source: Uint32Array, sourcePort: number, destination: Uint32Array, destinationPort: number): boolean {
 		if (ipVersion !== this.ipVersion || protocol !== this.protocol) return false;
-		const words = ipVersion === 6 ? 4 : 1;
-		if (sourcePort === this.clientPort && destinationPort === this.serverPort && sameWords(source, this.clientWords, words) && sameWords(destination, this.serverWords, words)) return true;
-		return sourcePort === this.serverPort && destinationPort === this.clientPort && sameWords(source, this.serverWords, words) && sameWords(destination, this.clientWords, words);
+		if (sourcePort === this.clientPort && destinationPort === this.serverPort && this.isClient(source) && this.isServer(destination)) return true;
+		return sourcePort === this.serverPort && destinationPort === this.clientPort && this.isServer(source) && this.isClient(destination);
+	}
+
+	/** Whether `words` (the decoder's form, this flow's IP version) is the client or the server address. */
+	hasEndpoint(words: Uint32Array): boolean {
+		return this.isClient(words) || this.isServer(words);
 	}
 
 	noteTcpFlags(side: Side, flags: number): void {
@@ -117,27 +160,32 @@ export class Flow implements FlowView, LruEntry<Flow> {
 
 	noteFlight(side: Side, bytes: number): void {
 		if (this.flightsClosed) return;
-		const last = this.flights[this.flights.length - 1];
+		const flights = this.flightList ??= [];
+		const last = flights[flights.length - 1];
 		if (last !== undefined && last.side === side) {
 			last.bytes += bytes;
 			return;
 		}
-		if (this.flights.length === maxFlights) {
+		if (flights.length === maxFlights) {
 			this.flightsClosed = true;
 			return;
 		}
-		this.flights.push({side, bytes});
+		flights.push({side, bytes});
 	}
 
 	releaseStreams(): void {
+		this.streamsReleased = true;
 		this.clientStream?.release();
 		this.serverStream?.release();
 	}
-}
 
-const emptyStream = new Uint8Array(0);
+	private isClient(words: Uint32Array): boolean {
+		if ((words[0]! | 0) !== this.c0) return false;
+		return this.ipVersion !== 6 || ((words[1]! | 0) === this.c1 && (words[2]! | 0) === this.c2 && (words[3]! | 0) === this.c3);
+	}
 
-function sameWords(left: Uint32Array, right: Uint32Array, count: number): boolean {
-	for (let word = 0; word < count; word++) if (left[word] !== right[word]) return false;
-	return true;
+	private isServer(words: Uint32Array): boolean {
+		if ((words[0]! | 0) !== this.s0) return false;
+		return this.ipVersion !== 6 || ((words[1]! | 0) === this.s1 && (words[2]! | 0) === this.s2 && (words[3]! | 0) === this.s3);
+	}
 }

@@ -1,13 +1,20 @@
 // Per-address traffic counters, bounded with least-recently-seen eviction and keyed numerically;
 // the worker sorts, filters and windows the rows here so the renderer never handles the full table.
+//
+// Every host owns a slot: its address and counters are one record in a single Float64Array, found
+// through an open-addressing index, and ordered by a typed-array recency list. Counting a packet
+// reads and writes numbers only; an evicted host's slot (and its handle object) serves the next
+// new host, so address churn creates no garbage. Address text is made only when a row needs it.
 import {severities, type HostRole, type HostRow, type HostSortKey, type HostView, type PeerRow, type ProtocolFamily, type Severity} from '../model/messages.js';
 import type {DecodedPacket} from '../decode/decoded-packet.js';
 import {formatIpv4, formatIpv6, parseIpv4, parseIpv6} from '../decode/ip-address-text.js';
 import type {CidrSet} from './cidr-set.js';
 import {addressHash} from './endpoint-hash.js';
 import type {Flow} from './flow.js';
-import {LruList, type LruEntry} from './lru-list.js';
-import type {PeerTally} from './peer-tally.js';
+import {PeerTally} from './peer-tally.js';
+import {SlotIndex} from './slot-index.js';
+import {SlotLists} from './slot-lists.js';
+import {grownFloat64Array, nextCapacity} from './typed-growth.js';
 
 /** What detection knows about a host; supplied per query, never stored by the table. */
 export interface HostDecoration {
@@ -29,81 +36,71 @@ export interface HostTableOptions {
 
 const microsPerSecond = 1e6;
 const defaultPeerLimit = 50;
+const recent = 0;
 
-export class Host implements LruEntry<Host> {
-	readonly words = new Uint32Array(4);
-	address = '';
-	internal = false;
-	packets = 0;
-	bytesIn = 0;
-	bytesOut = 0;
-	flows = 0;
-	firstSeenMicros = 0;
-	lastSeenMicros = 0;
-	/** Keyed by the peer's address hash. */
-	peers: Map<number, PeerTally> | undefined;
+/** Offsets in a host's record. Address words as the decoder gives them (IPv4: the first only). */
+const field = {
+	w0: 0,
+	w1: 1,
+	w2: 2,
+	w3: 3,
+	ipVersion: 4,
+	internal: 5,
+	hash: 6,
+	packets: 7,
+	bytesIn: 8,
+	bytesOut: 9,
+	flows: 10,
+	firstSeen: 11,
+	lastSeen: 12,
 	/** The capture second being counted, its counts so far, and the counts of the second before it. */
-	rateSecond = 0;
-	secondPackets = 0;
-	secondBytes = 0;
-	previousPackets = 0;
-	previousBytes = 0;
+	rateSecond: 13,
+	secondPackets: 14,
+	secondBytes: 15,
+	previousPackets: 16,
+	previousBytes: 17,
+} as const;
+const stride = 18;
+
+/** The object side of a host slot: what does not fit in numbers. Reused when the slot is. */
+export class Host {
+	/** Address text, made on first use. */
+	text: string | undefined = undefined;
+	/** A host's first peer; from the second on, all of them are in `peers`, keyed by address hash. */
+	onlyPeer: PeerTally | undefined = undefined;
+	peers: Map<number, PeerTally> | undefined = undefined;
 	/** The decoration of the current query, when the query needs every host's. */
-	decoration: HostDecoration | undefined;
+	decoration: HostDecoration | undefined = undefined;
 	/** The current query's order: higher keys first, then the lower address. */
 	sortKey = 0;
 	sortTie = 0;
 
-	hash = 0;
-	nextInBucket: Host | undefined;
-	newer: Host | undefined;
-	older: Host | undefined;
-	list: LruList<Host> | undefined;
-
-	constructor(readonly ipVersion: number) {}
+	constructor(readonly slot: number) {}
 
 	get peerCount(): number {
-		return this.peers?.size ?? 0;
+		return this.peers !== undefined ? this.peers.size : this.onlyPeer !== undefined ? 1 : 0;
 	}
 
-	/** Rate over the last complete capture second (0 when the host was quiet then). */
-	packetsPerSecond(nowSecond: number): number {
-		if (nowSecond === this.rateSecond) return this.previousPackets;
-		return nowSecond === this.rateSecond + 1 ? this.secondPackets : 0;
-	}
-
-	bytesPerSecond(nowSecond: number): number {
-		if (nowSecond === this.rateSecond) return this.previousBytes;
-		return nowSecond === this.rateSecond + 1 ? this.secondBytes : 0;
-	}
-
-	count(wireBytes: number, timestampMicros: number): void {
-		this.packets++;
-		if (timestampMicros > this.lastSeenMicros) this.lastSeenMicros = timestampMicros;
-		const second = Math.floor(timestampMicros / microsPerSecond);
-		if (second > this.rateSecond) {
-			const adjacent = second === this.rateSecond + 1;
-			this.previousPackets = adjacent ? this.secondPackets : 0;
-			this.previousBytes = adjacent ? this.secondBytes : 0;
-			this.secondPackets = 0;
-			this.secondBytes = 0;
-			this.rateSecond = second;
-		}
-		this.secondPackets++;
-		this.secondBytes += wireBytes;
+	reset(): void {
+		this.text = undefined;
+		this.onlyPeer = undefined;
+		this.peers = undefined;
+		this.decoration = undefined;
 	}
 }
 
 export class HostTable {
 	evicted = 0;
-	/** The sender and receiver hosts of the last `packet` call. */
-	lastSource: Host | undefined;
-	lastDestination: Host | undefined;
 	private readonly homeNet: CidrSet;
 	private readonly hostCap: number;
 	private readonly peerCap: number;
-	private readonly buckets = new Map<number, Host>();
-	private readonly recency = new LruList<Host>();
+	private readonly index = new SlotIndex();
+	private readonly recency: SlotLists;
+	private records: Float64Array;
+	private readonly handles: Host[] = [];
+	/** The sender and receiver slots of the last `packet` call (-1: none, or evicted since). */
+	private lastSource = -1;
+	private lastDestination = -1;
 	private readonly lookupWords = new Uint32Array(4);
 	/** Reused by each query so sorting a large table does not allocate a new array every second. */
 	private readonly candidates: Host[] = [];
@@ -113,61 +110,63 @@ export class HostTable {
 		this.homeNet = options.homeNet;
 		this.hostCap = Math.max(1, options.hostCap ?? 50_000);
 		this.peerCap = Math.max(0, options.peerCap ?? 256);
+		const capacity = nextCapacity(0, 1, this.hostCap);
+		this.records = new Float64Array(capacity * stride);
+		this.recency = new SlotLists(1, capacity);
 	}
 
 	get size(): number {
-		return this.recency.size;
+		return this.recency.size(recent);
 	}
 
 	/** Counts one IP packet for its sender and receiver. */
 	packet(packet: DecodedPacket, wireBytes: number, timestampMicros: number): void {
 		if (timestampMicros > this.nowMicros) this.nowMicros = timestampMicros;
 		const source = this.hostFor(packet.source, packet.ipVersion, timestampMicros);
-		source.count(wireBytes, timestampMicros);
-		source.bytesOut += wireBytes;
-		const destination = this.hostFor(packet.destination, packet.ipVersion, timestampMicros);
-		if (destination !== source) destination.count(wireBytes, timestampMicros);
-		destination.bytesIn += wireBytes;
+		this.count(source, wireBytes, timestampMicros);
+		this.records[source * stride + field.bytesOut] += wireBytes;
 		this.lastSource = source;
+		const destination = this.hostFor(packet.destination, packet.ipVersion, timestampMicros);
+		if (destination !== source) this.count(destination, wireBytes, timestampMicros);
+		this.records[destination * stride + field.bytesIn] += wireBytes;
 		this.lastDestination = destination;
 	}
 
-	/** Counts a flow the last packet created for both its hosts and links it to their peer tallies. */
-	flowCreated(flow: Flow): void {
+	/**
+	 * Counts a flow the last packet created for both its hosts and links it to their peer tallies;
+	 * `senderIsClient`: that packet came from the flow's client.
+	 */
+	flowCreated(flow: Flow, senderIsClient: boolean): void {
 		const source = this.lastSource;
 		const destination = this.lastDestination;
-		if (source === undefined || destination === undefined) return;
-		source.flows++;
-		if (destination !== source) destination.flows++;
+		if (destination < 0) return;
+		this.records[destination * stride + field.flows]++;
+		// Only a cap of one host can have evicted the sender to make room for the receiver.
+		if (source < 0) return;
+		if (destination !== source) this.records[source * stride + field.flows]++;
 		const sourceTally = this.tallyOf(source, destination);
 		const destinationTally = this.tallyOf(destination, source);
-		const sourceIsClient = flow.clientAddress === source.address;
-		flow.clientPeerTally = sourceIsClient ? sourceTally : destinationTally;
-		flow.serverPeerTally = sourceIsClient ? destinationTally : sourceTally;
+		flow.clientPeerTally = senderIsClient ? sourceTally : destinationTally;
+		flow.serverPeerTally = senderIsClient ? destinationTally : sourceTally;
 	}
 
 	find(address: string): Host | undefined {
-		const v4 = parseIpv4(address);
-		if (v4 !== undefined) {
-			this.lookupWords[0] = v4;
-			return this.lookup(this.lookupWords, 4);
-		}
-		const v6 = parseIpv6(address);
-		if (v6 === undefined) return undefined;
-		this.lookupWords.set(v6);
-		return this.lookup(this.lookupWords, 6);
+		const slot = this.slotOf(address);
+		return slot < 0 ? undefined : this.handles[slot];
 	}
 
 	row(address: string, decorate: Decorate): HostRow | undefined {
-		const host = this.find(address);
-		return host === undefined ? undefined : this.toRow(host, decorate(host.address));
+		const slot = this.slotOf(address);
+		return slot < 0 ? undefined : this.toRow(slot, decorate(this.addressOf(slot)));
 	}
 
 	/** The peers a host exchanged traffic with, most bytes first. */
 	peersOf(address: string, decorate: Decorate, limit = defaultPeerLimit): PeerRow[] {
-		const host = this.find(address);
-		if (host?.peers === undefined) return [];
-		const tallies = [...host.peers.values()].sort((left, right) => right.bytes - left.bytes).slice(0, Math.max(0, limit));
+		const slot = this.slotOf(address);
+		if (slot < 0) return [];
+		const host = this.handles[slot]!;
+		const all = host.peers !== undefined ? [...host.peers.values()] : host.onlyPeer !== undefined ? [host.onlyPeer] : [];
+		const tallies = all.sort((left, right) => right.bytes - left.bytes).slice(0, Math.max(0, limit));
 		return tallies.map((tally) => {
 			const name = decorate(tally.address).name;
 			const row: PeerRow = {address: tally.address, internal: tally.internal, flows: tally.flows, bytes: tally.bytes};
@@ -183,202 +182,297 @@ export class HostTable {
 		const nowSecond = Math.floor(this.nowMicros / microsPerSecond);
 		const candidates = this.candidates;
 		candidates.length = 0;
-		for (let host = this.recency.newest; host !== undefined; host = host.older) {
+		for (let slot = this.recency.newest(recent); slot >= 0; slot = this.recency.older(slot)) {
+			const host = this.handles[slot]!;
 			if (decorateAll) {
-				host.decoration = decorate(host.address);
-				if (filter !== '' && !matchesFilter(host, host.decoration, filter)) continue;
+				host.decoration = decorate(this.addressOf(slot));
+				if (filter !== '' && !matchesFilter(this.addressOf(slot), host.decoration, filter)) continue;
 			}
-			setSortKeys(host, view.sort, nowSecond);
+			this.setSortKeys(host, view.sort, nowSecond);
 			candidates.push(host);
 		}
 		const offset = Math.max(0, view.offset);
-		const window = selectTop(candidates, offset + Math.max(0, view.limit), view.reverse ? -1 : 1).slice(offset);
-		const rows = window.map((host) => this.toRow(host, decorateAll ? host.decoration! : decorate(host.address)));
+		const records = this.records;
+		const direction = view.reverse ? -1 : 1;
+		const compare = (left: Host, right: Host): number => {
+			const order = right.sortKey - left.sortKey || right.sortTie - left.sortTie || compareAddress(records, left.slot, right.slot);
+			return order * direction;
+		};
+		const window = selectTop(candidates, offset + Math.max(0, view.limit), compare).slice(offset);
+		const rows = window.map((host) => this.toRow(host.slot, decorateAll ? host.decoration! : decorate(this.addressOf(host.slot))));
 		if (decorateAll) for (const host of candidates) host.decoration = undefined;
 		const matched = candidates.length;
 		candidates.length = 0;
 		return {matched, rows};
 	}
 
-	private toRow(host: Host, decoration: HostDecoration): HostRow {
+	private addressOf(slot: number): string {
+		const host = this.handles[slot]!;
+		if (host.text === undefined) {
+			const records = this.records;
+			const base = slot * stride;
+			host.text = records[base + field.ipVersion] === 6
+				? formatIpv6(records[base]!, records[base + 1]!, records[base + 2]!, records[base + 3]!)
+				: formatIpv4(records[base]!);
+		}
+		return host.text;
+	}
+
+	private toRow(slot: number, decoration: HostDecoration): HostRow {
 		const nowSecond = Math.floor(this.nowMicros / microsPerSecond);
+		const records = this.records;
+		const base = slot * stride;
 		const row: HostRow = {
-			address: host.address,
-			internal: host.internal,
+			address: this.addressOf(slot),
+			internal: records[base + field.internal] === 1,
 			roles: decoration.roles,
 			protocols: decoration.protocols,
-			peers: host.peerCount,
-			flows: host.flows,
-			packets: host.packets,
-			bytesIn: host.bytesIn,
-			bytesOut: host.bytesOut,
-			packetsPerSecond: host.packetsPerSecond(nowSecond),
-			bitsPerSecond: host.bytesPerSecond(nowSecond) * 8,
-			firstSeen: Math.floor(host.firstSeenMicros / 1000),
-			lastSeen: Math.floor(host.lastSeenMicros / 1000),
+			peers: this.handles[slot]!.peerCount,
+			flows: records[base + field.flows]!,
+			packets: records[base + field.packets]!,
+			bytesIn: records[base + field.bytesIn]!,
+			bytesOut: records[base + field.bytesOut]!,
+			packetsPerSecond: this.lastSecond(slot, field.previousPackets, field.secondPackets, nowSecond),
+			bitsPerSecond: this.lastSecond(slot, field.previousBytes, field.secondBytes, nowSecond) * 8,
+			firstSeen: Math.floor(records[base + field.firstSeen]! / 1000),
+			lastSeen: Math.floor(records[base + field.lastSeen]! / 1000),
 		};
 		if (decoration.name !== undefined) row.name = decoration.name;
 		if (decoration.severity !== undefined) row.severity = decoration.severity;
 		return row;
 	}
 
-	private tallyOf(host: Host, peer: Host): PeerTally | undefined {
-		host.peers ??= new Map();
-		let tally = host.peers.get(peer.hash);
-		if (tally !== undefined && tally.address !== peer.address) return undefined;
+	/** A rate over the last complete capture second (0 when the host was quiet then). */
+	private lastSecond(slot: number, previousField: number, currentField: number, nowSecond: number): number {
+		const base = slot * stride;
+		const rateSecond = this.records[base + field.rateSecond]!;
+		if (nowSecond === rateSecond) return this.records[base + previousField]!;
+		return nowSecond === rateSecond + 1 ? this.records[base + currentField]! : 0;
+	}
+
+	private setSortKeys(host: Host, sort: HostSortKey, nowSecond: number): void {
+		const base = host.slot * stride;
+		const traffic = this.records[base + field.bytesIn]! + this.records[base + field.bytesOut]!;
+		switch (sort) {
+			case 'severity': {
+				const severity = host.decoration?.severity;
+				host.sortKey = severity === undefined ? -1 : severities.indexOf(severity);
+				host.sortTie = traffic;
+				return;
+			}
+			case 'traffic':
+				host.sortKey = traffic;
+				host.sortTie = 0;
+				return;
+			case 'address':
+				host.sortKey = 0;
+				host.sortTie = 0;
+				return;
+			case 'peers':
+				host.sortKey = host.peerCount;
+				host.sortTie = traffic;
+				return;
+			case 'packetRate':
+				host.sortKey = this.lastSecond(host.slot, field.previousPackets, field.secondPackets, nowSecond);
+				host.sortTie = traffic;
+				return;
+			case 'lastSeen':
+				host.sortKey = this.records[base + field.lastSeen]!;
+				host.sortTie = 0;
+				return;
+		}
+	}
+
+	private count(slot: number, wireBytes: number, timestampMicros: number): void {
+		const records = this.records;
+		const base = slot * stride;
+		records[base + field.packets]++;
+		if (timestampMicros > records[base + field.lastSeen]!) records[base + field.lastSeen] = timestampMicros;
+		const second = Math.floor(timestampMicros / microsPerSecond);
+		const rateSecond = records[base + field.rateSecond]!;
+		if (second > rateSecond) {
+			const adjacent = second === rateSecond + 1;
+			records[base + field.previousPackets] = adjacent ? records[base + field.secondPackets]! : 0;
+			records[base + field.previousBytes] = adjacent ? records[base + field.secondBytes]! : 0;
+			records[base + field.secondPackets] = 0;
+			records[base + field.secondBytes] = 0;
+			records[base + field.rateSecond] = second;
+		}
+		records[base + field.secondPackets]++;
+		records[base + field.secondBytes] += wireBytes;
+	}
+
+	private tallyOf(hostSlot: number, peerSlot: number): PeerTally | undefined {
+		const host = this.handles[hostSlot]!;
+		const records = this.records;
+		const peerBase = peerSlot * stride;
+		const peerHash = records[peerBase + field.hash]!;
+		const peerVersion = records[peerBase + field.ipVersion]!;
+		let tally = host.peers !== undefined ? host.peers.get(peerHash) : host.onlyPeer?.hash === peerHash ? host.onlyPeer : undefined;
+		if (tally !== undefined && !tally.isAddress(peerVersion, records, peerBase)) return undefined;
 		if (tally === undefined) {
-			if (host.peers.size >= this.peerCap) return undefined;
-			tally = {address: peer.address, internal: peer.internal, flows: 0, bytes: 0};
-			host.peers.set(peer.hash, tally);
+			if (host.peerCount >= this.peerCap) return undefined;
+			tally = new PeerTally(peerVersion, records, peerBase, peerHash, records[peerBase + field.internal] === 1);
+			if (host.peers !== undefined) host.peers.set(peerHash, tally);
+			else if (host.onlyPeer === undefined) host.onlyPeer = tally;
+			else {
+				host.peers = new Map([[host.onlyPeer.hash, host.onlyPeer], [peerHash, tally]]);
+				host.onlyPeer = undefined;
+			}
 		}
 		tally.flows++;
 		return tally;
 	}
 
-	private lookup(words: Uint32Array, ipVersion: number): Host | undefined {
-		const hash = addressHash(words, ipVersion) & 0x7fffffff;
-		let host = this.buckets.get(hash);
-		while (host !== undefined && !sameAddress(host, words, ipVersion)) host = host.nextInBucket;
-		return host;
+	private slotOf(address: string): number {
+		const v4 = parseIpv4(address);
+		if (v4 !== undefined) {
+			this.lookupWords[0] = v4;
+			return this.lookup(this.lookupWords, 4);
+		}
+		const v6 = parseIpv6(address);
+		if (v6 === undefined) return -1;
+		this.lookupWords.set(v6);
+		return this.lookup(this.lookupWords, 6);
 	}
 
-	private hostFor(words: Uint32Array, ipVersion: number, timestampMicros: number): Host {
+	/** The slot holding this address, or -1. */
+	private lookup(words: Uint32Array, ipVersion: number): number {
 		const hash = addressHash(words, ipVersion) & 0x7fffffff;
-		let host = this.buckets.get(hash);
-		while (host !== undefined && !sameAddress(host, words, ipVersion)) host = host.nextInBucket;
+		const index = this.index;
+		const records = this.records;
+		for (let at = index.start(hash); ; at = index.next(at)) {
+			const slot = index.slotAt(at);
+			if (slot < 0) return -1;
+			if (index.hashAt(at) !== hash) continue;
+			const base = slot * stride;
+			if (records[base + field.ipVersion] !== ipVersion || records[base] !== words[0]) continue;
+			if (ipVersion !== 6 || (records[base + 1] === words[1] && records[base + 2] === words[2] && records[base + 3] === words[3])) return slot;
+		}
+	}
+
+	private hostFor(words: Uint32Array, ipVersion: number, timestampMicros: number): number {
+		let slot = this.lookup(words, ipVersion);
+		if (slot < 0) slot = this.add(words, ipVersion, timestampMicros);
+		this.recency.touch(recent, slot);
+		return slot;
+	}
+
+	private add(words: Uint32Array, ipVersion: number, timestampMicros: number): number {
+		let slot: number;
+		if (this.size >= this.hostCap) slot = this.evictOldest();
+		else {
+			slot = this.size;
+			this.ensureCapacity(slot + 1);
+		}
+		let host = this.handles[slot];
 		if (host === undefined) {
-			if (this.recency.size >= this.hostCap) this.evictOldest();
-			host = new Host(ipVersion);
-			host.words.set(words);
-			host.address = ipVersion === 6 ? formatIpv6(words[0]!, words[1]!, words[2]!, words[3]!) : formatIpv4(words[0]!);
-			host.internal = this.homeNet.containsWords(words, ipVersion);
-			host.firstSeenMicros = timestampMicros;
-			host.lastSeenMicros = timestampMicros;
-			host.rateSecond = Math.floor(timestampMicros / microsPerSecond);
-			host.hash = hash;
-			host.nextInBucket = this.buckets.get(hash);
-			this.buckets.set(hash, host);
-		}
-		this.recency.touch(host);
-		return host;
-	}
-
-	private evictOldest(): void {
-		const host = this.recency.oldest;
-		if (host === undefined) return;
-		this.recency.remove(host);
-		const head = this.buckets.get(host.hash);
-		if (head === host) {
-			if (host.nextInBucket === undefined) this.buckets.delete(host.hash);
-			else this.buckets.set(host.hash, host.nextInBucket);
+			host = new Host(slot);
+			this.handles[slot] = host;
 		} else {
-			let previous = head;
-			while (previous !== undefined && previous.nextInBucket !== host) previous = previous.nextInBucket;
-			if (previous !== undefined) previous.nextInBucket = host.nextInBucket;
+			host.reset();
 		}
-		host.nextInBucket = undefined;
+		const hash = addressHash(words, ipVersion) & 0x7fffffff;
+		const records = this.records;
+		const base = slot * stride;
+		records.fill(0, base, base + stride);
+		records[base] = words[0]!;
+		if (ipVersion === 6) {
+			records[base + 1] = words[1]!;
+			records[base + 2] = words[2]!;
+			records[base + 3] = words[3]!;
+		}
+		records[base + field.ipVersion] = ipVersion;
+		records[base + field.internal] = this.homeNet.containsWords(words, ipVersion) ? 1 : 0;
+		records[base + field.hash] = hash;
+		records[base + field.firstSeen] = timestampMicros;
+		records[base + field.lastSeen] = timestampMicros;
+		records[base + field.rateSecond] = Math.floor(timestampMicros / microsPerSecond);
+		this.index.insert(hash, slot);
+		return slot;
+	}
+
+	/** Drops the least recently seen host and returns its slot for reuse. */
+	private evictOldest(): number {
+		const slot = this.recency.oldest(recent);
+		this.recency.remove(slot);
+		this.index.remove(this.records[slot * stride + field.hash]!, slot);
+		if (slot === this.lastSource) this.lastSource = -1;
+		if (slot === this.lastDestination) this.lastDestination = -1;
 		this.evicted++;
+		return slot;
+	}
+
+	private ensureCapacity(slots: number): void {
+		const capacity = this.records.length / stride;
+		if (slots <= capacity) return;
+		const grown = nextCapacity(capacity, slots, this.hostCap);
+		this.records = grownFloat64Array(this.records, grown * stride);
+		this.recency.grow(grown);
 	}
 }
 
-function sameAddress(host: Host, words: Uint32Array, ipVersion: number): boolean {
-	if (host.ipVersion !== ipVersion || host.words[0] !== words[0]) return false;
-	return ipVersion !== 6 || (host.words[1] === words[1] && host.words[2] === words[2] && host.words[3] === words[3]);
-}
-
-function matchesFilter(host: Host, decoration: HostDecoration, filter: string): boolean {
-	if (host.address.includes(filter)) return true;
+function matchesFilter(address: string, decoration: HostDecoration, filter: string): boolean {
+	if (address.includes(filter)) return true;
 	if (decoration.name !== undefined && decoration.name.toLowerCase().includes(filter)) return true;
 	return decoration.protocols.some((protocol) => protocol.includes(filter)) || decoration.roles.some((role) => role.includes(filter));
 }
 
-function setSortKeys(host: Host, sort: HostSortKey, nowSecond: number): void {
-	const traffic = host.bytesIn + host.bytesOut;
-	switch (sort) {
-		case 'severity': {
-			const severity = host.decoration?.severity;
-			host.sortKey = severity === undefined ? -1 : severities.indexOf(severity);
-			host.sortTie = traffic;
-			return;
-		}
-		case 'traffic':
-			host.sortKey = traffic;
-			host.sortTie = 0;
-			return;
-		case 'address':
-			host.sortKey = 0;
-			host.sortTie = 0;
-			return;
-		case 'peers':
-			host.sortKey = host.peerCount;
-			host.sortTie = traffic;
-			return;
-		case 'packetRate':
-			host.sortKey = host.packetsPerSecond(nowSecond);
-			host.sortTie = traffic;
-			return;
-		case 'lastSeen':
-			host.sortKey = host.lastSeenMicros;
-			host.sortTie = 0;
-			return;
-	}
-}
-
-/** Negative when `left` comes first; `direction` -1 reverses the order. */
-function compareHosts(left: Host, right: Host, direction: number): number {
-	const order = right.sortKey - left.sortKey || right.sortTie - left.sortTie || compareAddress(left, right);
-	return order * direction;
-}
-
-function compareAddress(left: Host, right: Host): number {
-	if (left.ipVersion !== right.ipVersion) return left.ipVersion - right.ipVersion;
+/** Orders by IP version, then by address words. */
+function compareAddress(records: Float64Array, left: number, right: number): number {
+	const leftBase = left * stride;
+	const rightBase = right * stride;
+	const versions = records[leftBase + field.ipVersion]! - records[rightBase + field.ipVersion]!;
+	if (versions !== 0) return versions;
 	for (let word = 0; word < 4; word++) {
-		if (left.words[word] !== right.words[word]) return left.words[word]! - right.words[word]!;
+		const difference = records[leftBase + word]! - records[rightBase + word]!;
+		if (difference !== 0) return difference;
 	}
 	return 0;
 }
+
+type CompareHosts = (left: Host, right: Host) => number;
 
 /**
  * The first `count` hosts in order, through a bounded heap whose root is the worst kept host:
  * O(n log count) instead of sorting the whole table for a window of a few dozen rows.
  */
-function selectTop(hosts: Host[], count: number, direction: number): Host[] {
+function selectTop(hosts: Host[], count: number, compare: CompareHosts): Host[] {
 	if (count <= 0) return [];
-	const compare = (left: Host, right: Host) => compareHosts(left, right, direction);
 	if (count * 4 >= hosts.length) return hosts.slice().sort(compare).slice(0, count);
 	const heap: Host[] = [];
 	for (const host of hosts) {
 		if (heap.length < count) {
 			heap.push(host);
-			siftUp(heap, heap.length - 1, direction);
-		} else if (compareHosts(host, heap[0]!, direction) < 0) {
+			siftUp(heap, heap.length - 1, compare);
+		} else if (compare(host, heap[0]!) < 0) {
 			heap[0] = host;
-			siftDown(heap, direction);
+			siftDown(heap, compare);
 		}
 	}
 	return heap.sort(compare);
 }
 
-function siftUp(heap: Host[], index: number, direction: number): void {
+function siftUp(heap: Host[], index: number, compare: CompareHosts): void {
 	const host = heap[index]!;
 	while (index > 0) {
 		const parent = (index - 1) >> 1;
-		if (compareHosts(heap[parent]!, host, direction) >= 0) break;
+		if (compare(heap[parent]!, host) >= 0) break;
 		heap[index] = heap[parent]!;
 		index = parent;
 	}
 	heap[index] = host;
 }
 
-function siftDown(heap: Host[], direction: number): void {
+function siftDown(heap: Host[], compare: CompareHosts): void {
 	const host = heap[0]!;
 	let index = 0;
 	for (;;) {
 		let worst = index * 2 + 1;
 		if (worst >= heap.length) break;
 		const right = worst + 1;
-		if (right < heap.length && compareHosts(heap[right]!, heap[worst]!, direction) > 0) worst = right;
-		if (compareHosts(heap[worst]!, host, direction) <= 0) break;
+		if (right < heap.length && compare(heap[right]!, heap[worst]!) > 0) worst = right;
+		if (compare(heap[worst]!, host) <= 0) break;
 		heap[index] = heap[worst]!;
 		index = worst;
 	}

@@ -54,7 +54,7 @@ export class TrafficPipeline {
 				const flow = this.flows.packet(packet, wireBytes, timestamp);
 				if (this.flows.createdFlow !== undefined) {
 					totals.flows++;
-					this.hosts.flowCreated(flow);
+					this.hosts.flowCreated(flow, this.flows.lastFromClient);
 				}
 				if (flow.clientPeerTally !== undefined) flow.clientPeerTally.bytes += wireBytes;
 				if (flow.serverPeerTally !== undefined) flow.serverPeerTally.bytes += wireBytes;
