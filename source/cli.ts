@@ -5,10 +5,12 @@ import {ReadStream} from 'node:tty';
 import meow from 'meow';
 import {CaptureThread} from './capture/capture-thread.js';
 import {listInterfaces} from './capture/live-capture.js';
+import {loadPoolList} from './detect/pool-list.js';
 import {exitCodes} from './exit-codes.js';
 import {resolveOptions, UsageError, type CliOptions, type RawFlags} from './options.js';
 import {AlertLog} from './output/alert-log.js';
 import {formatError} from './output/error-report.js';
+import {cliFlags} from './cli-flags.js';
 import {runNdjsonOutput} from './output/ndjson-output.js';
 
 const help = `
@@ -54,28 +56,8 @@ const help = `
 const cli = meow(help, {
 	importMeta: import.meta,
 	allowUnknownFlags: true,
-	flags: {
-		read: {type: 'string', shortFlag: 'r'},
-		interface: {type: 'string', shortFlag: 'i'},
-		filter: {type: 'string', shortFlag: 'f'},
-		listInterfaces: {type: 'boolean', default: false},
-		snaplen: {type: 'string'},
-		capture: {type: 'string'},
-		speed: {type: 'string'},
-		loop: {type: 'boolean', default: false},
-		count: {type: 'string'},
-		duration: {type: 'string'},
-		interval: {type: 'string'},
-		json: {type: 'boolean', default: false},
-		alerts: {type: 'string'},
-		homeNet: {type: 'string'},
-		allow: {type: 'string', isMultiple: true},
-		pools: {type: 'string'},
-		flowCap: {type: 'string'},
-		hostCap: {type: 'string'},
-		payloadBytes: {type: 'string'},
-		top: {type: 'string'},
-	},
+	flags: cliFlags,
+
 });
 
 function usageFailure(message: string): number {
@@ -84,7 +66,14 @@ function usageFailure(message: string): number {
 }
 
 function unknownFlag(): string | undefined {
-	const known = new Set(['read', 'r', 'interface', 'i', 'filter', 'f', 'listInterfaces', 'snaplen', 'capture', 'speed', 'loop', 'count', 'duration', 'interval', 'json', 'alerts', 'homeNet', 'allow', 'pools', 'flowCap', 'hostCap', 'payloadBytes', 'top', 'help', 'version']);
+	const known = new Set<string>(['help', 'version']);
+	for (const [name, definition] of Object.entries(cliFlags)) {
+		known.add(name);
+		if ('shortFlag' in definition) {
+			known.add(definition.shortFlag);
+		}
+	}
+
 	return Object.keys(cli.unnormalizedFlags).find(name => !known.has(name));
 }
 
@@ -115,6 +104,8 @@ async function runInteractive(thread: CaptureThread, options: CliOptions, alertL
 		return first.exitCode;
 	}
 
+	// React's development build renders several times slower; nothing here needs its checks.
+	process.env['NODE_ENV'] ??= 'production';
 	const {runUi} = await import('./ui/run-ui.js');
 	if (alertLog !== undefined) {
 		thread.onMessage(message => {
@@ -130,7 +121,6 @@ async function runInteractive(thread: CaptureThread, options: CliOptions, alertL
 		replay: options.session.source.kind === 'file',
 		speed: options.session.speed,
 	});
-	thread.send({type: 'stop'});
 	await thread.exited;
 	return result.exitCode;
 }
@@ -158,6 +148,16 @@ async function main(): Promise<number> {
 
 	if (options.listInterfaces) {
 		return printInterfaces();
+	}
+
+	if (options.session.poolsFile !== undefined) {
+		try {
+			loadPoolList(options.session.poolsFile);
+		} catch (error) {
+			const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message.split('\n')[0];
+			process.stderr.write(`minewatch: --pools ${options.session.poolsFile}: ${reason}\n`);
+			return exitCodes.badInput;
+		}
 	}
 
 	let alertLog: AlertLog | undefined;

@@ -1,5 +1,7 @@
 // Turns command-line flags into validated session options; every mistake becomes one UsageError line.
 
+import {CidrSet} from './flows/cidr-set.js';
+
 export class UsageError extends Error {}
 
 export type CaptureHelperName = 'pcap' | 'tcpdump' | 'dumpcap';
@@ -149,6 +151,15 @@ export function resolveOptions(flags: RawFlags, stdoutIsTerminal: boolean): CliO
 		throw new UsageError('--home-net takes a comma-separated list of CIDRs, e.g. 10.0.0.0/8,fd00::/8');
 	}
 
+	const allow = flags.allow.flatMap(item => commaList(item));
+	for (const [flag, list] of [['home-net', homeNet], ['allow', allow]] as const) {
+		try {
+			CidrSet.parse(list);
+		} catch (error) {
+			throw new UsageError(`--${flag}: ${(error as Error).message}`);
+		}
+	}
+
 	return {
 		output,
 		alertsFile: flags.alerts,
@@ -161,7 +172,7 @@ export function resolveOptions(flags: RawFlags, stdoutIsTerminal: boolean): CliO
 			durationSeconds: flags.duration === undefined ? undefined : positiveNumber('duration', flags.duration, 0.1, 31_536_000),
 			intervalMs: Math.round(1000 * (flags.interval === undefined ? 1 : positiveNumber('interval', flags.interval, 0.1, 60))),
 			homeNet,
-			allow: flags.allow.flatMap(item => commaList(item)),
+			allow,
 			poolsFile: flags.pools,
 			flowCap: wholeNumber('flow-cap', flags.flowCap, 100_000, 100, 10_000_000),
 			hostCap: wholeNumber('host-cap', flags.hostCap, 50_000, 100, 10_000_000),

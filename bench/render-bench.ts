@@ -1,0 +1,166 @@
+// The UI's cost on the main thread: the real monitor (store + Ink) mounted on a fake 200x60
+// terminal, fed summaries for 10,000 tracked hosts four times a second and 20 alerts a second,
+// as the capture worker would. Reports main-thread CPU per second of wall time and time per render.
+import {EventEmitter} from 'node:events';
+import {performance} from 'node:perf_hooks';
+import type {ControlMessage, HostRow, HostView, ProtocolFamily, Summary, TrafficCounter, WorkerMessage} from '../source/model/messages.js';
+import {protocolFamilies} from '../source/model/messages.js';
+import type {MonitorConnection} from '../source/ui/monitor-store.js';
+
+const columns = 200;
+const rows = 60;
+const hostCount = 10_000;
+const seconds = 10;
+const summariesPerSecond = 4;
+const alertsPerSummary = 5;
+
+class FakeTerminalOutput extends EventEmitter {
+	readonly isTTY = true;
+	readonly columns = columns;
+	readonly rows = rows;
+	bytes = 0;
+
+	write(chunk: string, ...rest: unknown[]): boolean {
+		this.bytes += chunk.length;
+		const callback = rest.find(item => typeof item === 'function') as (() => void) | undefined;
+		callback?.();
+		return true;
+	}
+}
+
+class FakeTerminalInput extends EventEmitter {
+	readonly isTTY = true;
+	isRaw = false;
+	setRawMode(mode: boolean): void {
+		this.isRaw = mode;
+	}
+
+	setEncoding(): void {}
+	resume(): void {}
+	pause(): void {}
+	ref(): void {}
+	unref(): void {}
+	read(): null {
+		return null;
+	}
+}
+
+function host(index: number): HostRow {
+	const miner = index % 50 === 0;
+	return {
+		address: `10.${(index >> 16) & 255}.${(index >> 8) & 255}.${index & 255}`,
+		name: index % 3 === 0 ? `host-${index}.example.net` : undefined,
+		internal: true,
+		roles: miner ? ['miner'] : [],
+		severity: miner ? 'high' : undefined,
+		protocols: miner ? ['stratum', 'other'] : ['other'],
+		peers: index % 7,
+		flows: 1 + (index % 5),
+		packets: 100 + index,
+		bytesIn: 1000 * index,
+		bytesOut: 500 * index,
+		packetsPerSecond: index % 13,
+		bitsPerSecond: 8000 * (index % 13),
+		firstSeen: 1_700_000_000_000,
+		lastSeen: 1_700_000_000_000 + index,
+	};
+}
+
+export async function runRenderBench(log: (line: string) => void): Promise<void> {
+	process.env['NODE_ENV'] ??= 'production';
+	const {MonitorStore} = await import('../source/ui/monitor-store.js');
+	const {mountMonitor} = await import('../source/ui/run-ui.js');
+	const hosts = Array.from({length: hostCount}, (_, index) => host(index));
+	const listeners = new Set<(message: WorkerMessage) => void>();
+	let view: HostView = {sort: 'severity', reverse: false, filter: '', offset: 0, limit: rows};
+	const connection: MonitorConnection = {
+		onMessage(listener) {
+			listeners.add(listener);
+			return () => listeners.delete(listener);
+		},
+		send(message: ControlMessage) {
+			if (message.type === 'view') {
+				view = message.view;
+			}
+		},
+	};
+	const output = new FakeTerminalOutput();
+	const store = new MonitorStore(connection, {replay: true, speed: 1, size: {columns, rows}});
+	store.start();
+	const renderTimes: number[] = [];
+	const instance = mountMonitor(store, {
+		stdin: new FakeTerminalInput() as unknown as NodeJS.ReadStream,
+		stdout: output as unknown as NodeJS.WriteStream,
+		stderr: output as unknown as NodeJS.WriteStream,
+		onRender: metrics => renderTimes.push(metrics.renderTime),
+	});
+	const counters = Object.fromEntries(protocolFamilies.map(family => [family, {packets: 0, bytes: 0}])) as Record<ProtocolFamily, TrafficCounter>;
+	let step = 0;
+	let captureMillis = Date.parse('2026-11-30T12:00:00Z');
+	const emit = (message: WorkerMessage) => {
+		for (const listener of listeners) {
+			listener(message);
+		}
+	};
+
+	const cpuBefore = process.cpuUsage();
+	const wallBefore = performance.now();
+	const timer = setInterval(() => {
+		step++;
+		captureMillis += 1000 / summariesPerSecond;
+		protocolFamilies.forEach((family, index) => {
+			counters[family].bytes += (step % (index + 3)) * 1000;
+			counters[family].packets += 10;
+		});
+		const summary: Summary = {
+			type: 'summary',
+			time: new Date(captureMillis).toISOString(),
+			source: {kind: 'live', name: 'eth0'},
+			totals: {packets: step * 100, bytes: step * 10_000, flows: hostCount, decodeErrors: 0, truncated: 0, unsupportedLinkType: 0, nonFirstFragments: 0},
+			rates: {packetsPerSecond: 40_000, bitsPerSecond: 320_000_000},
+			flows: {active: hostCount, evicted: 0},
+			hostsTracked: hostCount,
+			hostsEvicted: 0,
+			hostsMatched: hostCount,
+			hosts: hosts.slice(view.offset, view.offset + view.limit).map(row => ({...row, packets: row.packets + step})),
+			protocols: structuredClone(counters),
+			alertsOpen: {low: 0, medium: 0, high: 200, critical: 0},
+			speed: 1,
+			paused: false,
+		};
+		emit(summary);
+		for (let index = 0; index < alertsPerSummary; index++) {
+			const miner = hosts[((step * alertsPerSummary) + index) * 50 % hostCount]!;
+			emit({
+				type: 'alert',
+				id: `mining-${miner.address}`,
+				time: summary.time!,
+				detection: 'mining',
+				severity: 'high',
+				certainty: 90,
+				host: miner.address,
+				hostRole: 'miner',
+				peer: '203.0.113.7',
+				peerPort: 3333,
+				direction: 'internal-external',
+				protocol: 'stratum',
+				evidence: ['content: Stratum mining.subscribe answered by mining.notify'],
+				mitre: {tactic: 'TA0040', technique: 'T1496.001'},
+				allowed: false,
+			});
+		}
+	}, 1000 / summariesPerSecond);
+
+	await new Promise(resolve => setTimeout(resolve, seconds * 1000));
+	clearInterval(timer);
+	const cpu = process.cpuUsage(cpuBefore);
+	const wallMillis = performance.now() - wallBefore;
+	instance.unmount();
+	store.dispose();
+	renderTimes.sort((a, b) => a - b);
+	const median = renderTimes[Math.floor(renderTimes.length / 2)] ?? Number.NaN;
+	const p90 = renderTimes[Math.floor(renderTimes.length * 0.9)] ?? Number.NaN;
+	log(`UI at ${columns}x${rows}, ${hostCount.toLocaleString('en')} hosts tracked, ${summariesPerSecond} summaries/s, ${summariesPerSecond * alertsPerSummary} alerts/s, ${seconds} s:`);
+	log(`  main-thread CPU ${(100 * ((cpu.user + cpu.system) / 1000) / wallMillis).toFixed(1)}% of one core (target under 10%)`);
+	log(`  ${renderTimes.length} renders, median ${median.toFixed(1)} ms, p90 ${p90.toFixed(1)} ms per render (target under 20 ms)`);
+}

@@ -1,0 +1,23 @@
+// The command-line flags, in one place: the CLI parses them and a test checks README documents each.
+export const cliFlags = {
+	read: {type: 'string', shortFlag: 'r'},
+	interface: {type: 'string', shortFlag: 'i'},
+	filter: {type: 'string', shortFlag: 'f'},
+	listInterfaces: {type: 'boolean', default: false},
+	snaplen: {type: 'string'},
+	capture: {type: 'string'},
+	speed: {type: 'string'},
+	loop: {type: 'boolean', default: false},
+	count: {type: 'string'},
+	duration: {type: 'string'},
+	interval: {type: 'string'},
+	json: {type: 'boolean', default: false},
+	alerts: {type: 'string'},
+	homeNet: {type: 'string'},
+	allow: {type: 'string', isMultiple: true},
+	pools: {type: 'string'},
+	flowCap: {type: 'string'},
+	hostCap: {type: 'string'},
+	payloadBytes: {type: 'string'},
+	top: {type: 'string'},
+} as const;

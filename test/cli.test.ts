@@ -1,0 +1,255 @@
+// The CLI end to end, as a user or a script runs it: flags, exit codes, bad input, standard input,
+// stopping, the alert log, and live capture on the loopback interface with each capture helper.
+import assert from 'node:assert/strict';
+import {once} from 'node:events';
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {createServer, connect, type AddressInfo} from 'node:net';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {describe, test} from 'node:test';
+import {gzipSync} from 'node:zlib';
+import type {Summary} from '../source/model/messages.js';
+import {captureHelperNames} from '../source/capture/live-capture.js';
+import {helperMissing, isRoot, skipLive} from './capture/live-support.js';
+import {fixturesDirectory} from './support/repository.js';
+import {runCli} from './support/run-cli.js';
+
+const dialects = path.join(fixturesDirectory, 'stratum-dialects.pcap');
+const demo = path.join(fixturesDirectory, 'demo.pcapng');
+const scratch = mkdtempSync(path.join(tmpdir(), 'minewatch-cli-'));
+
+function oneLineError(stderr: string): void {
+	assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
+	assert.match(stderr, /^minewatch: /);
+}
+
+describe('flags', () => {
+	for (const [arguments_, pattern] of [
+		[['--bogus'], /unknown flag --bogus/],
+		[['-r', dialects, '--speed', 'fast'], /--speed takes a number/],
+		[['-r', dialects, '-i', 'lo'], /either -r FILE .* or -i IFACE/],
+		[['--capture', 'wireshark'], /--capture takes one of pcap, tcpdump, dumpcap/],
+		[['-r', dialects, '--count', '-3'], /--count takes a whole number/],
+		[['-r', dialects, '-f', 'tcp'], /capture filter for live capture/],
+		[['-r', dialects, '--home-net', '10.0.0.0/33'], /10\.0\.0\.0\/33/],
+		[['stray-argument'], /unexpected argument 'stray-argument'/],
+	] as const) {
+		test(`${arguments_.join(' ')} → exit 64 with one line`, async () => {
+			const run = await runCli([...arguments_]);
+			assert.equal(run.exitCode, 64, run.stderr);
+			assert.match(run.stderr, pattern);
+			oneLineError(run.stderr);
+			assert.equal(run.stdout, '');
+		});
+	}
+
+	test('--help lists every flag and exits 0', async () => {
+		const run = await runCli(['--help']);
+		assert.equal(run.exitCode, 0);
+		for (const flag of ['--read', '--interface', '--filter', '--capture', '--speed', '--loop', '--json', '--alerts', '--home-net', '--allow', '--pools']) {
+			assert.ok(run.stdout.includes(flag), flag);
+		}
+	});
+});
+
+describe('bad input files', () => {
+	test('a missing file → exit 2, one line naming it', async () => {
+		const run = await runCli(['-r', path.join(scratch, 'nothing-here.pcap'), '--json']);
+		assert.equal(run.exitCode, 2);
+		assert.match(run.stderr, /nothing-here\.pcap/);
+		oneLineError(run.stderr);
+	});
+
+	test('a file that is neither pcap nor pcapng → exit 2, one line naming it', async () => {
+		const garbage = path.join(scratch, 'notes.txt');
+		writeFileSync(garbage, 'these are not the packets you are looking for\n'.repeat(20));
+		const run = await runCli(['-r', garbage, '--json']);
+		assert.equal(run.exitCode, 2);
+		assert.match(run.stderr, /notes\.txt/);
+		assert.equal(run.stderr.trim().split('\n').length, 1);
+		oneLineError(run.stderr);
+	});
+
+	test('a truncated file: everything before the cut is read and reported, exit 0', async () => {
+		const whole = readFileSync(dialects);
+		const cut = path.join(scratch, 'cut.pcap');
+		writeFileSync(cut, whole.subarray(0, whole.length - 7));
+		const complete = await runCli(['-r', dialects, '--json']);
+		const run = await runCli(['-r', cut, '--json']);
+		assert.equal(run.exitCode, 0, run.stderr);
+		assert.equal(run.end?.truncated, 1);
+		assert.match(run.end?.warning ?? '', /cut\.pcap/);
+		assert.equal(run.end?.packets, complete.end!.packets - 1);
+		assert.deepEqual(run.alerts.map(alert => alert.id).sort(), complete.alerts.map(alert => alert.id).sort(), 'alerts found before the cut are kept');
+	});
+
+	test('a corrupt block: reading stops there, what came before is kept, exit 0', async () => {
+		const whole = Buffer.from(readFileSync(dialects));
+		const corrupt = path.join(scratch, 'corrupt.pcap');
+		// The record header of a packet two thirds in claims a 2 GiB packet.
+		const complete = await runCli(['-r', dialects, '--json']);
+		let offset = 24;
+		let records = 0;
+		while (records < Math.floor((complete.end!.packets * 2) / 3)) {
+			offset += 16 + whole.readUInt32LE(offset + 8);
+			records++;
+		}
+
+		whole.writeUInt32LE(0x7fff_ffff, offset + 8);
+		writeFileSync(corrupt, whole);
+		const run = await runCli(['-r', corrupt, '--json']);
+		assert.equal(run.exitCode, 0, run.stderr);
+		assert.equal(run.end?.corrupt, 1);
+		assert.equal(run.end?.packets, records);
+		assert.match(run.end?.warning ?? '', /corrupt\.pcap/);
+	});
+});
+
+describe('sources and output', () => {
+	test('standard input and gzip give the same result as the file', async () => {
+		const fromFile = await runCli(['-r', demo, '--json']);
+		const fromStdin = await runCli(['-r', '-', '--json'], {input: gzipSync(readFileSync(demo))});
+		assert.equal(fromStdin.exitCode, 0, fromStdin.stderr);
+		assert.equal(fromStdin.end?.source.kind, 'stdin');
+		assert.equal(fromStdin.end?.packets, fromFile.end?.packets);
+		assert.deepEqual(fromStdin.alerts.map(alert => alert.id).sort(), fromFile.alerts.map(alert => alert.id).sort());
+	});
+
+	test('NDJSON: summaries, then the end record last, with the documented fields', async () => {
+		const run = await runCli(['-r', demo, '--json', '--top', '5']);
+		assert.equal(run.exitCode, 0);
+		assert.equal(run.messages.at(-1)?.type, 'end');
+		const summary = run.messages.findLast((message): message is Summary => message.type === 'summary')!;
+		assert.ok(summary.hosts.length > 0 && summary.hosts.length <= 5);
+		assert.ok(summary.totals.packets > 0 && summary.progress?.finished === true);
+		assert.ok(summary.protocols.stratum.packets > 0 && summary.protocols['bitcoin-p2p'].packets > 0);
+		for (const field of ['packets', 'bytes', 'flows', 'decodeErrors', 'truncated', 'unsupportedLinkType', 'durationMs', 'source'] as const) {
+			assert.ok(run.end !== undefined && field in run.end, field);
+		}
+	});
+
+	test('--count stops after that many packets', async () => {
+		const run = await runCli(['-r', demo, '--json', '--count', '50']);
+		assert.equal(run.exitCode, 0);
+		assert.equal(run.end?.reason, 'count');
+		assert.equal(run.end?.packets, 50);
+	});
+
+	test('--alerts appends every alert as a JSON line; --allow flags the host and keeps it out of the open count', async () => {
+		const log = path.join(scratch, 'alerts.ndjson');
+		const run = await runCli(['-r', dialects, '--json', '--alerts', log, '--allow', '10.0.0.0/8,192.168.0.0/16']);
+		assert.equal(run.exitCode, 0);
+		const logged = readFileSync(log, 'utf8').trim().split('\n').map(line => JSON.parse(line) as {id: string; allowed: boolean});
+		assert.equal(logged.length, run.messages.filter(message => message.type === 'alert').length);
+		assert.ok(logged.length > 0 && logged.every(alert => alert.allowed));
+		assert.deepEqual(run.end?.alertsOpen, {low: 0, medium: 0, high: 0, critical: 0});
+	});
+
+	test('SIGTERM during a paced replay stops cleanly: end record, exit 0', async () => {
+		let sent = false;
+		const run = await runCli(['-r', demo, '--json', '--speed', '1', '--interval', '0.2'], {
+			started(child) {
+				child.stdout!.on('data', () => {
+					if (!sent) {
+						sent = true;
+						child.kill('SIGTERM');
+					}
+				});
+			},
+		});
+		assert.equal(run.exitCode, 0, run.stderr);
+		assert.equal(run.end?.reason, 'stopped');
+	});
+});
+
+async function loopbackExchange(port: number, messages: number): Promise<void> {
+	const server = createServer(socket => socket.pipe(socket));
+	server.listen(port, '127.0.0.1');
+	await once(server, 'listening');
+	const client = connect(port, '127.0.0.1');
+	await once(client, 'connect');
+	for (let index = 0; index < messages; index++) {
+		client.write(`message ${index}\n`);
+		await once(client, 'data');
+	}
+
+	client.end();
+	await once(client, 'close');
+	server.close();
+}
+
+async function freePort(): Promise<number> {
+	const probe = createServer().listen(0, '127.0.0.1');
+	await once(probe, 'listening');
+	const {port} = probe.address() as AddressInfo;
+	probe.close();
+	return port;
+}
+
+describe('live capture on loopback', () => {
+	for (const helper of captureHelperNames) {
+		test(`--capture ${helper}: counts the packets sent, stops at --count, exit 0`, {timeout: 60_000}, async t => {
+			if (skipLive(t, isRoot() ? helperMissing(helper) : 'not root')) {
+				return;
+			}
+
+			const port = await freePort();
+			const packets = 12;
+			let traffic: Promise<void> | undefined;
+			const run = await runCli(['-i', 'lo', '-f', `tcp port ${port}`, '--capture', helper, '--json', '--count', String(packets), '--interval', '0.2'], {
+				timeoutMs: 45_000,
+				started(child) {
+					child.stdout!.once('data', () => {
+						traffic = loopbackExchange(port, 10);
+					});
+				},
+			});
+			await traffic;
+			assert.equal(run.exitCode, 0, run.stderr);
+			assert.equal(run.end?.reason, 'count');
+			assert.equal(run.end?.packets, packets);
+			assert.equal(run.end?.source.kind, 'live');
+			assert.equal(run.end?.source.captureHelper, helper);
+			assert.ok(run.end?.capture !== undefined || helper === 'dumpcap', 'libpcap counters reported');
+		});
+	}
+
+	test('a missing interface → exit 3 before anything is drawn, naming it', {timeout: 30_000}, async t => {
+		if (skipLive(t, isRoot() ? helperMissing('tcpdump') : 'not root')) {
+			return;
+		}
+
+		const run = await runCli(['-i', 'no-such-if0', '--capture', 'tcpdump', '--json']);
+		assert.equal(run.exitCode, 3);
+		assert.match(run.stderr, /no-such-if0/);
+		oneLineError(run.stderr);
+	});
+
+	test('--list-interfaces lists the loopback interface', async () => {
+		const run = await runCli(['--list-interfaces']);
+		assert.equal(run.exitCode, 0);
+		assert.match(run.stdout, /^lo\t/m);
+	});
+});
+
+describe('pool list file', () => {
+	test('--pools with a missing file → exit 2, one line', async () => {
+		const run = await runCli(['-r', dialects, '--json', '--pools', path.join(scratch, 'no-pools.txt')]);
+		assert.equal(run.exitCode, 2);
+		assert.match(run.stderr, /--pools .*no-pools\.txt: no such file/);
+		oneLineError(run.stderr);
+	});
+
+	test('--pools adds names: a lookup of a listed name raises a pool-lookup alert', async () => {
+		const pools = path.join(scratch, 'pools.txt');
+		// deb.debian.org is looked up by the demo's Bitcoin server before it fetches updates.
+		writeFileSync(pools, '# our own list\ndeb.debian.org\n');
+		const plain = await runCli(['-r', demo, '--json']);
+		const withList = await runCli(['-r', demo, '--json', '--pools', pools]);
+		assert.equal(withList.exitCode, 0, withList.stderr);
+		assert.ok(!plain.alerts.some(alert => alert.peerName?.includes('deb.debian.org')));
+		const added = withList.alerts.filter(alert => !plain.alerts.some(other => other.id === alert.id));
+		assert.ok(added.length > 0, 'the listed name raises an alert');
+		assert.ok(added.every(alert => alert.peerName?.includes('deb.debian.org') && alert.mitre?.technique === 'T1496.001'));
+	});
+});
