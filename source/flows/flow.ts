@@ -33,6 +33,11 @@ export class Flow implements FlowView {
 	/** The client host's tally of the server, and the server host's tally of the client. */
 	clientPeerTally: PeerTally | undefined = undefined;
 	serverPeerTally: PeerTally | undefined = undefined;
+	/** The host table slots of the client and server hosts, valid while their generations match. */
+	clientHost = -1;
+	clientHostGeneration = 0;
+	serverHost = -1;
+	serverHostGeneration = 0;
 	/** The flow table's slot while the flow is live, else -1. */
 	slot = -1;
 	hash = 0;

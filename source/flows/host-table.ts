@@ -59,8 +59,10 @@ const field = {
 	secondBytes: 15,
 	previousPackets: 16,
 	previousBytes: 17,
+	/** Counts the hosts the slot has held, so a remembered slot can be checked before use. */
+	generation: 18,
 } as const;
-const stride = 18;
+const stride = 19;
 
 /** The object side of a host slot: what does not fit in numbers. Reused when the slot is. */
 export class Host {
@@ -133,21 +135,33 @@ export class HostTable {
 	}
 
 	/**
-	 * Counts a flow the last packet created for both its hosts and links it to their peer tallies;
-	 * `senderIsClient`: that packet came from the flow's client.
+	 * Counts one packet of `flow` for its sender and receiver (`fromClient`: sent by the flow's
+	 * client). The flow remembers its hosts' slots, so its later packets skip the address lookups
+	 * while those slots still hold its hosts. `created`: the packet started the flow, which is then
+	 * counted for both hosts and linked to their peer tallies.
 	 */
-	flowCreated(flow: Flow, senderIsClient: boolean): void {
-		const source = this.lastSource;
-		const destination = this.lastDestination;
-		if (destination < 0) return;
-		this.records[destination * stride + field.flows]++;
-		// Only a cap of one host can have evicted the sender to make room for the receiver.
-		if (source < 0) return;
-		if (destination !== source) this.records[source * stride + field.flows]++;
-		const sourceTally = this.tallyOf(source, destination);
-		const destinationTally = this.tallyOf(destination, source);
-		flow.clientPeerTally = senderIsClient ? sourceTally : destinationTally;
-		flow.serverPeerTally = senderIsClient ? destinationTally : sourceTally;
+	flowPacket(flow: Flow, fromClient: boolean, created: boolean, packet: DecodedPacket, wireBytes: number, timestampMicros: number): void {
+		if (timestampMicros > this.nowMicros) this.nowMicros = timestampMicros;
+		const ipVersion = packet.ipVersion;
+		const source = fromClient
+			? this.hostAt(flow.clientHost, flow.clientHostGeneration, packet.source, ipVersion, timestampMicros)
+			: this.hostAt(flow.serverHost, flow.serverHostGeneration, packet.source, ipVersion, timestampMicros);
+		this.count(source, wireBytes, timestampMicros);
+		this.records[source * stride + field.bytesOut] += wireBytes;
+		this.lastSource = source;
+		const destination = fromClient
+			? this.hostAt(flow.serverHost, flow.serverHostGeneration, packet.destination, ipVersion, timestampMicros)
+			: this.hostAt(flow.clientHost, flow.clientHostGeneration, packet.destination, ipVersion, timestampMicros);
+		if (destination !== source) this.count(destination, wireBytes, timestampMicros);
+		this.records[destination * stride + field.bytesIn] += wireBytes;
+		this.lastDestination = destination;
+		if (created) this.flowCreated(flow, fromClient);
+		const client = fromClient ? this.lastSource : destination;
+		const server = fromClient ? destination : this.lastSource;
+		flow.clientHost = client;
+		flow.clientHostGeneration = client < 0 ? 0 : this.records[client * stride + field.generation]!;
+		flow.serverHost = server;
+		flow.serverHostGeneration = server < 0 ? 0 : this.records[server * stride + field.generation]!;
 	}
 
 	find(address: string): Host | undefined {
@@ -302,12 +316,27 @@ export class HostTable {
 		records[base + field.secondBytes] += wireBytes;
 	}
 
+	/** Counts a new flow for both its hosts and links it to their peer tallies. */
+	private flowCreated(flow: Flow, senderIsClient: boolean): void {
+		const source = this.lastSource;
+		const destination = this.lastDestination;
+		this.records[destination * stride + field.flows]++;
+		// Only a cap of one host can have evicted the sender to make room for the receiver.
+		if (source < 0) return;
+		if (destination !== source) this.records[source * stride + field.flows]++;
+		const sourceTally = this.tallyOf(source, destination);
+		const destinationTally = this.tallyOf(destination, source);
+		flow.clientPeerTally = senderIsClient ? sourceTally : destinationTally;
+		flow.serverPeerTally = senderIsClient ? destinationTally : sourceTally;
+	}
+
 	private tallyOf(hostSlot: number, peerSlot: number): PeerTally | undefined {
 		const host = this.handles[hostSlot]!;
 		const records = this.records;
 		const peerBase = peerSlot * stride;
-		const peerHash = records[peerBase + field.hash]!;
-		const peerVersion = records[peerBase + field.ipVersion]!;
+		// As 32-bit integers, so map keys and fields hold small integers rather than boxed doubles.
+		const peerHash = records[peerBase + field.hash]! | 0;
+		const peerVersion = records[peerBase + field.ipVersion]! | 0;
 		let tally = host.peers !== undefined ? host.peers.get(peerHash) : host.onlyPeer?.hash === peerHash ? host.onlyPeer : undefined;
 		if (tally !== undefined && !tally.isAddress(peerVersion, records, peerBase)) return undefined;
 		if (tally === undefined) {
@@ -351,6 +380,13 @@ export class HostTable {
 		}
 	}
 
+	/** `slot` when it still holds the host of that generation, else the host found or added by address. */
+	private hostAt(slot: number, generation: number, words: Uint32Array, ipVersion: number, timestampMicros: number): number {
+		if (slot < 0 || this.records[slot * stride + field.generation] !== generation) return this.hostFor(words, ipVersion, timestampMicros);
+		this.recency.touch(recent, slot);
+		return slot;
+	}
+
 	private hostFor(words: Uint32Array, ipVersion: number, timestampMicros: number): number {
 		let slot = this.lookup(words, ipVersion);
 		if (slot < 0) slot = this.add(words, ipVersion, timestampMicros);
@@ -375,7 +411,9 @@ export class HostTable {
 		const hash = addressHash(words, ipVersion) & 0x7fffffff;
 		const records = this.records;
 		const base = slot * stride;
+		const generation = records[base + field.generation]! + 1;
 		records.fill(0, base, base + stride);
+		records[base + field.generation] = generation;
 		records[base] = words[0]!;
 		if (ipVersion === 6) {
 			records[base + 1] = words[1]!;
@@ -396,7 +434,7 @@ export class HostTable {
 	private evictOldest(): number {
 		const slot = this.recency.oldest(recent);
 		this.recency.remove(slot);
-		this.index.remove(this.records[slot * stride + field.hash]!, slot);
+		this.index.remove(this.records[slot * stride + field.hash]! | 0, slot);
 		if (slot === this.lastSource) this.lastSource = -1;
 		if (slot === this.lastDestination) this.lastDestination = -1;
 		this.evicted++;

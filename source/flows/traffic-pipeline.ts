@@ -50,12 +50,10 @@ export class TrafficPipeline {
 		const packet = this.decoded;
 		switch (decodePacket(record, packet)) {
 			case decodeStatus.ip: {
-				this.hosts.packet(packet, wireBytes, timestamp);
 				const flow = this.flows.packet(packet, wireBytes, timestamp);
-				if (this.flows.createdFlow !== undefined) {
-					totals.flows++;
-					this.hosts.flowCreated(flow, this.flows.lastFromClient);
-				}
+				const created = this.flows.createdFlow !== undefined;
+				if (created) totals.flows++;
+				this.hosts.flowPacket(flow, this.flows.lastFromClient, created, packet, wireBytes, timestamp);
 				if (flow.clientPeerTally !== undefined) flow.clientPeerTally.bytes += wireBytes;
 				if (flow.serverPeerTally !== undefined) flow.serverPeerTally.bytes += wireBytes;
 				this.families.add(flow.family, wireBytes);
