@@ -246,7 +246,8 @@ export class CaptureSession {
 			truncated: this.readerTotals.truncated,
 			capture: this.live?.stats(),
 			progress: this.input === undefined ? undefined : {
-				bytesRead: this.input.bytesRead(),
+				// Bytes read ahead into the reader are not played yet: count only what was delivered.
+				bytesRead: Math.round(this.input.bytesRead() * (this.pump?.consumedFraction ?? 0)),
 				fileSize: this.input.fileSize,
 				loops: this.loops,
 				finished: false,

@@ -46,6 +46,7 @@ export class PacketPump {
 	private readonly maxPackets: number | undefined;
 	private speed: number | 'max';
 	private delivered = 0;
+	private bytesAppended = 0;
 
 	private userPaused = false;
 	private pausedAtMillis = 0;
@@ -79,6 +80,11 @@ export class PacketPump {
 
 	get packetsDelivered(): number {
 		return this.delivered;
+	}
+
+	/** The share of the input read so far that has been delivered (the rest waits in the reader). */
+	get consumedFraction(): number {
+		return this.bytesAppended === 0 ? 0 : (this.bytesAppended - this.reader.bufferedBytes) / this.bytesAppended;
 	}
 
 	get paused(): boolean {
@@ -144,6 +150,7 @@ export class PacketPump {
 	}
 
 	private readonly onData = (chunk: Buffer): void => {
+		this.bytesAppended += chunk.length;
 		this.reader.append(chunk);
 		if (this.waitingForData && !this.userPaused) this.pump();
 		else if (this.reader.bufferedBytes > readerHighWaterBytes) this.readable.pause();
