@@ -6,7 +6,6 @@ import type {ProtocolFamily} from '../model/messages.js';
 import type {Flight, FlowView, Side} from './flow-view.js';
 import {ipProtocols, tcpFlags} from '../decode/decoded-packet.js';
 import {formatIpv4, formatIpv6} from '../decode/ip-address-text.js';
-import type {PeerTally} from './peer-tally.js';
 import {TcpStream} from './tcp-stream.js';
 
 export type TcpState = 'syn' | 'established' | 'fin' | 'closed' | 'reset';
@@ -30,9 +29,11 @@ export class Flow implements FlowView {
 	serverBytes = 0;
 	clientStream: TcpStream | undefined = undefined;
 	serverStream: TcpStream | undefined = undefined;
-	/** The client host's tally of the server, and the server host's tally of the client. */
-	clientPeerTally: PeerTally | undefined = undefined;
-	serverPeerTally: PeerTally | undefined = undefined;
+	/** The client host's peer tally of the server, and the server host's of the client (PeerBook numbers, -1: none). */
+	clientTally = -1;
+	clientTallyGeneration = 0;
+	serverTally = -1;
+	serverTallyGeneration = 0;
 	/** The host table slots of the client and server hosts, valid while their generations match. */
 	clientHost = -1;
 	clientHostGeneration = 0;

@@ -11,7 +11,7 @@ import {formatIpv4, formatIpv6, parseIpv4, parseIpv6} from '../decode/ip-address
 import type {CidrSet} from './cidr-set.js';
 import {addressHash} from './endpoint-hash.js';
 import type {Flow} from './flow.js';
-import {PeerTally} from './peer-tally.js';
+import {PeerBook} from './peer-book.js';
 import {SlotIndex} from './slot-index.js';
 import {SlotLists} from './slot-lists.js';
 import {grownFloat64Array, nextCapacity} from './typed-growth.js';
@@ -68,9 +68,6 @@ const stride = 19;
 export class Host {
 	/** Address text, made on first use. */
 	text: string | undefined = undefined;
-	/** A host's first peer; from the second on, all of them are in `peers`, keyed by address hash. */
-	onlyPeer: PeerTally | undefined = undefined;
-	peers: Map<number, PeerTally> | undefined = undefined;
 	/** The decoration of the current query, when the query needs every host's. */
 	decoration: HostDecoration | undefined = undefined;
 	/** The current query's order: higher keys first, then the lower address. */
@@ -79,14 +76,8 @@ export class Host {
 
 	constructor(readonly slot: number) {}
 
-	get peerCount(): number {
-		return this.peers !== undefined ? this.peers.size : this.onlyPeer !== undefined ? 1 : 0;
-	}
-
 	reset(): void {
 		this.text = undefined;
-		this.onlyPeer = undefined;
-		this.peers = undefined;
 		this.decoration = undefined;
 	}
 }
@@ -97,6 +88,7 @@ export class HostTable {
 	private readonly hostCap: number;
 	private readonly peerCap: number;
 	private readonly index = new SlotIndex();
+	private readonly peers = new PeerBook();
 	private readonly recency: SlotLists;
 	private records: Float64Array;
 	private readonly handles: Host[] = [];
@@ -115,6 +107,7 @@ export class HostTable {
 		const capacity = nextCapacity(0, 1, this.hostCap);
 		this.records = new Float64Array(capacity * stride);
 		this.recency = new SlotLists(1, capacity);
+		this.peers.growHosts(capacity);
 	}
 
 	get size(): number {
@@ -156,6 +149,8 @@ export class HostTable {
 		this.records[destination * stride + field.bytesIn] += wireBytes;
 		this.lastDestination = destination;
 		if (created) this.flowCreated(flow, fromClient);
+		this.peers.addBytes(flow.clientTally, flow.clientTallyGeneration, wireBytes);
+		this.peers.addBytes(flow.serverTally, flow.serverTallyGeneration, wireBytes);
 		const client = fromClient ? this.lastSource : destination;
 		const server = fromClient ? destination : this.lastSource;
 		flow.clientHost = client;
@@ -178,9 +173,7 @@ export class HostTable {
 	peersOf(address: string, decorate: Decorate, limit = defaultPeerLimit): PeerRow[] {
 		const slot = this.slotOf(address);
 		if (slot < 0) return [];
-		const host = this.handles[slot]!;
-		const all = host.peers !== undefined ? [...host.peers.values()] : host.onlyPeer !== undefined ? [host.onlyPeer] : [];
-		const tallies = all.sort((left, right) => right.bytes - left.bytes).slice(0, Math.max(0, limit));
+		const tallies = this.peers.peersOf(slot).sort((left, right) => right.bytes - left.bytes).slice(0, Math.max(0, limit));
 		return tallies.map((tally) => {
 			const name = decorate(tally.address).name;
 			const row: PeerRow = {address: tally.address, internal: tally.internal, flows: tally.flows, bytes: tally.bytes};
@@ -241,7 +234,7 @@ export class HostTable {
 			internal: records[base + field.internal] === 1,
 			roles: decoration.roles,
 			protocols: decoration.protocols,
-			peers: this.handles[slot]!.peerCount,
+			peers: this.peers.peerCount(slot),
 			flows: records[base + field.flows]!,
 			packets: records[base + field.packets]!,
 			bytesIn: records[base + field.bytesIn]!,
@@ -283,7 +276,7 @@ export class HostTable {
 				host.sortTie = 0;
 				return;
 			case 'peers':
-				host.sortKey = host.peerCount;
+				host.sortKey = this.peers.peerCount(host.slot);
 				host.sortTie = traffic;
 				return;
 			case 'packetRate':
@@ -326,31 +319,22 @@ export class HostTable {
 		if (destination !== source) this.records[source * stride + field.flows]++;
 		const sourceTally = this.tallyOf(source, destination);
 		const destinationTally = this.tallyOf(destination, source);
-		flow.clientPeerTally = senderIsClient ? sourceTally : destinationTally;
-		flow.serverPeerTally = senderIsClient ? destinationTally : sourceTally;
+		const clientTally = senderIsClient ? sourceTally : destinationTally;
+		const serverTally = senderIsClient ? destinationTally : sourceTally;
+		flow.clientTally = clientTally;
+		flow.clientTallyGeneration = clientTally < 0 ? 0 : this.peers.generation(clientTally);
+		flow.serverTally = serverTally;
+		flow.serverTallyGeneration = serverTally < 0 ? 0 : this.peers.generation(serverTally);
 	}
 
-	private tallyOf(hostSlot: number, peerSlot: number): PeerTally | undefined {
-		const host = this.handles[hostSlot]!;
+	/** The host's tally of the peer with one more flow counted, or -1 (see PeerBook.countFlow). */
+	private tallyOf(hostSlot: number, peerSlot: number): number {
 		const records = this.records;
 		const peerBase = peerSlot * stride;
-		// As 32-bit integers, so map keys and fields hold small integers rather than boxed doubles.
+		// As 32-bit integers, so they stay small integers rather than boxed doubles.
 		const peerHash = records[peerBase + field.hash]! | 0;
 		const peerVersion = records[peerBase + field.ipVersion]! | 0;
-		let tally = host.peers !== undefined ? host.peers.get(peerHash) : host.onlyPeer?.hash === peerHash ? host.onlyPeer : undefined;
-		if (tally !== undefined && !tally.isAddress(peerVersion, records, peerBase)) return undefined;
-		if (tally === undefined) {
-			if (host.peerCount >= this.peerCap) return undefined;
-			tally = new PeerTally(peerVersion, records, peerBase, peerHash, records[peerBase + field.internal] === 1);
-			if (host.peers !== undefined) host.peers.set(peerHash, tally);
-			else if (host.onlyPeer === undefined) host.onlyPeer = tally;
-			else {
-				host.peers = new Map([[host.onlyPeer.hash, host.onlyPeer], [peerHash, tally]]);
-				host.onlyPeer = undefined;
-			}
-		}
-		tally.flows++;
-		return tally;
+		return this.peers.countFlow(hostSlot, peerHash, peerVersion, records, peerBase, records[peerBase + field.internal] === 1, this.peerCap);
 	}
 
 	private slotOf(address: string): number {
@@ -435,6 +419,7 @@ export class HostTable {
 		const slot = this.recency.oldest(recent);
 		this.recency.remove(slot);
 		this.index.remove(this.records[slot * stride + field.hash]! | 0, slot);
+		this.peers.dropHost(slot);
 		if (slot === this.lastSource) this.lastSource = -1;
 		if (slot === this.lastDestination) this.lastDestination = -1;
 		this.evicted++;
@@ -447,6 +432,7 @@ export class HostTable {
 		const grown = nextCapacity(capacity, slots, this.hostCap);
 		this.records = grownFloat64Array(this.records, grown * stride);
 		this.recency.grow(grown);
+		this.peers.growHosts(grown);
 	}
 }
 

@@ -54,8 +54,6 @@ export class TrafficPipeline {
 				const created = this.flows.createdFlow !== undefined;
 				if (created) totals.flows++;
 				this.hosts.flowPacket(flow, this.flows.lastFromClient, created, packet, wireBytes, timestamp);
-				if (flow.clientPeerTally !== undefined) flow.clientPeerTally.bytes += wireBytes;
-				if (flow.serverPeerTally !== undefined) flow.serverPeerTally.bytes += wireBytes;
 				this.families.add(flow.family, wireBytes);
 				return;
 			}
