@@ -68,8 +68,7 @@ function host(index: number): HostRow {
 
 export async function runRenderBench(log: (line: string) => void): Promise<void> {
 	process.env['NODE_ENV'] ??= 'production';
-	const {MonitorStore} = await import('../source/ui/monitor-store.js');
-	const {mountMonitor} = await import('../source/ui/run-ui.js');
+	const {mountMonitor, MonitorStore} = await import('../source/ui/run-ui.js');
 	const hosts = Array.from({length: hostCount}, (_, index) => host(index));
 	const listeners = new Set<(message: WorkerMessage) => void>();
 	let view: HostView = {sort: 'severity', reverse: false, filter: '', offset: 0, limit: rows};

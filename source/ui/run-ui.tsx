@@ -1,6 +1,7 @@
 // Runs the live monitor on the terminal: takes over the alternate screen, and gives the terminal
 // back (cursor, raw mode, main screen) however the monitor ends: quit, SIGINT/SIGTERM, an uncaught
 // error, or a fatal error from the capture worker. Then prints the closing summary.
+import './interactive-terminal.js';
 import {render, type Instance} from 'ink';
 import type {RenderOptions} from 'ink';
 import {exitCodes} from '../exit-codes.js';
