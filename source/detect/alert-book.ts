@@ -1,17 +1,22 @@
 // One alert per (detection, host, peer): raised once with a stable id, merged with later evidence,
-// and re-emitted (same id, `update: true`) only when its severity or certainty rises.
+// and re-emitted (same id, `update: true`) only when its severity or certainty rises, or when it
+// learns its agent, worker or algorithm for the first time (so each field updates it at most once).
 import type {Alert, AlertCounts, Detection} from '../model/messages.js';
 import {severityOf, severityRank} from './verdict.js';
 
-/** An alert as a finding proposes it; the book fills in `id`, `severity` and merges. */
-export type AlertDraft = Omit<Alert, 'type' | 'id' | 'severity' | 'update'>;
+/** An alert as a finding proposes it; the book fills in `id`, `severity`, `time` and merges. */
+export type AlertDraft = Omit<Alert, 'type' | 'id' | 'severity' | 'update' | 'time'> & {
+	/** Capture time, µs since the epoch. */
+	timeMicros: number;
+};
 
 const maxEvidence = 8;
 const tierOrder = ['content:', 'shape:', 'reputation:', 'port:'];
 
 export class AlertBook {
 	private readonly alerts = new Map<string, Alert>();
-	private readonly detectionsByHost = new Map<string, Set<Detection>>();
+	/** Per host, a bit per detection it has an alert for. */
+	private readonly detectionsByHost = new Map<string, number>();
 	private readonly open: AlertCounts = {low: 0, medium: 0, high: 0, critical: 0};
 
 	constructor(private readonly emit: (alert: Alert) => void) {}
@@ -26,7 +31,7 @@ export class AlertBook {
 	}
 
 	hasDetection(host: string, detection: Detection): boolean {
-		return this.detectionsByHost.get(host)?.has(detection) ?? false;
+		return ((this.detectionsByHost.get(host) ?? 0) & detectionBit(detection)) !== 0;
 	}
 
 	/** Records the draft; returns the alert as it now stands. */
@@ -34,24 +39,27 @@ export class AlertBook {
 		const key = `${draft.detection}|${draft.host}|${draft.peer}`;
 		const existing = this.alerts.get(key);
 		if (existing === undefined) {
+			const {timeMicros, ...fields} = draft;
 			const alert: Alert = {
 				type: 'alert',
 				id: alertId(key),
-				...draft,
-				evidence: orderEvidence(draft.evidence),
+				time: isoTime(timeMicros),
+				...fields,
+				evidence: mergeEvidence([], draft.evidence),
 				severity: severityOf(draft.detection, draft.direction, draft.certainty),
 			};
 			this.alerts.set(key, alert);
-			let detections = this.detectionsByHost.get(draft.host);
-			if (detections === undefined) this.detectionsByHost.set(draft.host, (detections = new Set()));
-			detections.add(draft.detection);
+			this.detectionsByHost.set(draft.host, (this.detectionsByHost.get(draft.host) ?? 0) | detectionBit(draft.detection));
 			if (!alert.allowed) this.open[alert.severity]++;
 			this.emit({...alert, evidence: [...alert.evidence]});
 			return alert;
 		}
 		const before = {severity: existing.severity, certainty: existing.certainty};
+		const learned = (existing.agent === undefined && draft.agent !== undefined)
+			|| (existing.worker === undefined && draft.worker !== undefined)
+			|| (existing.algorithm === undefined && draft.algorithm !== undefined);
 		existing.certainty = Math.max(existing.certainty, draft.certainty);
-		existing.evidence = orderEvidence([...existing.evidence, ...draft.evidence]);
+		existing.evidence = mergeEvidence(existing.evidence, draft.evidence);
 		existing.network ??= draft.network;
 		existing.agent ??= draft.agent;
 		existing.worker ??= draft.worker;
@@ -65,22 +73,50 @@ export class AlertBook {
 			}
 			existing.severity = severity;
 		}
-		if (severityRank(existing.severity) > severityRank(before.severity) || existing.certainty > before.certainty) {
-			existing.time = draft.time;
+		if (learned || severityRank(existing.severity) > severityRank(before.severity) || existing.certainty > before.certainty) {
+			existing.time = isoTime(draft.timeMicros);
 			this.emit({...existing, evidence: [...existing.evidence], update: true});
 		}
 		return existing;
 	}
 }
 
-/** Distinct, strongest tier first (stable within a tier), at most `maxEvidence`. */
-function orderEvidence(evidence: readonly string[]): string[] {
-	const distinct = [...new Set(evidence)];
-	const tier = (line: string) => {
-		const index = tierOrder.findIndex((prefix) => line.startsWith(prefix));
-		return index < 0 ? tierOrder.length : index;
-	};
-	return distinct.map((line, index) => ({line, index})).sort((left, right) => tier(left.line) - tier(right.line) || left.index - right.index).slice(0, maxEvidence).map(({line}) => line);
+function detectionBit(detection: Detection): number {
+	switch (detection) {
+		case 'mining':
+			return 1;
+		case 'mining-pool':
+			return 2;
+		case 'mining-pool-lookup':
+			return 4;
+		case 'bitcoin-node':
+			return 8;
+		case 'crypto-node':
+			return 16;
+	}
+}
+
+function isoTime(micros: number): string {
+	return new Date(micros / 1000).toISOString();
+}
+
+/** `known` plus the new lines of `added`: distinct, strongest tier first (stable within a tier), at most `maxEvidence`. */
+function mergeEvidence(known: readonly string[], added: readonly string[]): string[] {
+	const merged = known.slice();
+	for (const line of added) {
+		if (merged.includes(line)) continue;
+		const tier = tierOf(line);
+		let at = merged.length;
+		while (at > 0 && tierOf(merged[at - 1]!) > tier) at--;
+		if (at < maxEvidence) merged.splice(at, 0, line);
+		if (merged.length > maxEvidence) merged.length = maxEvidence;
+	}
+	return merged;
+}
+
+function tierOf(line: string): number {
+	for (let index = 0; index < tierOrder.length; index++) if (line.startsWith(tierOrder[index]!)) return index;
+	return tierOrder.length;
 }
 
 /** A short id that stays the same for the same (detection, host, peer) across runs: FNV-1a, 64 bits. */

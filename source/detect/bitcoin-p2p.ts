@@ -7,6 +7,7 @@ import {toDisplay} from '../model/sanitize.js';
 import {otherSide, type DetectContext, type Detector} from './detector.js';
 import {checkMessage, isMagicAt, parseVersion, type VersionInfo} from './bitcoin-message.js';
 import {refineNetwork, serviceBits} from './bitcoin-networks.js';
+import {FlowStates} from './flow-states.js';
 
 /**
  * A capture that joined mid-connection is searched this far for a message boundary. Past it the
@@ -35,7 +36,7 @@ interface BitcoinState {
 	reportedVersions: number;
 }
 
-const states = new WeakMap<FlowView, BitcoinState>();
+const states = new FlowStates<BitcoinState>();
 
 function newDirection(): DirectionState {
 	return {offset: 0, synced: false, rejected: false, finished: false, verified: 0};
@@ -60,6 +61,9 @@ export const bitcoinP2pDetector: Detector = {
 			return false;
 		}
 		return !(client.rejected && server.rejected);
+	},
+	release(flow) {
+		states.delete(flow);
 	},
 };
 

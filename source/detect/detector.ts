@@ -1,5 +1,6 @@
 // The one small interface every protocol detector implements, and the context through which it
-// reports what it found. Detectors keep their own per-flow state (WeakMap keyed by the flow).
+// reports what it found. Detectors keep their own per-flow state (`FlowStates`, keyed by flow id)
+// and drop it when the engine releases the flow.
 import type {AlertProtocol, ProtocolFamily} from '../model/messages.js';
 import type {FlowView, Side} from '../flows/flow-view.js';
 import type {PoolList, NameMatch} from './pool-list.js';
@@ -51,7 +52,9 @@ export interface DetectContext {
 
 /**
  * Inspection methods return whether this detector still wants to see the flow: `false` means it
- * never will match (or has finished); once every detector is done the flow is settled.
+ * never will match (or has finished); once every detector is done the flow is settled. Whatever a
+ * detector keeps about a flow it drops in `release`, which the engine calls exactly when the
+ * detector stops seeing the flow (it said `false`, the flow was settled, or the flow ended).
  */
 export interface Detector {
 	readonly name: string;
@@ -59,8 +62,10 @@ export interface Detector {
 	inspectStream?(flow: FlowView, side: Side, context: DetectContext): boolean;
 	/** UDP: one datagram from `side`; `payload` is valid only during the call. */
 	inspectDatagram?(flow: FlowView, side: Side, payload: Uint8Array, context: DetectContext): boolean;
-	/** The flow ended; last chance to report from shape (flight sizes, duration). */
+	/** The flow ended while this detector still wanted it: last chance to report (then `release`). */
 	flowEnded?(flow: FlowView, context: DetectContext): void;
+	/** Drop any state kept for `flow`. */
+	release?(flow: FlowView): void;
 }
 
 export function otherSide(side: Side): Side {

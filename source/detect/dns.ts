@@ -5,26 +5,21 @@ import type {FlowView, Side} from '../flows/flow-view.js';
 import {toDisplay} from '../model/sanitize.js';
 import {otherSide, type DetectContext, type Detector} from './detector.js';
 import {parseDnsMessage, type DnsMessage} from './dns-message.js';
+import {FlowStates} from './flow-states.js';
 
 const dnsPorts = new Set([53, 5353, 5355]);
 
+/** Kept only for flows with pool or seed questions in flight, or DNS over TCP. */
 interface DnsState {
-	messages: number;
-	/** Pool or seed questions not yet answered, by query id. */
-	unanswered: Map<number, Side>;
-	names: Map<number, string>;
+	/** Pool or seed questions not yet answered: query id → [asking side, question]. */
+	unanswered: Map<number, [Side, string]>;
 	tcpOffsets: Record<Side, number>;
 }
 
-const states = new WeakMap<FlowView, DnsState>();
+const states = new FlowStates<DnsState>();
 
 function stateOf(flow: FlowView): DnsState {
-	let state = states.get(flow);
-	if (state === undefined) {
-		state = {messages: 0, unanswered: new Map(), names: new Map(), tcpOffsets: {client: 0, server: 0}};
-		states.set(flow, state);
-	}
-	return state;
+	return states.get(flow) ?? states.set(flow, {unanswered: new Map(), tcpOffsets: {client: 0, server: 0}});
 }
 
 function onDnsPort(flow: FlowView): boolean {
@@ -36,10 +31,7 @@ export const dnsDetector: Detector = {
 	inspectDatagram(flow, side, payload, context) {
 		if (!onDnsPort(flow)) return false;
 		const message = parseDnsMessage(payload);
-		if (message === undefined) return true;
-		const state = stateOf(flow);
-		state.messages++;
-		inspectMessage(flow, side, message, state, context);
+		if (message !== undefined) inspectMessage(flow, side, message, context);
 		return true;
 	},
 	inspectStream(flow, side, context) {
@@ -52,8 +44,7 @@ export const dnsDetector: Detector = {
 			if (at + 2 + length > stream.length) break;
 			const message = parseDnsMessage(stream.subarray(at + 2, at + 2 + length));
 			if (message === undefined) return false;
-			state.messages++;
-			inspectMessage(flow, side, message, state, context);
+			inspectMessage(flow, side, message, context);
 			at += 2 + length;
 		}
 		state.tcpOffsets[side] = at;
@@ -62,24 +53,28 @@ export const dnsDetector: Detector = {
 	flowEnded(flow, context) {
 		const state = states.get(flow);
 		if (state === undefined) return;
-		for (const [id, querier] of state.unanswered) reportLookup(flow, querier, state.names.get(id)!, [], context);
+		for (const [querier, question] of state.unanswered.values()) reportLookup(flow, querier, question, [], context);
 		state.unanswered.clear();
+	},
+	release(flow) {
+		states.delete(flow);
 	},
 };
 
-function inspectMessage(flow: FlowView, side: Side, message: DnsMessage, state: DnsState, context: DetectContext): void {
+function inspectMessage(flow: FlowView, side: Side, message: DnsMessage, context: DetectContext): void {
 	const match = context.pools.matchName(message.question);
 	if (!message.isResponse) {
-		if (match !== undefined && state.unanswered.size < 64) {
-			state.unanswered.set(message.id, side);
-			state.names.set(message.id, message.question);
-		}
+		if (match === undefined) return;
+		const {unanswered} = stateOf(flow);
+		if (unanswered.size < 64) unanswered.set(message.id, [side, message.question]);
 		return;
 	}
-	const name = toDisplay(message.question);
-	for (const address of message.addresses) context.learnName(address, name, match);
+	if (message.addresses.length > 0) {
+		const name = toDisplay(message.question);
+		for (const address of message.addresses) context.learnName(address, name, match);
+	}
 	if (match === undefined) return;
-	state.unanswered.delete(message.id);
+	states.get(flow)?.unanswered.delete(message.id);
 	reportLookup(flow, otherSide(side), message.question, message.addresses, context);
 }
 

@@ -2,6 +2,7 @@
 // being classified, turns their findings into alerts (who is the miner, node or pool; direction from
 // the home network; severity; allow list), and keeps what the host table shows about each address.
 import type {Alert, AlertCounts, Detection, Direction, HostRole, ProtocolFamily, Severity} from '../model/messages.js';
+import {protocolFamilies} from '../model/messages.js';
 import type {FlowObserver, FlowView, Side} from '../flows/flow-view.js';
 import type {DetectContext, Finding} from './detector.js';
 import {otherSide} from './detector.js';
@@ -25,6 +26,7 @@ export interface DetectionEngineOptions {
 	tentativeGraceMicros?: number;
 }
 
+/** What the host table shows of an address; shared and frozen, so never modify one. */
 export interface HostInfo {
 	roles: HostRole[];
 	severity?: Severity;
@@ -32,24 +34,34 @@ export interface HostInfo {
 	name?: string;
 }
 
+const hostRoles: readonly HostRole[] = ['miner', 'node', 'pool'];
+const noRoles: HostRole[] = [];
+const noProtocols: ProtocolFamily[] = [];
+Object.freeze(noRoles);
+Object.freeze(noProtocols);
+/** The summary asks about every host each second; most are unknown to detection and share this. */
+const unknownHost: HostInfo = Object.freeze({roles: noRoles, protocols: noProtocols});
+
 const mitreComputeHijacking = {tactic: 'TA0040', technique: 'T1496.001'};
 /** Addresses remembered (names, roles); the oldest is forgotten beyond this. */
 const maxAddressFacts = 100_000;
 const maxPoolAddresses = 20_000;
 
+/** Roles and protocols as bit sets (bit i = `hostRoles[i]`, `protocolFamilies[i]`): no Set per address. */
 interface HostFacts {
-	roles: Set<HostRole>;
+	roles: number;
 	severity?: Severity;
-	protocols: Set<ProtocolFamily>;
+	protocols: number;
 	name?: string;
+	/** What `hostInfo` returns until the facts change. */
+	info?: HostInfo;
 }
 
 /** The part of a flow a finding is judged on, copied so a held-back finding outlives the flow. */
 interface FlowFacts {
-	flowId: number;
 	addresses: Record<Side, string>;
 	ports: Record<Side, number>;
-	time: string;
+	timeMicros: number;
 }
 
 interface HeldFinding {
@@ -58,19 +70,17 @@ interface HeldFinding {
 	deadlineMicros: number;
 }
 
-interface FlowState {
-	/** Bit i set while detector i still wants this flow. */
-	active: number;
-}
-
 export class DetectionEngine implements FlowObserver {
 	private readonly pools: PoolList;
 	private readonly homeNet: AddressSet;
 	private readonly allow: AddressSet;
 	private readonly book: AlertBook;
 	private readonly graceMicros: number;
-	/** By flow id: a numeric Map is cheaper per flow than a WeakMap; entries go at `flowEnded`. */
-	private readonly flows = new Map<number, FlowState>();
+	/**
+	 * By flow id, for flows some detector still wants after their first payload: bit i set while
+	 * detector i does. A flow with no entry has not been inspected yet (or is settled).
+	 */
+	private readonly active = new Map<number, number>();
 	private readonly facts = new Map<string, HostFacts>();
 	private readonly poolNames = new Map<string, string>();
 	private readonly held = new Map<string, HeldFinding>();
@@ -110,66 +120,127 @@ export class DetectionEngine implements FlowObserver {
 
 	hostInfo(address: string): HostInfo {
 		const facts = this.facts.get(address);
-		if (facts === undefined) return {roles: [], protocols: []};
-		return {roles: [...facts.roles], severity: facts.severity, protocols: [...facts.protocols], name: facts.name};
+		if (facts === undefined) return unknownHost;
+		facts.info ??= Object.freeze({
+			roles: Object.freeze(hostRoles.filter((_role, index) => (facts.roles & (1 << index)) !== 0)) as HostRole[],
+			severity: facts.severity,
+			protocols: Object.freeze(protocolFamilies.filter((_family, index) => (facts.protocols & (1 << index)) !== 0)) as ProtocolFamily[],
+			name: facts.name,
+		});
+		return facts.info;
 	}
 
 	flowStarted(flow: FlowView): void {
 		this.liveFlows++;
-		this.flows.set(flow.id, {active: flow.transport === 'tcp' ? this.streamMask : this.datagramMask});
-		this.releaseExpired(flow.lastSeenMicros);
+		if (flow.lastSeenMicros >= this.nextDeadline) this.releaseExpired(flow.lastSeenMicros);
 	}
 
 	streamGrew(flow: FlowView, side: Side): void {
-		const state = this.stateOf(flow);
-		for (let index = 0; index < detectors.length && state.active !== 0; index++) {
-			if ((state.active & (1 << index)) === 0) continue;
-			if (!detectors[index]!.inspectStream!(flow, side, this.context)) state.active &= ~(1 << index);
+		if (flow.classified) return;
+		let active = this.active.get(flow.id) ?? this.streamMask;
+		for (let index = 0; index < detectors.length && active !== 0; index++) {
+			const bit = 1 << index;
+			if ((active & bit) === 0) continue;
+			const detector = detectors[index]!;
+			const wanted = detector.inspectStream!(flow, side, this.context);
+			if (flow.classified) {
+				this.release(flow, active);
+				return;
+			}
+			if (!wanted) {
+				active &= ~bit;
+				detector.release?.(flow);
+			}
 		}
-		if (state.active === 0) flow.classified = true;
+		this.keep(flow, active);
 	}
 
 	datagram(flow: FlowView, side: Side, payload: Uint8Array): void {
-		const state = this.stateOf(flow);
-		for (let index = 0; index < detectors.length && state.active !== 0; index++) {
-			if ((state.active & (1 << index)) === 0) continue;
-			if (!detectors[index]!.inspectDatagram!(flow, side, payload, this.context)) state.active &= ~(1 << index);
+		if (flow.classified) return;
+		let active = this.active.get(flow.id) ?? this.datagramMask;
+		for (let index = 0; index < detectors.length && active !== 0; index++) {
+			const bit = 1 << index;
+			if ((active & bit) === 0) continue;
+			const detector = detectors[index]!;
+			const wanted = detector.inspectDatagram!(flow, side, payload, this.context);
+			if (flow.classified) {
+				this.release(flow, active);
+				return;
+			}
+			if (!wanted) {
+				active &= ~bit;
+				detector.release?.(flow);
+			}
 		}
-		if (state.active === 0) flow.classified = true;
+		this.keep(flow, active);
 	}
 
 	flowEnded(flow: FlowView): void {
-		for (const detector of detectors) detector.flowEnded?.(flow, this.context);
-		this.flows.delete(flow.id);
+		const active = this.active.get(flow.id);
+		if (active !== undefined) {
+			for (let index = 0; index < detectors.length; index++) {
+				if ((active & (1 << index)) !== 0) detectors[index]!.flowEnded?.(flow, this.context);
+			}
+			this.release(flow, active);
+		}
 		this.liveFlows = Math.max(0, this.liveFlows - 1);
 		// With no flow left (end of capture) nothing stronger can arrive: release what was held.
-		this.releaseExpired(this.liveFlows === 0 ? Number.POSITIVE_INFINITY : flow.lastSeenMicros);
+		const now = this.liveFlows === 0 ? Number.POSITIVE_INFINITY : flow.lastSeenMicros;
+		if (now >= this.nextDeadline) this.releaseExpired(now);
 	}
 
-	private stateOf(flow: FlowView): FlowState {
-		let state = this.flows.get(flow.id);
-		if (state === undefined) {
-			state = {active: flow.transport === 'tcp' ? this.streamMask : this.datagramMask};
-			this.flows.set(flow.id, state);
+	/** Remembers which detectors still want the flow, or settles it when none does. */
+	private keep(flow: FlowView, active: number): void {
+		if (active !== 0) {
+			this.active.set(flow.id, active);
+			return;
 		}
-		return state;
+		this.active.delete(flow.id);
+		flow.classified = true;
 	}
 
+	/** The flow is settled or over: the detectors still holding it drop their state. */
+	private release(flow: FlowView, active: number): void {
+		for (let index = 0; index < detectors.length; index++) {
+			if ((active & (1 << index)) !== 0) detectors[index]!.release?.(flow);
+		}
+		this.active.delete(flow.id);
+	}
+
+	/** Ends inspection at once; the inspection loop then releases every detector's state. */
 	private settle(flow: FlowView): void {
 		flow.classified = true;
-		const state = this.flows.get(flow.id);
-		if (state !== undefined) state.active = 0;
 	}
 
 	private setFamily(flow: FlowView, family: ProtocolFamily): void {
 		flow.family = family;
 		if (family === 'other') return;
-		this.factsOf(flow.clientAddress).protocols.add(family);
-		this.factsOf(flow.serverAddress).protocols.add(family);
+		const bit = 1 << protocolFamilies.indexOf(family);
+		this.addProtocol(flow.clientAddress, bit);
+		this.addProtocol(flow.serverAddress, bit);
+	}
+
+	private addProtocol(address: string, bit: number): void {
+		const facts = this.factsOf(address);
+		if ((facts.protocols & bit) !== 0) return;
+		facts.protocols |= bit;
+		facts.info = undefined;
+	}
+
+	private addRole(address: string, role: HostRole): void {
+		const facts = this.factsOf(address);
+		const bit = 1 << hostRoles.indexOf(role);
+		if ((facts.roles & bit) !== 0) return;
+		facts.roles |= bit;
+		facts.info = undefined;
 	}
 
 	private learnName(address: string, name: string, match: NameMatch | undefined): void {
-		this.factsOf(address).name = name;
+		const facts = this.factsOf(address);
+		if (facts.name !== name) {
+			facts.name = name;
+			facts.info = undefined;
+		}
 		if (match?.kind !== 'pool') return;
 		if (this.poolNames.size >= maxPoolAddresses && !this.poolNames.has(address)) {
 			this.poolNames.delete(this.poolNames.keys().next().value!);
@@ -183,12 +254,11 @@ export class DetectionEngine implements FlowObserver {
 
 	private report(flow: FlowView, finding: Finding): void {
 		const facts: FlowFacts = {
-			flowId: flow.id,
 			addresses: {client: flow.clientAddress, server: flow.serverAddress},
 			ports: {client: flow.clientPort, server: flow.serverPort},
-			time: new Date(flow.lastSeenMicros / 1000).toISOString(),
+			timeMicros: flow.lastSeenMicros,
 		};
-		this.releaseExpired(flow.lastSeenMicros);
+		if (flow.lastSeenMicros >= this.nextDeadline) this.releaseExpired(flow.lastSeenMicros);
 		if (!finding.tentative) {
 			this.raise(facts, finding);
 			return;
@@ -236,7 +306,7 @@ export class DetectionEngine implements FlowObserver {
 				const host = facts.addresses[finding.actor];
 				const peer = finding.peerAddress ?? facts.addresses[otherSide(finding.actor)];
 				const peerPort = finding.peerAddress === undefined ? facts.ports[otherSide(finding.actor)] : 0;
-				this.factsOf(peer).roles.add('pool');
+				this.addRole(peer, 'pool');
 				this.record(facts, finding, 'mining-pool-lookup', 'miner', host, peer, peerPort, directionOf(this.internal(host), this.internal(peer)), finding.agent);
 				break;
 			}
@@ -256,8 +326,8 @@ export class DetectionEngine implements FlowObserver {
 		const minerInternal = this.internal(miner);
 		const poolInternal = this.internal(pool);
 		const direction = directionOf(minerInternal, poolInternal);
-		this.factsOf(miner).roles.add('miner');
-		this.factsOf(pool).roles.add('pool');
+		this.addRole(miner, 'miner');
+		this.addRole(pool, 'pool');
 		if (poolInternal) {
 			const served = {...enriched, evidence: [`content: ${pool} serves miners on port ${facts.ports[poolSide]}`, ...enriched.evidence], peerName: undefined};
 			this.record(facts, served, 'mining-pool', 'pool', pool, miner, facts.ports[minerSide], direction, undefined);
@@ -277,12 +347,12 @@ export class DetectionEngine implements FlowObserver {
 		const responderSide = otherSide(finding.actor);
 		const responder = finding.peerAddress ?? facts.addresses[responderSide];
 		const direction = directionOf(this.internal(initiator), this.internal(responder));
-		this.factsOf(initiator).roles.add('node');
+		this.addRole(initiator, 'node');
 		if (!finding.peerListens) {
 			this.record(facts, finding, detection, 'node', initiator, responder, facts.ports[responderSide], direction, finding.agent);
 			return;
 		}
-		this.factsOf(responder).roles.add('node');
+		this.addRole(responder, 'node');
 		if (this.internal(responder) && !this.internal(initiator)) {
 			const listening = {...finding, evidence: [...finding.evidence, `content: ${responder} accepts inbound P2P connections on port ${facts.ports[responderSide]} (listening node)`]};
 			this.record(facts, listening, detection, 'node', responder, initiator, facts.ports[finding.actor], direction, finding.peerAgent);
@@ -293,7 +363,7 @@ export class DetectionEngine implements FlowObserver {
 
 	private record(facts: FlowFacts, finding: Finding, detection: Detection, hostRole: HostRole, host: string, peer: string, peerPort: number, direction: Direction, agent: string | undefined): void {
 		const draft: AlertDraft = {
-			time: facts.time,
+			timeMicros: facts.timeMicros,
 			detection,
 			certainty: finding.certainty,
 			host,
@@ -315,6 +385,7 @@ export class DetectionEngine implements FlowObserver {
 		const hostFacts = this.factsOf(host);
 		if (!alert.allowed && (hostFacts.severity === undefined || severityRank(alert.severity) > severityRank(hostFacts.severity))) {
 			hostFacts.severity = alert.severity;
+			hostFacts.info = undefined;
 		}
 	}
 
@@ -326,7 +397,7 @@ export class DetectionEngine implements FlowObserver {
 		let facts = this.facts.get(address);
 		if (facts === undefined) {
 			if (this.facts.size >= maxAddressFacts) this.facts.delete(this.facts.keys().next().value!);
-			facts = {roles: new Set(), protocols: new Set()};
+			facts = {roles: 0, protocols: 0};
 			this.facts.set(address, facts);
 		}
 		return facts;

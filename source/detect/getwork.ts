@@ -6,6 +6,7 @@ import type {FlowView, Side} from '../flows/flow-view.js';
 import {toDisplay} from '../model/sanitize.js';
 import type {DetectContext, Detector} from './detector.js';
 import {isObject} from './json-lines.js';
+import {FlowStates} from './flow-states.js';
 
 const miningMethods = new Set([
 	'getwork', 'getblocktemplate', 'submitblock', 'get_block_template', 'submit_block',
@@ -13,11 +14,14 @@ const miningMethods = new Set([
 ]);
 
 const mentionsMiningMethod = /"(getwork|getblocktemplate|submitblock|get_block_template|submit_block|eth_\w+)"/;
-const requestMethods = ['POST ', 'GET '];
+const requestMethods = [bytesOf('POST '), bytesOf('GET ')];
+const requestHeaders = ['x-mining-extensions', 'user-agent', 'content-length'].map(bytesOf);
+const responseHeaders = ['x-stratum', 'x-long-polling', 'content-length'].map(bytesOf);
 const latin1 = new TextDecoder('latin1');
 const utf8 = new TextDecoder('utf-8');
 
 interface HttpMessage {
+	/** Only the headers asked for, by lower-case name. */
 	headers: Map<string, string>;
 	/** Undefined while the body is still incomplete. */
 	body: Uint8Array | undefined;
@@ -33,7 +37,7 @@ interface GetworkState {
 	reportedCertainty: number;
 }
 
-const states = new WeakMap<FlowView, GetworkState>();
+const states = new FlowStates<GetworkState>();
 const headerLimit = 8192;
 
 export const getworkDetector: Detector = {
@@ -56,14 +60,28 @@ export const getworkDetector: Detector = {
 		}
 		return true;
 	},
+	release(flow) {
+		states.delete(flow);
+	},
 };
 
 function startsWithRequest(stream: Uint8Array): boolean {
-	return requestMethods.some((method) => stream.length >= method.length && latin1.decode(stream.subarray(0, method.length)) === method);
+	for (const method of requestMethods) if (startsWith(stream, 0, method)) return true;
+	return false;
+}
+
+function startsWith(bytes: Uint8Array, at: number, expected: Uint8Array): boolean {
+	if (at + expected.length > bytes.length) return false;
+	for (let index = 0; index < expected.length; index++) if (bytes[at + index] !== expected[index]) return false;
+	return true;
+}
+
+function bytesOf(text: string): Uint8Array {
+	return Uint8Array.from(text, (character) => character.charCodeAt(0));
 }
 
 function inspectRequest(flow: FlowView, side: Side, state: GetworkState): void {
-	const message = readHttpMessage(flow.stream(side));
+	const message = readHttpMessage(flow.stream(side), requestHeaders);
 	if (message === undefined) return;
 	if (message === 'not-http') {
 		state.requestDone = true;
@@ -80,7 +98,7 @@ function inspectRequest(flow: FlowView, side: Side, state: GetworkState): void {
 }
 
 function inspectResponse(flow: FlowView, side: Side, state: GetworkState): void {
-	const message = readHttpMessage(flow.stream(side));
+	const message = readHttpMessage(flow.stream(side), responseHeaders);
 	if (message === undefined) return;
 	state.responseDone = true;
 	if (message === 'not-http') return;
@@ -90,23 +108,54 @@ function inspectResponse(flow: FlowView, side: Side, state: GetworkState): void 
 	}
 }
 
-/** The first HTTP message of a stream: undefined while incomplete, 'not-http' when it never will be. */
-function readHttpMessage(stream: Uint8Array): HttpMessage | 'not-http' | undefined {
+/**
+ * The first HTTP message of a stream, with the `wanted` headers (lower-case names): undefined while
+ * incomplete, 'not-http' when it never will be. Header lines are compared as bytes, so only the
+ * wanted values become strings.
+ */
+function readHttpMessage(stream: Uint8Array, wanted: readonly Uint8Array[]): HttpMessage | 'not-http' | undefined {
 	const headEnd = indexOfHeadEnd(stream);
 	if (headEnd < 0) return stream.length > headerLimit ? 'not-http' : undefined;
-	const lines = latin1.decode(stream.subarray(0, headEnd)).split('\r\n');
-	const first = lines[0] ?? '';
+	let lineEnd = indexOfLineEnd(stream, 0, headEnd);
+	const first = latin1.decode(stream.subarray(0, lineEnd));
 	if (!/^(POST|GET) \S+ HTTP\/1\.[01]$/.test(first) && !/^HTTP\/1\.[01] \d{3}/.test(first)) return 'not-http';
 	const headers = new Map<string, string>();
-	for (const line of lines.slice(1)) {
-		const colon = line.indexOf(':');
-		if (colon > 0) headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+	while (lineEnd < headEnd) {
+		const lineStart = lineEnd + 2;
+		lineEnd = indexOfLineEnd(stream, lineStart, headEnd);
+		const colon = stream.indexOf(0x3a, lineStart);
+		if (colon <= lineStart || colon >= lineEnd) continue;
+		const name = wanted.find((candidate) => namedAt(stream, lineStart, colon, candidate));
+		if (name !== undefined) headers.set(latin1.decode(name), latin1.decode(stream.subarray(colon + 1, lineEnd)).trim());
 	}
 	const bodyStart = headEnd + 4;
 	const length = Number(headers.get('content-length') ?? '0');
 	if (!Number.isFinite(length) || length < 0) return {headers, body: new Uint8Array(0)};
 	const bodyEnd = bodyStart + Math.min(length, headerLimit);
 	return {headers, body: stream.length >= bodyEnd ? stream.subarray(bodyStart, bodyEnd) : undefined};
+}
+
+function indexOfLineEnd(stream: Uint8Array, start: number, headEnd: number): number {
+	for (let index = start; index < headEnd; index++) if (stream[index] === 0x0d && stream[index + 1] === 0x0a) return index;
+	return headEnd;
+}
+
+/** The header name in [start, colon), surrounding blanks ignored, is `name` (lower-case) in any case. */
+function namedAt(stream: Uint8Array, start: number, colon: number, name: Uint8Array): boolean {
+	let from = start;
+	let to = colon;
+	while (from < to && isBlank(stream[from]!)) from++;
+	while (to > from && isBlank(stream[to - 1]!)) to--;
+	if (to - from !== name.length) return false;
+	for (let index = 0; index < name.length; index++) {
+		const byte = stream[from + index]!;
+		if ((byte >= 0x41 && byte <= 0x5a ? byte | 0x20 : byte) !== name[index]) return false;
+	}
+	return true;
+}
+
+function isBlank(byte: number): boolean {
+	return byte === 0x20 || byte === 0x09;
 }
 
 function indexOfHeadEnd(stream: Uint8Array): number {

@@ -1,7 +1,7 @@
 // Newline-delimited JSON read incrementally from one direction of a reassembled TCP stream, for the
 // line protocols (Stratum v1 and its dialects). Parsing real JSON, not matching substrings, is what
 // makes key order and whitespace irrelevant.
-import type {FlowView, Side} from '../flows/flow-view.js';
+import type {FlowView} from '../flows/flow-view.js';
 
 const utf8 = new TextDecoder('utf-8', {fatal: false});
 const newline = 0x0a;
@@ -26,19 +26,19 @@ export function newLineCursor(flow: FlowView): LineCursor {
 }
 
 /**
- * Calls `visit` for each complete new line of `side` that parses as a JSON object; stops early when
- * `visit` returns false. A first line that does not open with '{' rejects the direction.
+ * The next complete line of `stream` (one direction of a flow) that parses as a JSON object, or
+ * undefined when no complete line is left. A first line that does not open with '{' rejects the
+ * direction; later lines that are not objects are skipped.
  */
-export function readJsonLines(flow: FlowView, side: Side, cursor: LineCursor, visit: (message: JsonObject) => boolean): void {
-	if (cursor.rejected) return;
-	const stream = flow.stream(side);
+export function nextJsonLine(stream: Uint8Array, cursor: LineCursor): JsonObject | undefined {
+	if (cursor.rejected) return undefined;
 	let start = cursor.offset;
 	while (start < stream.length) {
 		const end = stream.indexOf(newline, start);
 		if (end < 0) {
 			if (stream.length - start > maxLineBytes) cursor.rejected = true;
 			else if (!cursor.started && !cursor.skipFirst && !opensObject(stream, start, stream.length)) cursor.rejected = true;
-			break;
+			return undefined;
 		}
 		const lineStart = start;
 		start = end + 1;
@@ -51,14 +51,15 @@ export function readJsonLines(flow: FlowView, side: Side, cursor: LineCursor, vi
 		if (!opensObject(stream, lineStart, end)) {
 			if (!cursor.started) {
 				cursor.rejected = true;
-				return;
+				return undefined;
 			}
 			continue;
 		}
 		cursor.started = true;
 		const message = parseObject(stream.subarray(lineStart, end));
-		if (message !== undefined && !visit(message)) return;
+		if (message !== undefined) return message;
 	}
+	return undefined;
 }
 
 function isBlank(bytes: Uint8Array, start: number, end: number): boolean {

@@ -4,6 +4,7 @@
 import type {FlowView, Side} from '../flows/flow-view.js';
 import type {DetectContext, Detector} from './detector.js';
 import {readU32LE} from './bitcoin-message.js';
+import {FlowStates} from './flow-states.js';
 
 const signature = [0x01, 0x21, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01];
 const levinHeaderLength = 33;
@@ -28,7 +29,7 @@ interface LevinState {
 	reportedCertainty: number;
 }
 
-const states = new WeakMap<FlowView, LevinState>();
+const states = new FlowStates<LevinState>();
 
 export const moneroLevinDetector: Detector = {
 	name: 'monero-levin',
@@ -47,6 +48,9 @@ export const moneroLevinDetector: Detector = {
 			return false;
 		}
 		return true;
+	},
+	release(flow) {
+		states.delete(flow);
 	},
 };
 

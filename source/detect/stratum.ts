@@ -5,7 +5,8 @@
 import type {FlowView, Side} from '../flows/flow-view.js';
 import {toDisplay} from '../model/sanitize.js';
 import {otherSide, type DetectContext, type Detector} from './detector.js';
-import {isObject, newLineCursor, readJsonLines, type JsonObject, type LineCursor} from './json-lines.js';
+import {isObject, newLineCursor, nextJsonLine, type JsonObject, type LineCursor} from './json-lines.js';
+import {FlowStates} from './flow-states.js';
 
 type ParamsCheck = (params: unknown, message: JsonObject) => boolean;
 
@@ -45,24 +46,42 @@ const serverMethods = new Map<string, ParamsCheck>([
 
 /** JSON lines read per flow before giving up on finding (or confirming) Stratum. */
 const lineBudget = 24;
+/**
+ * Miner lines read after the pool confirmed the exchange, looking for who the miner is: an ASIC
+ * sends `mining.configure` first and names its agent and worker only in the subscribe and
+ * authorize that follow the pool's answer.
+ */
+const identityLineBudget = 4;
+
+interface Reported {
+	certainty: number;
+	evidence: string[];
+	agent?: string;
+	worker?: string;
+	algorithm?: string;
+}
 
 interface StratumState {
 	cursors: Record<Side, LineCursor>;
 	lines: number;
+	/** Bit 1: a line came from the client, bit 2: from the server. */
+	sidesHeard: number;
 	minerSide?: Side;
 	clientMethods: string[];
 	serverSignals: string[];
 	/** Request ids the miner sent with a mining method, so a reply to one confirms the exchange. */
-	pendingIds: Set<string>;
+	pendingIds: string[];
 	confirmed: boolean;
-	reportedCertainty: number;
+	/** Miner lines read since the exchange was confirmed. */
+	identityLines: number;
+	reported?: Reported;
 	agent?: string;
 	worker?: string;
 	algorithm?: string;
 	dialect?: string;
 }
 
-const states = new WeakMap<FlowView, StratumState>();
+const states = new FlowStates<StratumState>();
 
 export const stratumDetector: Detector = {
 	name: 'stratum',
@@ -70,32 +89,63 @@ export const stratumDetector: Detector = {
 		let state = states.get(flow);
 		if (state === undefined) {
 			if (flow.sawSyn && !opensWithBrace(flow.stream(side))) return false;
-			state = {
+			state = states.set(flow, {
 				cursors: {client: newLineCursor(flow), server: newLineCursor(flow)},
 				lines: 0,
+				sidesHeard: 0,
 				clientMethods: [],
 				serverSignals: [],
-				pendingIds: new Set(),
+				pendingIds: [],
 				confirmed: false,
-				reportedCertainty: 0,
-			};
-			states.set(flow, state);
+				identityLines: 0,
+			});
 		}
-		const current = state;
-		readJsonLines(flow, side, current.cursors[side], (message) => {
-			current.lines++;
-			inspectMessage(current, side, message);
-			return !current.confirmed && current.lines < lineBudget;
-		});
-		reportProgress(flow, current, context);
-		if (current.confirmed) {
+		// Once confirmed, only the miner's lines can still say who it is.
+		if (state.confirmed && side !== state.minerSide) return true;
+		readLines(flow.stream(side), side, state);
+		reportProgress(flow, state, context);
+		if (state.confirmed) {
+			if (!identified(state) && state.identityLines < identityLineBudget && state.lines < lineBudget && !state.cursors[side].rejected) return true;
 			context.settle(flow);
 			return false;
 		}
-		if (current.lines >= lineBudget) return false;
-		return !(current.cursors.client.rejected && current.cursors.server.rejected);
+		if (state.lines >= lineBudget) return false;
+		// Both sides spoke and neither used a mining method: generic JSON-RPC, not Stratum.
+		if (state.sidesHeard === 3 && state.minerSide === undefined) return false;
+		return !(state.cursors.client.rejected && state.cursors.server.rejected);
+	},
+	release(flow) {
+		states.delete(flow);
 	},
 };
+
+function readLines(stream: Uint8Array, side: Side, state: StratumState): void {
+	const cursor = state.cursors[side];
+	while (state.lines < lineBudget) {
+		const message = nextJsonLine(stream, cursor);
+		if (message === undefined) return;
+		state.lines++;
+		state.sidesHeard |= side === 'client' ? 1 : 2;
+		if (!state.confirmed) {
+			inspectMessage(state, side, message);
+			if (state.confirmed && (identified(state) || side !== state.minerSide)) return;
+			continue;
+		}
+		state.identityLines++;
+		inspectMessage(state, side, message);
+		if (identified(state) || state.identityLines >= identityLineBudget) return;
+	}
+}
+
+/**
+ * The miner has named itself as far as its dialect will: a worker (authorize, submit, login), or
+ * an agent in a dialect where no authorize follows (XMRig login, mining.hello). Subscribe dialects
+ * send `mining.authorize` after the subscribe, so there an agent alone is not yet enough.
+ */
+function identified(state: StratumState): boolean {
+	if (state.worker !== undefined) return true;
+	return state.agent !== undefined && !state.clientMethods.includes('mining.subscribe');
+}
 
 /** Stratum's first byte (after optional whitespace) is '{': a cheap test before any state is kept. */
 function opensWithBrace(stream: Uint8Array): boolean {
@@ -114,7 +164,8 @@ function inspectMessage(state: StratumState, side: Side, message: JsonObject): v
 			noteMiner(state, side);
 			if (state.minerSide !== side) return;
 			addOnce(state.clientMethods, method);
-			if (message['id'] !== undefined && message['id'] !== null) state.pendingIds.add(String(message['id']));
+			const id = message['id'];
+			if (id !== undefined && id !== null && state.pendingIds.length < lineBudget) state.pendingIds.push(String(id));
 			extractClientDetails(state, method, params, message);
 		} else if (serverMethods.get(method)?.(params, message)) {
 			noteMiner(state, otherSide(side));
@@ -144,7 +195,7 @@ function inspectResult(state: StratumState, side: Side, message: JsonObject): vo
 		addOnce(state.serverSignals, 'subscribe result');
 		return;
 	}
-	if (!failed && state.minerSide !== undefined && side !== state.minerSide && state.pendingIds.has(String(message['id']))) {
+	if (!failed && state.minerSide !== undefined && side !== state.minerSide && state.pendingIds.includes(String(message['id']))) {
 		addOnce(state.serverSignals, 'replies to the mining requests');
 	}
 }
@@ -175,7 +226,8 @@ function extractClientDetails(state: StratumState, method: string, params: unkno
 			state.dialect ??= text(hello['proto']);
 			break;
 		}
-		case 'mining.authorize': {
+		case 'mining.authorize':
+		case 'mining.submit': {
 			state.worker ??= text((params as unknown[])[0]);
 			break;
 		}
@@ -215,18 +267,27 @@ function isSubscribeResult(result: unknown): boolean {
 	return pairs.some((pair) => Array.isArray(pair) && (pair[0] === 'mining.notify' || pair[0] === 'mining.set_difficulty'));
 }
 
+/**
+ * Reports when certainty rises; once the pool confirmed the exchange, also for each of agent,
+ * worker and algorithm first learned afterwards (same evidence: the engine re-emits the alert with
+ * the new field). Before that, what was learned rides along with the confirmation.
+ */
 function reportProgress(flow: FlowView, state: StratumState, context: DetectContext): void {
 	if (state.minerSide === undefined) return;
 	const hasClient = state.clientMethods.length > 0;
 	const hasServer = state.serverSignals.length > 0;
 	if (!hasClient && !hasServer) return;
 	const certainty = hasClient && hasServer ? 95 : 70;
-	if (certainty <= state.reportedCertainty) return;
-	state.reportedCertainty = certainty;
-	const evidence: string[] = [];
-	if (hasClient) evidence.push(`content: Stratum client methods ${state.clientMethods.join(', ')}`);
-	if (hasServer) evidence.push(hasClient ? `content: the pool answered (${state.serverSignals.join(', ')})` : `content: Stratum pool messages ${state.serverSignals.join(', ')}`);
-	if (state.dialect !== undefined) evidence.push(`content: dialect ${state.dialect}`);
+	const reported = state.reported;
+	if (reported !== undefined && certainty <= reported.certainty && (!state.confirmed || (state.agent === reported.agent && state.worker === reported.worker && state.algorithm === reported.algorithm))) return;
+	let evidence = reported?.evidence;
+	if (evidence === undefined || certainty > reported!.certainty) {
+		evidence = [];
+		if (hasClient) evidence.push(`content: Stratum client methods ${state.clientMethods.join(', ')}`);
+		if (hasServer) evidence.push(hasClient ? `content: the pool answered (${state.serverSignals.join(', ')})` : `content: Stratum pool messages ${state.serverSignals.join(', ')}`);
+		if (state.dialect !== undefined) evidence.push(`content: dialect ${state.dialect}`);
+	}
+	state.reported = {certainty: Math.max(certainty, reported?.certainty ?? 0), evidence, agent: state.agent, worker: state.worker, algorithm: state.algorithm};
 	context.setFamily(flow, 'stratum');
 	context.report(flow, {
 		kind: 'mining',
