@@ -5,7 +5,7 @@
 // refer to a tally by number and generation, so a reused tally number is never mistaken for theirs.
 import {formatIpv4, formatIpv6} from '../decode/ip-address-text.js';
 import {SlotIndex} from './slot-index.js';
-import {grownFloat64Array, grownInt32Array, grownUint32Array, grownUint8Array} from './typed-growth.js';
+import {grownFloat64Array, grownInt32Array} from './typed-growth.js';
 
 export interface PeerTotals {
 	address: string;
@@ -17,21 +17,28 @@ export interface PeerTotals {
 const none = -1;
 const initialTallies = 256;
 
+/** Offsets in a tally's record; one record is a cache line or two, written together. */
+const field = {
+	owner: 0,
+	nextOfOwner: 1,
+	/** Counts the tallies the record has held, so a flow's remembered number can be checked. */
+	generation: 2,
+	key: 3,
+	peerHash: 4,
+	ipVersion: 5,
+	internal: 6,
+	/** The peer's address words (IPv4: the first only). */
+	w0: 7,
+	flows: 11,
+	bytes: 12,
+} as const;
+const stride = 13;
+
 export class PeerBook {
 	private readonly index = new SlotIndex();
 	private readonly freeTallies: number[] = [];
 	private used = 0;
-	/** Per tally. */
-	private owners = new Int32Array(initialTallies);
-	private nextOfOwner = new Int32Array(initialTallies);
-	private generations = new Uint32Array(initialTallies);
-	private keys = new Int32Array(initialTallies);
-	private peerHashes = new Int32Array(initialTallies);
-	private versions = new Uint8Array(initialTallies);
-	private internals = new Uint8Array(initialTallies);
-	private words = new Uint32Array(initialTallies * 4);
-	private flows = new Float64Array(initialTallies);
-	private bytes = new Float64Array(initialTallies);
+	private records = new Float64Array(initialTallies * stride);
 	/** Per host slot: the newest tally of the host and how many it has. */
 	private headOf = new Int32Array(0);
 	private countOf = new Int32Array(0);
@@ -58,26 +65,28 @@ export class PeerBook {
 		for (let at = index.start(key); ; at = index.next(at)) {
 			const tally = index.slotAt(at);
 			if (tally < 0) break;
-			if (index.hashAt(at) !== key || this.owners[tally] !== host || this.peerHashes[tally] !== peerHash) continue;
-			if (!this.isAddress(tally, ipVersion, peerWords, offset)) return none;
-			this.flows[tally]++;
+			const base = tally * stride;
+			if (index.hashAt(at) !== key || this.records[base + field.owner] !== host || this.records[base + field.peerHash] !== peerHash) continue;
+			if (!this.isAddress(base, ipVersion, peerWords, offset)) return none;
+			this.records[base + field.flows]++;
 			return tally;
 		}
 		if (this.countOf[host]! >= peerCap) return none;
 		const tally = this.allocate();
-		this.owners[tally] = host;
-		this.keys[tally] = key;
-		this.peerHashes[tally] = peerHash;
-		this.versions[tally] = ipVersion;
-		this.internals[tally] = internal ? 1 : 0;
-		const base = tally * 4;
-		this.words[base] = peerWords[offset]!;
-		this.words[base + 1] = ipVersion === 6 ? peerWords[offset + 1]! : 0;
-		this.words[base + 2] = ipVersion === 6 ? peerWords[offset + 2]! : 0;
-		this.words[base + 3] = ipVersion === 6 ? peerWords[offset + 3]! : 0;
-		this.flows[tally] = 1;
-		this.bytes[tally] = 0;
-		this.nextOfOwner[tally] = this.headOf[host]!;
+		const records = this.records;
+		const base = tally * stride;
+		records[base + field.owner] = host;
+		records[base + field.nextOfOwner] = this.headOf[host]!;
+		records[base + field.key] = key;
+		records[base + field.peerHash] = peerHash;
+		records[base + field.ipVersion] = ipVersion;
+		records[base + field.internal] = internal ? 1 : 0;
+		records[base + field.w0] = peerWords[offset]!;
+		records[base + field.w0 + 1] = ipVersion === 6 ? peerWords[offset + 1]! : 0;
+		records[base + field.w0 + 2] = ipVersion === 6 ? peerWords[offset + 2]! : 0;
+		records[base + field.w0 + 3] = ipVersion === 6 ? peerWords[offset + 3]! : 0;
+		records[base + field.flows] = 1;
+		records[base + field.bytes] = 0;
 		this.headOf[host] = tally;
 		this.countOf[host]++;
 		index.insert(key, tally);
@@ -85,20 +94,25 @@ export class PeerBook {
 	}
 
 	generation(tally: number): number {
-		return this.generations[tally]!;
+		return this.records[tally * stride + field.generation]!;
 	}
 
 	/** Adds wire bytes to a tally a flow holds, unless the tally was dropped since (generation changed). */
 	addBytes(tally: number, generation: number, wireBytes: number): void {
-		if (tally >= 0 && this.generations[tally] === generation) this.bytes[tally] += wireBytes;
+		if (tally < 0) return;
+		const base = tally * stride;
+		if (this.records[base + field.generation] === generation) this.records[base + field.bytes] += wireBytes;
 	}
 
 	/** Forgets every tally of an evicted host. */
 	dropHost(host: number): void {
-		for (let tally = this.headOf[host]!; tally >= 0; tally = this.nextOfOwner[tally]!) {
-			this.index.remove(this.keys[tally]!, tally);
-			this.generations[tally]++;
+		const records = this.records;
+		for (let tally = this.headOf[host]!; tally >= 0;) {
+			const base = tally * stride;
+			this.index.remove(records[base + field.key]!, tally);
+			records[base + field.generation]++;
 			this.freeTallies.push(tally);
+			tally = records[base + field.nextOfOwner]!;
 		}
 		this.headOf[host] = none;
 		this.countOf[host] = 0;
@@ -106,44 +120,36 @@ export class PeerBook {
 
 	/** The host's peers, in the order they were first seen. */
 	peersOf(host: number): PeerTotals[] {
+		const records = this.records;
 		const peers: PeerTotals[] = [];
-		for (let tally = this.headOf[host]!; tally >= 0; tally = this.nextOfOwner[tally]!) {
-			const base = tally * 4;
-			const words = this.words;
+		for (let tally = this.headOf[host]!; tally >= 0;) {
+			const base = tally * stride;
+			const words = base + field.w0;
 			peers.push({
-				address: this.versions[tally] === 6 ? formatIpv6(words[base]!, words[base + 1]!, words[base + 2]!, words[base + 3]!) : formatIpv4(words[base]!),
-				internal: this.internals[tally] === 1,
-				flows: this.flows[tally]!,
-				bytes: this.bytes[tally]!,
+				address: records[base + field.ipVersion] === 6
+					? formatIpv6(records[words]!, records[words + 1]!, records[words + 2]!, records[words + 3]!)
+					: formatIpv4(records[words]!),
+				internal: records[base + field.internal] === 1,
+				flows: records[base + field.flows]!,
+				bytes: records[base + field.bytes]!,
 			});
+			tally = records[base + field.nextOfOwner]!;
 		}
 		return peers.reverse();
 	}
 
-	private isAddress(tally: number, ipVersion: number, peerWords: Float64Array, offset: number): boolean {
-		const base = tally * 4;
-		if (this.versions[tally] !== ipVersion || this.words[base] !== peerWords[offset]) return false;
-		return ipVersion !== 6 || (this.words[base + 1] === peerWords[offset + 1] && this.words[base + 2] === peerWords[offset + 2] && this.words[base + 3] === peerWords[offset + 3]);
+	private isAddress(base: number, ipVersion: number, peerWords: Float64Array, offset: number): boolean {
+		const records = this.records;
+		const words = base + field.w0;
+		if (records[base + field.ipVersion] !== ipVersion || records[words] !== peerWords[offset]) return false;
+		return ipVersion !== 6 || (records[words + 1] === peerWords[offset + 1] && records[words + 2] === peerWords[offset + 2] && records[words + 3] === peerWords[offset + 3]);
 	}
 
 	private allocate(): number {
 		if (this.freeTallies.length > 0) return this.freeTallies.pop()!;
 		const tally = this.used++;
-		if (tally >= this.owners.length) this.grow(this.owners.length * 2);
+		if ((tally + 1) * stride > this.records.length) this.records = grownFloat64Array(this.records, this.records.length * 2);
 		return tally;
-	}
-
-	private grow(tallies: number): void {
-		this.owners = grownInt32Array(this.owners, tallies, 0);
-		this.nextOfOwner = grownInt32Array(this.nextOfOwner, tallies, 0);
-		this.generations = grownUint32Array(this.generations, tallies);
-		this.keys = grownInt32Array(this.keys, tallies, 0);
-		this.peerHashes = grownInt32Array(this.peerHashes, tallies, 0);
-		this.versions = grownUint8Array(this.versions, tallies);
-		this.internals = grownUint8Array(this.internals, tallies);
-		this.words = grownUint32Array(this.words, tallies * 4);
-		this.flows = grownFloat64Array(this.flows, tallies);
-		this.bytes = grownFloat64Array(this.bytes, tallies);
 	}
 }
 

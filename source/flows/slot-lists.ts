@@ -1,38 +1,37 @@
-// Doubly-linked recency lists over slot numbers, with the links in typed arrays: move-to-front and
-// drop-oldest in O(1), touching allocates nothing and leaves no object links for the collector.
+// Doubly-linked recency lists over slot numbers, with the links in one typed array: move-to-front
+// and drop-oldest in O(1), touching allocates nothing and leaves no object links for the collector.
+// A slot's links and list sit side by side, so touching it reads one cache line, not three.
 // A slot is in at most one of the lists at a time.
-import {grownInt32Array, grownInt8Array} from './typed-growth.js';
+import {grownInt32Array} from './typed-growth.js';
 
 const none = -1;
+const newerLink = 0;
+const olderLink = 1;
+const listLink = 2;
+const stride = 3;
 
 export class SlotLists {
-	private newerOf: Int32Array;
-	private olderOf: Int32Array;
-	/** The list holding each slot, or -1. */
-	private listOf: Int8Array;
+	/** Per slot: the newer and older neighbours, and the list holding the slot (-1: none). */
+	private links: Int32Array;
 	private readonly newestOf: Int32Array;
 	private readonly oldestOf: Int32Array;
 	private readonly sizes: Int32Array;
 
 	constructor(lists: number, capacity: number) {
-		this.newerOf = new Int32Array(capacity);
-		this.olderOf = new Int32Array(capacity);
-		this.listOf = new Int8Array(capacity).fill(none);
+		this.links = new Int32Array(capacity * stride).fill(none);
 		this.newestOf = new Int32Array(lists).fill(none);
 		this.oldestOf = new Int32Array(lists).fill(none);
 		this.sizes = new Int32Array(lists);
 	}
 
 	get capacity(): number {
-		return this.listOf.length;
+		return this.links.length / stride;
 	}
 
 	/** Makes room for slots below `capacity`. */
 	grow(capacity: number): void {
-		if (capacity <= this.listOf.length) return;
-		this.newerOf = grownInt32Array(this.newerOf, capacity, 0);
-		this.olderOf = grownInt32Array(this.olderOf, capacity, 0);
-		this.listOf = grownInt8Array(this.listOf, capacity, none);
+		if (capacity * stride <= this.links.length) return;
+		this.links = grownInt32Array(this.links, capacity * stride, none);
 	}
 
 	/** The newest slot of `list`, or -1 when it is empty. */
@@ -47,7 +46,7 @@ export class SlotLists {
 
 	/** The next older slot in the same list, or -1. */
 	older(slot: number): number {
-		return this.olderOf[slot]!;
+		return this.links[slot * stride + olderLink]!;
 	}
 
 	size(list: number): number {
@@ -56,29 +55,33 @@ export class SlotLists {
 
 	/** Makes `slot` the newest of `list`, taking it out of whatever list held it. */
 	touch(list: number, slot: number): void {
-		const current = this.listOf[slot]!;
+		const links = this.links;
+		const base = slot * stride;
+		const current = links[base + listLink]!;
 		if (current === list && this.newestOf[list] === slot) return;
 		if (current !== none) this.remove(slot);
 		const newest = this.newestOf[list]!;
-		this.olderOf[slot] = newest;
-		this.newerOf[slot] = none;
-		if (newest !== none) this.newerOf[newest] = slot;
+		links[base + newerLink] = none;
+		links[base + olderLink] = newest;
+		links[base + listLink] = list;
+		if (newest !== none) links[newest * stride + newerLink] = slot;
 		else this.oldestOf[list] = slot;
 		this.newestOf[list] = slot;
-		this.listOf[slot] = list;
 		this.sizes[list]++;
 	}
 
 	remove(slot: number): void {
-		const list = this.listOf[slot]!;
+		const links = this.links;
+		const base = slot * stride;
+		const list = links[base + listLink]!;
 		if (list === none) return;
-		const newer = this.newerOf[slot]!;
-		const older = this.olderOf[slot]!;
-		if (newer !== none) this.olderOf[newer] = older;
+		const newer = links[base + newerLink]!;
+		const older = links[base + olderLink]!;
+		if (newer !== none) links[newer * stride + olderLink] = older;
 		else this.newestOf[list] = older;
-		if (older !== none) this.newerOf[older] = newer;
+		if (older !== none) links[older * stride + newerLink] = newer;
 		else this.oldestOf[list] = newer;
-		this.listOf[slot] = none;
+		links[base + listLink] = none;
 		this.sizes[list]--;
 	}
 }

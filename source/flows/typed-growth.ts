@@ -7,28 +7,9 @@ export function grownFloat64Array(array: Float64Array, length: number): Float64A
 	return grown;
 }
 
-export function grownUint32Array(array: Uint32Array, length: number): Uint32Array<ArrayBuffer> {
-	const grown = new Uint32Array(length);
-	grown.set(array);
-	return grown;
-}
-
 export function grownInt32Array(array: Int32Array, length: number, fill: number): Int32Array<ArrayBuffer> {
 	const grown = new Int32Array(length);
 	if (fill !== 0) grown.fill(fill, array.length);
-	grown.set(array);
-	return grown;
-}
-
-export function grownInt8Array(array: Int8Array, length: number, fill: number): Int8Array<ArrayBuffer> {
-	const grown = new Int8Array(length);
-	if (fill !== 0) grown.fill(fill, array.length);
-	grown.set(array);
-	return grown;
-}
-
-export function grownUint8Array(array: Uint8Array, length: number): Uint8Array<ArrayBuffer> {
-	const grown = new Uint8Array(length);
 	grown.set(array);
 	return grown;
 }
