@@ -54,6 +54,9 @@ export class FlowTable {
 	private readonly index = new SlotIndex();
 	/** One recency list per timeout class, so each list's oldest entry is the next to expire. */
 	private readonly lists: SlotLists;
+	/** Per list, when its oldest flow idles out; and the earliest of those, so most packets skip the lists. */
+	private readonly expiries = new Float64Array(timeoutClassCount).fill(Number.POSITIVE_INFINITY);
+	private nextExpiryMicros = Number.POSITIVE_INFINITY;
 	private nowMicros = 0;
 
 	constructor(options: FlowTableOptions) {
@@ -101,7 +104,7 @@ export class FlowTable {
 		}
 		if (timestampMicros > flow.lastSeenMicros) flow.lastSeenMicros = timestampMicros;
 		if (isTcp) flow.noteTcpFlags(side, packet.flags);
-		this.lists.touch(timeoutClassOf(flow), flow.slot);
+		this.touch(flow);
 		if (this.createdFlow !== undefined && flow.observed) this.observer.flowStarted(flow);
 		if (isTcp) this.trackStream(flow, side, packet);
 		else if (protocol === ipProtocols.udp && packet.hasPorts && !flow.classified) {
@@ -114,6 +117,8 @@ export class FlowTable {
 	advance(timestampMicros: number): void {
 		if (timestampMicros <= this.nowMicros) return;
 		this.nowMicros = timestampMicros;
+		// A microsecond of margin for rounding in the sum; the lists themselves decide.
+		if (timestampMicros < this.nextExpiryMicros - 1) return;
 		for (let list = 0; list < timeoutClassCount; list++) {
 			const deadline = timestampMicros - this.timeoutMicros[list]!;
 			for (let slot = this.lists.oldest(list); slot >= 0; slot = this.lists.oldest(list)) {
@@ -121,6 +126,7 @@ export class FlowTable {
 				if (flow.lastSeenMicros > deadline) break;
 				this.end(flow);
 			}
+			this.refreshExpiry(list);
 		}
 	}
 
@@ -188,6 +194,25 @@ export class FlowTable {
 		return flow;
 	}
 
+	/** Makes the flow the newest of its timeout class's list, keeping the lists' expiry times. */
+	private touch(flow: Flow): void {
+		const slot = flow.slot;
+		const lists = this.lists;
+		const previous = lists.listOf(slot);
+		const wasOldest = previous >= 0 && lists.oldest(previous) === slot;
+		const list = timeoutClassOf(flow);
+		lists.touch(list, slot);
+		if (wasOldest) this.refreshExpiry(previous);
+		if (list !== previous && lists.oldest(list) === slot) this.refreshExpiry(list);
+	}
+
+	private refreshExpiry(list: number): void {
+		const oldest = this.lists.oldest(list);
+		this.expiries[list] = oldest < 0 ? Number.POSITIVE_INFINITY : this.bySlot[oldest]!.lastSeenMicros + this.timeoutMicros[list]!;
+		const expiries = this.expiries;
+		this.nextExpiryMicros = Math.min(expiries[0]!, expiries[1]!, expiries[2]!, expiries[3]!);
+	}
+
 	private trackStream(flow: Flow, side: Side, packet: DecodedPacket): void {
 		if (flow.classified) {
 			flow.releaseStreams();
@@ -220,7 +245,10 @@ export class FlowTable {
 
 	private end(flow: Flow): void {
 		const slot = flow.slot;
+		const list = this.lists.listOf(slot);
+		const wasOldest = list >= 0 && this.lists.oldest(list) === slot;
 		this.lists.remove(slot);
+		if (wasOldest) this.refreshExpiry(list);
 		this.index.remove(flow.hash, slot);
 		this.bySlot[slot] = undefined;
 		this.freeSlots.push(slot);

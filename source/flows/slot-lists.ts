@@ -49,6 +49,11 @@ export class SlotLists {
 		return this.links[slot * stride + olderLink]!;
 	}
 
+	/** The list holding `slot`, or -1. */
+	listOf(slot: number): number {
+		return this.links[slot * stride + listLink]!;
+	}
+
 	size(list: number): number {
 		return this.sizes[list]!;
 	}

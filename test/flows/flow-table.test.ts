@@ -238,3 +238,56 @@ test('flowsOf lists a host\'s live flows, most recent first, as rows', () => {
 	});
 	assert.equal(table.flowsOf('192.168.2.148', 1).length, 1);
 });
+
+test('idle flows end exactly when their class\'s timeout passes, over a long random mix of flows', () => {
+	const timeouts = {tcp: 30, tcpClosed: 5, udp: 12, other: 8};
+	const observer = new RecordingObserver();
+	const table = new FlowTable({observer, timeouts});
+	interface Expected {
+		flow: ReturnType<FlowTable['packet']>;
+		lastSeen: number;
+		timeout: number;
+	}
+	const live = new Map<string, Expected>();
+	const endedIds: number[] = [];
+	let seed = 7;
+	const random = (bound: number) => {
+		seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff;
+		return seed % bound;
+	};
+	let now = startMicros;
+	for (let step = 0; step < 4000; step++) {
+		now += random(4) === 0 ? 0 : random(1500) * 1000;
+		for (const [key, expected] of live) {
+			if (expected.lastSeen + expected.timeout * secondMicros <= now) {
+				live.delete(key);
+				if (expected.flow.observed) endedIds.push(expected.flow.id);
+			}
+		}
+		const peer = random(60);
+		const kind = peer % 3;
+		const key = `${kind}:${peer}`;
+		const client: Endpoint = {address: `10.1.0.${peer}`, port: 2000 + peer};
+		const server: Endpoint = {address: '198.51.100.7', port: 443};
+		const known = live.get(key);
+		let frame: Uint8Array;
+		let timeout: number;
+		if (kind === 0) {
+			frame = udpFrame(client, server, 'u');
+			timeout = timeouts.udp;
+		} else if (kind === 1) {
+			frame = icmpEchoFrame(client.address, server.address);
+			timeout = timeouts.other;
+		} else {
+			const closing = known !== undefined && random(8) === 0;
+			frame = tcpFrame(client, server, 1, known === undefined ? flags.syn : closing ? flags.rst : flags.ack);
+			timeout = closing || known?.timeout === timeouts.tcpClosed ? timeouts.tcpClosed : timeouts.tcp;
+		}
+		const flow = table.packet(decodeFrame(frame), frame.length, now);
+		if (known !== undefined) assert.equal(flow, known.flow, `step ${step}: the live flow is found again`);
+		live.set(key, {flow, lastSeen: now, timeout});
+		assert.deepEqual(observer.ended.map((ended) => ended.id).sort((x, y) => x - y), [...endedIds].sort((x, y) => x - y), `step ${step}`);
+		assert.equal(table.active, live.size, `step ${step}`);
+	}
+	assert.ok(endedIds.length > 500, 'the mix made flows end');
+});

@@ -168,3 +168,50 @@ test('the positive captures: packet counts and the hosts their labels name', {sk
 	assert.ok(new TextDecoder().decode(stratum.stream('client')).startsWith('{"id":1,"method":"mining.subscribe"'));
 	assert.deepEqual(stratum.flights[0], {side: 'client', bytes: 98});
 });
+
+test('evicted hosts: a flow\'s later packets count for its hosts again, never for whoever took their place', () => {
+	const pipeline = new TrafficPipeline({observer: new RecordingObserver(), homeNet: CidrSet.parse(defaultHomeNet), hostCap: 3});
+	const a: Endpoint = {address: '10.0.0.1', port: 1000};
+	const b: Endpoint = {address: '10.0.0.2', port: 53};
+	const c: Endpoint = {address: '10.0.0.3', port: 1000};
+	const d: Endpoint = {address: '10.0.0.4', port: 53};
+	const first = udpFrame(a, b, 'a to b');
+	const second = udpFrame(c, d, 'c to d, evicting a');
+	const third = udpFrame(d, c, 'd to c');
+	const fourth = udpFrame(b, a, 'b to a again, evicting d');
+	pipeline.packet(frameRecord(first, startMicros));
+	pipeline.packet(frameRecord(second, startMicros + 1));
+	pipeline.packet(frameRecord(third, startMicros + 2));
+	pipeline.packet(frameRecord(fourth, startMicros + 3));
+	const {hosts} = pipeline;
+	assert.equal(hosts.size, 3);
+	assert.equal(hosts.evicted, 2);
+	assert.equal(hosts.find(d.address), undefined);
+	const returned = hosts.row(a.address, plain)!;
+	assert.deepEqual([returned.packets, returned.bytesIn, returned.bytesOut, returned.flows, returned.peers], [1, fourth.length, 0, 0, 0]);
+	assert.deepEqual(hosts.peersOf(a.address, plain), []);
+	const kept = hosts.row(b.address, plain)!;
+	assert.deepEqual([kept.packets, kept.flows, kept.peers], [2, 1, 1]);
+	assert.deepEqual(hosts.peersOf(b.address, plain), [{address: a.address, internal: true, flows: 1, bytes: first.length + fourth.length}]);
+	assert.deepEqual(hosts.peersOf(c.address, plain), [{address: d.address, internal: true, flows: 1, bytes: second.length + third.length}]);
+});
+
+test('the peer cap bounds each host\'s peers; IPv6 peers keep their text form', () => {
+	const pipeline = new TrafficPipeline({observer: new RecordingObserver(), homeNet: CidrSet.parse(defaultHomeNet)});
+	const client: Endpoint = {address: '192.168.1.9', port: 40000};
+	for (let index = 0; index < 300; index++) {
+		pipeline.packet(frameRecord(udpFrame(client, {address: `203.0.${index >> 8}.${index & 0xff}`, port: 53}, 'q'), startMicros + index));
+	}
+	assert.equal(pipeline.hosts.row(client.address, plain)!.peers, 256);
+	assert.equal(pipeline.hosts.row(client.address, plain)!.flows, 300);
+	assert.equal(pipeline.hosts.peersOf(client.address, plain, 1000).length, 256);
+	assert.equal(pipeline.hosts.peersOf(client.address, plain)[0]!.address, '203.0.0.0');
+	const v6 = Uint8Array.from(Buffer.from(
+		'001b213a4f0152540012345686dd6000000000101140fe80000000000000000000000000000120010db8000000000000000000000099' +
+		'9c4000350010000071756572797175',
+		'hex',
+	));
+	pipeline.packet(frameRecord(v6, startMicros + 1000));
+	assert.deepEqual(pipeline.hosts.peersOf('fe80::1', plain), [{address: '2001:db8::99', internal: false, flows: 1, bytes: v6.length}]);
+	assert.equal(pipeline.flows.flowsOf('2001:db8::99', 5)[0]!.client, 'fe80::1');
+});
