@@ -39,19 +39,32 @@ export class AlertBook {
 		const key = `${draft.detection}|${draft.host}|${draft.peer}`;
 		const existing = this.alerts.get(key);
 		if (existing === undefined) {
-			const {timeMicros, ...fields} = draft;
 			const alert: Alert = {
 				type: 'alert',
 				id: alertId(key),
-				time: isoTime(timeMicros),
-				...fields,
-				evidence: mergeEvidence([], draft.evidence),
+				time: isoTime(draft.timeMicros),
+				detection: draft.detection,
 				severity: severityOf(draft.detection, draft.direction, draft.certainty),
+				certainty: draft.certainty,
+				host: draft.host,
+				hostRole: draft.hostRole,
+				peer: draft.peer,
+				peerPort: draft.peerPort,
+				peerName: draft.peerName,
+				direction: draft.direction,
+				protocol: draft.protocol,
+				network: draft.network,
+				evidence: mergeEvidence([], draft.evidence),
+				agent: draft.agent,
+				worker: draft.worker,
+				algorithm: draft.algorithm,
+				mitre: draft.mitre,
+				allowed: draft.allowed,
 			};
 			this.alerts.set(key, alert);
 			this.detectionsByHost.set(draft.host, (this.detectionsByHost.get(draft.host) ?? 0) | detectionBit(draft.detection));
 			if (!alert.allowed) this.open[alert.severity]++;
-			this.emit({...alert, evidence: [...alert.evidence]});
+			this.emit(copyOf(alert));
 			return alert;
 		}
 		const before = {severity: existing.severity, certainty: existing.certainty};
@@ -75,10 +88,38 @@ export class AlertBook {
 		}
 		if (learned || severityRank(existing.severity) > severityRank(before.severity) || existing.certainty > before.certainty) {
 			existing.time = isoTime(draft.timeMicros);
-			this.emit({...existing, evidence: [...existing.evidence], update: true});
+			const update = copyOf(existing);
+			update.update = true;
+			this.emit(update);
 		}
 		return existing;
 	}
+}
+
+/** What is emitted: a copy, since the book keeps merging into its own. */
+function copyOf(alert: Alert): Alert {
+	return {
+		type: 'alert',
+		id: alert.id,
+		time: alert.time,
+		detection: alert.detection,
+		severity: alert.severity,
+		certainty: alert.certainty,
+		host: alert.host,
+		hostRole: alert.hostRole,
+		peer: alert.peer,
+		peerPort: alert.peerPort,
+		peerName: alert.peerName,
+		direction: alert.direction,
+		protocol: alert.protocol,
+		network: alert.network,
+		evidence: alert.evidence.slice(),
+		agent: alert.agent,
+		worker: alert.worker,
+		algorithm: alert.algorithm,
+		mitre: alert.mitre,
+		allowed: alert.allowed,
+	};
 }
 
 function detectionBit(detection: Detection): number {

@@ -1,6 +1,6 @@
 // Bitcoin v1 message framing: validating a header (magic, command, length, double-SHA-256 checksum)
 // and reading the `version` payload.
-import {createHash} from 'node:crypto';
+import {hash} from 'node:crypto';
 import {bitcoinCommands, bitcoinNetworks, type BitcoinNetwork} from './bitcoin-networks.js';
 
 export const headerLength = 24;
@@ -91,8 +91,7 @@ function readCommand(bytes: Uint8Array, offset: number): string | undefined {
 }
 
 function checksumMatches(bytes: Uint8Array, checksumAt: number, start: number, end: number): boolean {
-	const first = createHash('sha256').update(bytes.subarray(start, end)).digest();
-	const second = createHash('sha256').update(first).digest();
+	const second = hash('sha256', hash('sha256', bytes.subarray(start, end), 'buffer'), 'buffer');
 	return second[0] === bytes[checksumAt] && second[1] === bytes[checksumAt + 1] && second[2] === bytes[checksumAt + 2] && second[3] === bytes[checksumAt + 3];
 }
 

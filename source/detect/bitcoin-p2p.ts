@@ -44,10 +44,12 @@ function newDirection(): DirectionState {
 
 export const bitcoinP2pDetector: Detector = {
 	name: 'bitcoin-p2p',
+	mayMatch(flow, _side, first) {
+		return !flow.sawSyn || isMagicAt(first, 0);
+	},
 	inspectStream(flow, side, context) {
 		let state = states.get(flow);
 		if (state === undefined) {
-			if (flow.sawSyn && !isMagicAt(flow.stream(side), 0)) return false;
 			state = {sides: {client: newDirection(), server: newDirection()}, reportedCertainty: 0, reportedVersions: 0};
 			states.set(flow, state);
 		}
@@ -94,10 +96,9 @@ function readMessages(flow: FlowView, stream: Uint8Array, direction: DirectionSt
  */
 function synchronise(flow: FlowView, stream: Uint8Array, direction: DirectionState): boolean {
 	if (flow.sawSyn) {
-		const first = checkMessage(stream, 0);
-		if (first === 'invalid') direction.rejected = true;
-		direction.synced = first !== 'invalid' && first !== 'incomplete';
-		return direction.synced;
+		// The first message starts the stream; the reading loop checks it (once: checksums cost).
+		direction.synced = true;
+		return true;
 	}
 	const limit = Math.min(stream.length, midStreamScanLimit);
 	for (let at = direction.offset; at + 4 <= limit; at++) {

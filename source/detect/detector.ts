@@ -58,6 +58,11 @@ export interface DetectContext {
  */
 export interface Detector {
 	readonly name: string;
+	/**
+	 * A cheap first look, before any state is kept: `first` is the flow's first payload (the stream
+	 * of `side`, or the datagram). False means this detector can never match the flow. Absent: true.
+	 */
+	mayMatch?(flow: FlowView, side: Side, first: Uint8Array): boolean;
 	/** TCP: the in-order stream of `side` grew. */
 	inspectStream?(flow: FlowView, side: Side, context: DetectContext): boolean;
 	/** UDP: one datagram from `side`; `payload` is valid only during the call. */

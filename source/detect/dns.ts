@@ -28,14 +28,15 @@ function onDnsPort(flow: FlowView): boolean {
 
 export const dnsDetector: Detector = {
 	name: 'dns',
+	mayMatch(flow) {
+		return flow.transport === 'udp' ? onDnsPort(flow) : flow.serverPort === 53 || flow.clientPort === 53;
+	},
 	inspectDatagram(flow, side, payload, context) {
-		if (!onDnsPort(flow)) return false;
 		const message = parseDnsMessage(payload);
 		if (message !== undefined) inspectMessage(flow, side, message, context);
 		return true;
 	},
 	inspectStream(flow, side, context) {
-		if (flow.serverPort !== 53 && flow.clientPort !== 53) return false;
 		const state = stateOf(flow);
 		const stream = flow.stream(side);
 		let at = state.tcpOffsets[side];

@@ -137,32 +137,33 @@ export class DetectionEngine implements FlowObserver {
 
 	streamGrew(flow: FlowView, side: Side): void {
 		if (flow.classified) return;
-		let active = this.active.get(flow.id) ?? this.streamMask;
-		for (let index = 0; index < detectors.length && active !== 0; index++) {
-			const bit = 1 << index;
-			if ((active & bit) === 0) continue;
-			const detector = detectors[index]!;
-			const wanted = detector.inspectStream!(flow, side, this.context);
-			if (flow.classified) {
-				this.release(flow, active);
-				return;
-			}
-			if (!wanted) {
-				active &= ~bit;
-				detector.release?.(flow);
-			}
-		}
-		this.keep(flow, active);
+		const active = this.active.get(flow.id) ?? this.firstLook(flow, side, flow.stream(side), this.streamMask);
+		this.inspect(flow, side, undefined, active);
 	}
 
 	datagram(flow: FlowView, side: Side, payload: Uint8Array): void {
 		if (flow.classified) return;
-		let active = this.active.get(flow.id) ?? this.datagramMask;
+		const active = this.active.get(flow.id) ?? this.firstLook(flow, side, payload, this.datagramMask);
+		this.inspect(flow, side, payload, active);
+	}
+
+	/** Which of `mask`'s detectors may match a flow, by their first look at its first payload. */
+	private firstLook(flow: FlowView, side: Side, first: Uint8Array, mask: number): number {
+		let active = 0;
+		for (let index = 0; index < detectors.length; index++) {
+			const bit = 1 << index;
+			if ((mask & bit) !== 0 && (detectors[index]!.mayMatch?.(flow, side, first) ?? true)) active |= bit;
+		}
+		return active;
+	}
+
+	/** Shows the flow's new payload (a datagram, else the stream of `side`) to the detectors in `active`. */
+	private inspect(flow: FlowView, side: Side, datagram: Uint8Array | undefined, active: number): void {
 		for (let index = 0; index < detectors.length && active !== 0; index++) {
 			const bit = 1 << index;
 			if ((active & bit) === 0) continue;
 			const detector = detectors[index]!;
-			const wanted = detector.inspectDatagram!(flow, side, payload, this.context);
+			const wanted = datagram === undefined ? detector.inspectStream!(flow, side, this.context) : detector.inspectDatagram!(flow, side, datagram, this.context);
 			if (flow.classified) {
 				this.release(flow, active);
 				return;
@@ -213,6 +214,7 @@ export class DetectionEngine implements FlowObserver {
 	}
 
 	private setFamily(flow: FlowView, family: ProtocolFamily): void {
+		if (flow.family === family) return;
 		flow.family = family;
 		if (family === 'other') return;
 		const bit = 1 << protocolFamilies.indexOf(family);

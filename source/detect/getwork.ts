@@ -15,14 +15,17 @@ const miningMethods = new Set([
 
 const mentionsMiningMethod = /"(getwork|getblocktemplate|submitblock|get_block_template|submit_block|eth_\w+)"/;
 const requestMethods = [bytesOf('POST '), bytesOf('GET ')];
-const requestHeaders = ['x-mining-extensions', 'user-agent', 'content-length'].map(bytesOf);
-const responseHeaders = ['x-stratum', 'x-long-polling', 'content-length'].map(bytesOf);
+const httpVersion = bytesOf('HTTP/1.');
+/** Header names read, lower-case; the rest are skipped without becoming strings. */
+const contentLength = 0;
+const requestHeaders = ['content-length', 'x-mining-extensions', 'user-agent'].map(bytesOf);
+const responseHeaders = ['content-length', 'x-stratum', 'x-long-polling'].map(bytesOf);
 const latin1 = new TextDecoder('latin1');
 const utf8 = new TextDecoder('utf-8');
 
 interface HttpMessage {
-	/** Only the headers asked for, by lower-case name. */
-	headers: Map<string, string>;
+	/** The raw value of each wanted header, by its index in the wanted list (the last one wins). */
+	headers: (Uint8Array | undefined)[];
 	/** Undefined while the body is still incomplete. */
 	body: Uint8Array | undefined;
 }
@@ -42,6 +45,9 @@ const headerLimit = 8192;
 
 export const getworkDetector: Detector = {
 	name: 'getwork',
+	mayMatch(_flow, side, first) {
+		return startsWithRequest(first) || (side === 'client' && first.length < 8);
+	},
 	inspectStream(flow, side, context) {
 		let state = states.get(flow);
 		if (state === undefined) {
@@ -87,14 +93,14 @@ function inspectRequest(flow: FlowView, side: Side, state: GetworkState): void {
 		state.requestDone = true;
 		return;
 	}
-	const extensions = message.headers.get('x-mining-extensions');
-	if (extensions !== undefined) state.requestEvidence.push(`content: HTTP request header X-Mining-Extensions: ${toDisplay(extensions, 60)}`);
 	if (message.body === undefined) return;
 	state.requestDone = true;
 	const method = miningMethodOf(message.body);
-	if (method !== undefined) state.requestEvidence.unshift(`content: HTTP JSON-RPC call ${method}`);
-	const agent = message.headers.get('user-agent');
-	if (agent !== undefined && state.requestEvidence.length > 0) state.agent = toDisplay(agent);
+	if (method !== undefined) state.requestEvidence.push(`content: HTTP JSON-RPC call ${method}`);
+	const extensions = message.headers[1];
+	if (extensions !== undefined) state.requestEvidence.push(`content: HTTP request header X-Mining-Extensions: ${toDisplay(headerText(extensions), 60)}`);
+	const agent = message.headers[2];
+	if (agent !== undefined && state.requestEvidence.length > 0) state.agent = toDisplay(headerText(agent));
 }
 
 function inspectResponse(flow: FlowView, side: Side, state: GetworkState): void {
@@ -102,37 +108,62 @@ function inspectResponse(flow: FlowView, side: Side, state: GetworkState): void 
 	if (message === undefined) return;
 	state.responseDone = true;
 	if (message === 'not-http') return;
-	for (const header of ['x-stratum', 'x-long-polling']) {
-		const value = message.headers.get(header);
-		if (value !== undefined) state.responseEvidence.push(`content: HTTP response header ${header}: ${toDisplay(value, 60)}`);
+	for (let index = 1; index < responseHeaders.length; index++) {
+		const value = message.headers[index];
+		if (value !== undefined) state.responseEvidence.push(`content: HTTP response header ${latin1.decode(responseHeaders[index])}: ${toDisplay(headerText(value), 60)}`);
 	}
+}
+
+function headerText(value: Uint8Array): string {
+	return latin1.decode(value).trim();
 }
 
 /**
  * The first HTTP message of a stream, with the `wanted` headers (lower-case names): undefined while
- * incomplete, 'not-http' when it never will be. Header lines are compared as bytes, so only the
- * wanted values become strings.
+ * incomplete, 'not-http' when it never will be. Read as bytes: only the values used become strings.
  */
 function readHttpMessage(stream: Uint8Array, wanted: readonly Uint8Array[]): HttpMessage | 'not-http' | undefined {
 	const headEnd = indexOfHeadEnd(stream);
 	if (headEnd < 0) return stream.length > headerLimit ? 'not-http' : undefined;
 	let lineEnd = indexOfLineEnd(stream, 0, headEnd);
-	const first = latin1.decode(stream.subarray(0, lineEnd));
-	if (!/^(POST|GET) \S+ HTTP\/1\.[01]$/.test(first) && !/^HTTP\/1\.[01] \d{3}/.test(first)) return 'not-http';
-	const headers = new Map<string, string>();
+	if (!isRequestLine(stream, lineEnd) && !isStatusLine(stream, lineEnd)) return 'not-http';
+	const headers: (Uint8Array | undefined)[] = [];
 	while (lineEnd < headEnd) {
 		const lineStart = lineEnd + 2;
 		lineEnd = indexOfLineEnd(stream, lineStart, headEnd);
 		const colon = stream.indexOf(0x3a, lineStart);
 		if (colon <= lineStart || colon >= lineEnd) continue;
-		const name = wanted.find((candidate) => namedAt(stream, lineStart, colon, candidate));
-		if (name !== undefined) headers.set(latin1.decode(name), latin1.decode(stream.subarray(colon + 1, lineEnd)).trim());
+		for (let index = 0; index < wanted.length; index++) {
+			if (namedAt(stream, lineStart, colon, wanted[index]!)) headers[index] = stream.subarray(colon + 1, lineEnd);
+		}
 	}
 	const bodyStart = headEnd + 4;
-	const length = Number(headers.get('content-length') ?? '0');
+	const lengthValue = headers[contentLength];
+	const length = lengthValue === undefined ? 0 : Number(headerText(lengthValue));
 	if (!Number.isFinite(length) || length < 0) return {headers, body: new Uint8Array(0)};
 	const bodyEnd = bodyStart + Math.min(length, headerLimit);
 	return {headers, body: stream.length >= bodyEnd ? stream.subarray(bodyStart, bodyEnd) : undefined};
+}
+
+/** `POST|GET <target> HTTP/1.0|1.1` filling [0, end). */
+function isRequestLine(stream: Uint8Array, end: number): boolean {
+	const method = requestMethods.find((candidate) => startsWith(stream, 0, candidate));
+	if (method === undefined) return false;
+	let at = method.length;
+	while (at < end && stream[at] !== 0x20 && stream[at] !== 0x09) at++;
+	if (at === method.length || stream[at] !== 0x20) return false;
+	at++;
+	return end === at + httpVersion.length + 1 && startsWith(stream, at, httpVersion) && (stream[end - 1] === 0x30 || stream[end - 1] === 0x31);
+}
+
+/** `HTTP/1.0|1.1 <three digits>` at the start of the line ending at `end`. */
+function isStatusLine(stream: Uint8Array, end: number): boolean {
+	const at = httpVersion.length;
+	if (end < at + 5 || !startsWith(stream, 0, httpVersion)) return false;
+	if (stream[at] !== 0x30 && stream[at] !== 0x31) return false;
+	if (stream[at + 1] !== 0x20) return false;
+	for (let digit = at + 2; digit < at + 5; digit++) if (stream[digit]! < 0x30 || stream[digit]! > 0x39) return false;
+	return true;
 }
 
 function indexOfLineEnd(stream: Uint8Array, start: number, headEnd: number): number {

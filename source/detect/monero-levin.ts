@@ -33,10 +33,12 @@ const states = new FlowStates<LevinState>();
 
 export const moneroLevinDetector: Detector = {
 	name: 'monero-levin',
+	mayMatch(flow, _side, first) {
+		return !flow.sawSyn || first[0] === signature[0];
+	},
 	inspectStream(flow, side, context) {
 		let state = states.get(flow);
 		if (state === undefined) {
-			if (flow.sawSyn && flow.stream(side)[0] !== signature[0]) return false;
 			state = {sides: {client: undefined, server: undefined}, reportedCertainty: 0};
 			states.set(flow, state);
 		}

@@ -11,6 +11,10 @@ const minDistinctBytes = 40;
 
 export const stratumV2Detector: Detector = {
 	name: 'stratum-v2',
+	mayMatch(flow, side, first) {
+		// The shape is only known from the connection's first byte on.
+		return flow.sawSyn && side === 'client' && first.length <= clientKeyBytes;
+	},
 	inspectStream(flow, _side, context) {
 		// The shape is only known from the connection's first byte on.
 		if (!flow.sawSyn) return false;

@@ -85,10 +85,12 @@ const states = new FlowStates<StratumState>();
 
 export const stratumDetector: Detector = {
 	name: 'stratum',
+	mayMatch(flow, _side, first) {
+		return !flow.sawSyn || opensWithBrace(first);
+	},
 	inspectStream(flow, side, context) {
 		let state = states.get(flow);
 		if (state === undefined) {
-			if (flow.sawSyn && !opensWithBrace(flow.stream(side))) return false;
 			state = states.set(flow, {
 				cursors: {client: newLineCursor(flow), server: newLineCursor(flow)},
 				lines: 0,

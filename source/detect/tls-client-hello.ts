@@ -13,6 +13,9 @@ const maxClientHello = 16_384;
 
 export const tlsClientHelloDetector: Detector = {
 	name: 'tls-client-hello',
+	mayMatch(_flow, side, first) {
+		return side === 'server' || first[0] === handshakeRecord;
+	},
 	inspectStream(flow, side, context) {
 		if (side !== 'client') return flow.stream('client').length === 0;
 		const hello = readClientHello(flow.stream('client'));
