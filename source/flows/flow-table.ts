@@ -26,6 +26,8 @@ export const defaultFlowTimeouts: FlowTimeouts = {tcp: 300, tcpClosed: 10, udp: 
 
 export interface FlowTableOptions {
 	observer: FlowObserver;
+	/** Called for every flow as it ends (also the ones observers never see), before the observer. */
+	flowEnding?: (flow: Flow) => void;
 	/** Live flows kept at most; the least recently seen is evicted beyond it. */
 	flowCap?: number;
 	/** Reassembled TCP payload kept per direction. */
@@ -45,6 +47,7 @@ export class FlowTable {
 	/** Whether the last `packet` call's packet came from its flow's client. */
 	lastFromClient = false;
 	private readonly observer: FlowObserver;
+	private readonly flowEnding: ((flow: Flow) => void) | undefined;
 	private readonly flowCap: number;
 	private readonly payloadBytes: number;
 	private readonly timeoutMicros: number[];
@@ -61,6 +64,7 @@ export class FlowTable {
 
 	constructor(options: FlowTableOptions) {
 		this.observer = options.observer;
+		this.flowEnding = options.flowEnding;
 		this.flowCap = Math.max(1, options.flowCap ?? 100_000);
 		this.payloadBytes = Math.max(0, options.payloadBytes ?? 16_384);
 		const timeouts = {...defaultFlowTimeouts, ...options.timeouts};
@@ -126,7 +130,6 @@ export class FlowTable {
 				if (flow.lastSeenMicros > deadline) break;
 				this.end(flow);
 			}
-			this.refreshExpiry(list);
 		}
 	}
 
@@ -135,6 +138,10 @@ export class FlowTable {
 		for (let list = 0; list < timeoutClassCount; list++) {
 			for (let slot = this.lists.oldest(list); slot >= 0; slot = this.lists.oldest(list)) this.end(this.bySlot[slot]!);
 		}
+	}
+
+	forEachLive(visit: (flow: Flow) => void): void {
+		for (const flow of this.bySlot) if (flow !== undefined) visit(flow);
 	}
 
 	/** The live flows of one host (as client or server), most recently seen first. */
@@ -253,6 +260,7 @@ export class FlowTable {
 		this.bySlot[slot] = undefined;
 		this.freeSlots.push(slot);
 		flow.slot = -1;
+		this.flowEnding?.(flow);
 		if (flow.observed) this.observer.flowEnded(flow);
 		flow.releaseStreams();
 	}

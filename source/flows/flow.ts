@@ -34,6 +34,8 @@ export class Flow implements FlowView {
 	clientTallyGeneration = 0;
 	serverTally = -1;
 	serverTallyGeneration = 0;
+	/** Wire bytes of this flow already added to its peer tallies. */
+	settledBytes = 0;
 	/** The host table slots of the client and server hosts, valid while their generations match. */
 	clientHost = -1;
 	clientHostGeneration = 0;

@@ -32,35 +32,40 @@ export interface HostTableOptions {
 	hostCap?: number;
 	/** Distinct peers remembered (and so counted) per host. */
 	peerCap?: number;
+	/**
+	 * Brings the peer byte counts up to date (see `settlePeerBytes`) by settling every live flow;
+	 * called before peers are listed.
+	 */
+	settleLiveFlows?: () => void;
 }
 
 const microsPerSecond = 1e6;
 const defaultPeerLimit = 50;
 const recent = 0;
 
-/** Offsets in a host's record. Address words as the decoder gives them (IPv4: the first only). */
+/**
+ * Offsets in a host's record: first what every packet reads and writes (one cache line), then the
+ * address and what changes rarely. Address words as the decoder gives them (IPv4: the first only).
+ */
 const field = {
-	w0: 0,
-	w1: 1,
-	w2: 2,
-	w3: 3,
-	ipVersion: 4,
-	internal: 5,
-	hash: 6,
-	packets: 7,
-	bytesIn: 8,
-	bytesOut: 9,
-	flows: 10,
-	firstSeen: 11,
-	lastSeen: 12,
-	/** The capture second being counted, its counts so far, and the counts of the second before it. */
-	rateSecond: 13,
-	secondPackets: 14,
-	secondBytes: 15,
-	previousPackets: 16,
-	previousBytes: 17,
 	/** Counts the hosts the slot has held, so a remembered slot can be checked before use. */
-	generation: 18,
+	generation: 0,
+	packets: 1,
+	lastSeen: 2,
+	/** The capture second being counted, its counts so far, and (below) the counts of the second before it. */
+	rateSecond: 3,
+	secondPackets: 4,
+	secondBytes: 5,
+	bytesIn: 6,
+	bytesOut: 7,
+	w0: 8,
+	ipVersion: 12,
+	internal: 13,
+	hash: 14,
+	flows: 15,
+	firstSeen: 16,
+	previousPackets: 17,
+	previousBytes: 18,
 } as const;
 const stride = 19;
 
@@ -85,6 +90,7 @@ export class Host {
 export class HostTable {
 	evicted = 0;
 	private readonly homeNet: CidrSet;
+	private readonly settleLiveFlows: (() => void) | undefined;
 	private readonly hostCap: number;
 	private readonly peerCap: number;
 	private readonly index = new SlotIndex();
@@ -102,6 +108,7 @@ export class HostTable {
 
 	constructor(options: HostTableOptions) {
 		this.homeNet = options.homeNet;
+		this.settleLiveFlows = options.settleLiveFlows;
 		this.hostCap = Math.max(1, options.hostCap ?? 50_000);
 		this.peerCap = Math.max(0, options.peerCap ?? 256);
 		const capacity = nextCapacity(0, 1, this.hostCap);
@@ -149,14 +156,26 @@ export class HostTable {
 		this.records[destination * stride + field.bytesIn] += wireBytes;
 		this.lastDestination = destination;
 		if (created) this.flowCreated(flow, fromClient);
-		this.peers.addBytes(flow.clientTally, flow.clientTallyGeneration, wireBytes);
-		this.peers.addBytes(flow.serverTally, flow.serverTallyGeneration, wireBytes);
 		const client = fromClient ? this.lastSource : destination;
 		const server = fromClient ? destination : this.lastSource;
 		flow.clientHost = client;
 		flow.clientHostGeneration = client < 0 ? 0 : this.records[client * stride + field.generation]!;
 		flow.serverHost = server;
 		flow.serverHostGeneration = server < 0 ? 0 : this.records[server * stride + field.generation]!;
+	}
+
+	/**
+	 * Adds what the flow carried since it was last settled to its two peer tallies. Peer bytes are
+	 * settled when a flow ends and before peers are listed, rather than on every packet, which spares
+	 * each packet two reads and writes far apart in memory.
+	 */
+	settlePeerBytes(flow: Flow): void {
+		const carried = flow.clientBytes + flow.serverBytes;
+		const unsettled = carried - flow.settledBytes;
+		if (unsettled === 0) return;
+		flow.settledBytes = carried;
+		this.peers.addBytes(flow.clientTally, flow.clientTallyGeneration, unsettled);
+		this.peers.addBytes(flow.serverTally, flow.serverTallyGeneration, unsettled);
 	}
 
 	find(address: string): Host | undefined {
@@ -173,6 +192,7 @@ export class HostTable {
 	peersOf(address: string, decorate: Decorate, limit = defaultPeerLimit): PeerRow[] {
 		const slot = this.slotOf(address);
 		if (slot < 0) return [];
+		this.settleLiveFlows?.();
 		const tallies = this.peers.peersOf(slot).sort((left, right) => right.bytes - left.bytes).slice(0, Math.max(0, limit));
 		return tallies.map((tally) => {
 			const name = decorate(tally.address).name;
@@ -219,8 +239,8 @@ export class HostTable {
 			const records = this.records;
 			const base = slot * stride;
 			host.text = records[base + field.ipVersion] === 6
-				? formatIpv6(records[base]!, records[base + 1]!, records[base + 2]!, records[base + 3]!)
-				: formatIpv4(records[base]!);
+				? formatIpv6(records[base + field.w0]!, records[base + field.w0 + 1]!, records[base + field.w0 + 2]!, records[base + field.w0 + 3]!)
+				: formatIpv4(records[base + field.w0]!);
 		}
 		return host.text;
 	}
@@ -334,7 +354,7 @@ export class HostTable {
 		// As 32-bit integers, so they stay small integers rather than boxed doubles.
 		const peerHash = records[peerBase + field.hash]! | 0;
 		const peerVersion = records[peerBase + field.ipVersion]! | 0;
-		return this.peers.countFlow(hostSlot, peerHash, peerVersion, records, peerBase, records[peerBase + field.internal] === 1, this.peerCap);
+		return this.peers.countFlow(hostSlot, peerHash, peerVersion, records, peerBase + field.w0, records[peerBase + field.internal] === 1, this.peerCap);
 	}
 
 	private slotOf(address: string): number {
@@ -359,8 +379,9 @@ export class HostTable {
 			if (slot < 0) return -1;
 			if (index.hashAt(at) !== hash) continue;
 			const base = slot * stride;
-			if (records[base + field.ipVersion] !== ipVersion || records[base] !== words[0]) continue;
-			if (ipVersion !== 6 || (records[base + 1] === words[1] && records[base + 2] === words[2] && records[base + 3] === words[3])) return slot;
+			const address = base + field.w0;
+			if (records[base + field.ipVersion] !== ipVersion || records[address] !== words[0]) continue;
+			if (ipVersion !== 6 || (records[address + 1] === words[1] && records[address + 2] === words[2] && records[address + 3] === words[3])) return slot;
 		}
 	}
 
@@ -398,11 +419,11 @@ export class HostTable {
 		const generation = records[base + field.generation]! + 1;
 		records.fill(0, base, base + stride);
 		records[base + field.generation] = generation;
-		records[base] = words[0]!;
+		records[base + field.w0] = words[0]!;
 		if (ipVersion === 6) {
-			records[base + 1] = words[1]!;
-			records[base + 2] = words[2]!;
-			records[base + 3] = words[3]!;
+			records[base + field.w0 + 1] = words[1]!;
+			records[base + field.w0 + 2] = words[2]!;
+			records[base + field.w0 + 3] = words[3]!;
 		}
 		records[base + field.ipVersion] = ipVersion;
 		records[base + field.internal] = this.homeNet.containsWords(words, ipVersion) ? 1 : 0;
@@ -449,7 +470,7 @@ function compareAddress(records: Float64Array, left: number, right: number): num
 	const versions = records[leftBase + field.ipVersion]! - records[rightBase + field.ipVersion]!;
 	if (versions !== 0) return versions;
 	for (let word = 0; word < 4; word++) {
-		const difference = records[leftBase + word]! - records[rightBase + word]!;
+		const difference = records[leftBase + field.w0 + word]! - records[rightBase + field.w0 + word]!;
 		if (difference !== 0) return difference;
 	}
 	return 0;

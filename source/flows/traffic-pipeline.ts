@@ -7,6 +7,7 @@ import {decodePacket} from '../decode/packet-decoder.js';
 import type {CidrSet} from './cidr-set.js';
 import {FamilyCounters} from './family-counters.js';
 import {FlowTable, type FlowTimeouts} from './flow-table.js';
+import type {Flow} from './flow.js';
 import type {FlowObserver} from './flow-view.js';
 import {HostTable} from './host-table.js';
 
@@ -31,9 +32,11 @@ export class TrafficPipeline {
 	private readonly decoded = new DecodedPacket();
 
 	constructor(options: TrafficPipelineOptions) {
-		this.hosts = new HostTable({homeNet: options.homeNet, hostCap: options.hostCap});
+		const settle = (flow: Flow): void => this.hosts.settlePeerBytes(flow);
+		this.hosts = new HostTable({homeNet: options.homeNet, hostCap: options.hostCap, settleLiveFlows: () => this.flows.forEachLive(settle)});
 		this.flows = new FlowTable({
 			observer: options.observer,
+			flowEnding: settle,
 			flowCap: options.flowCap,
 			payloadBytes: options.payloadBytes,
 			timeouts: options.timeouts,

@@ -215,3 +215,23 @@ test('the peer cap bounds each host\'s peers; IPv6 peers keep their text form', 
 	assert.deepEqual(pipeline.hosts.peersOf('fe80::1', plain), [{address: '2001:db8::99', internal: false, flows: 1, bytes: v6.length}]);
 	assert.equal(pipeline.flows.flowsOf('2001:db8::99', 5)[0]!.client, 'fe80::1');
 });
+
+test('peer bytes add up across flows that ended and flows still live', () => {
+	const pipeline = newPipeline();
+	const client: Endpoint = {address: '192.168.1.9', port: 40000};
+	const resolver: Endpoint = {address: '192.168.1.1', port: 53};
+	const query = udpFrame(client, resolver, 'query');
+	const answer = udpFrame(resolver, client, 'a longer answer');
+	pipeline.packet(frameRecord(query, startMicros));
+	pipeline.packet(frameRecord(answer, startMicros + 1));
+	pipeline.tick(startMicros + 61_000_000);
+	assert.equal(pipeline.flows.active, 0);
+	const again = udpFrame({...client, port: 40001}, resolver, 'query again');
+	pipeline.packet(frameRecord(again, startMicros + 62_000_000));
+	const expected = {address: resolver.address, internal: true, flows: 2, bytes: query.length + answer.length + again.length};
+	assert.deepEqual(pipeline.hosts.peersOf(client.address, plain), [expected]);
+	pipeline.packet(frameRecord(again, startMicros + 62_000_001));
+	assert.equal(pipeline.hosts.peersOf(client.address, plain)[0]!.bytes, expected.bytes + again.length);
+	pipeline.flush();
+	assert.equal(pipeline.hosts.peersOf(resolver.address, plain)[0]!.bytes, expected.bytes + again.length);
+});
