@@ -90,8 +90,11 @@ function readCommand(bytes: Uint8Array, offset: number): string | undefined {
 	return bitcoinCommands.has(command) ? command : undefined;
 }
 
+/** The checksum of an empty payload (verack, getaddr, mempool...): no need to hash nothing. */
+const emptyChecksum = [0x5d, 0xf6, 0xe0, 0xe2];
+
 function checksumMatches(bytes: Uint8Array, checksumAt: number, start: number, end: number): boolean {
-	const second = hash('sha256', hash('sha256', bytes.subarray(start, end), 'buffer'), 'buffer');
+	const second = start === end ? emptyChecksum : hash('sha256', hash('sha256', bytes.subarray(start, end), 'buffer'), 'buffer');
 	return second[0] === bytes[checksumAt] && second[1] === bytes[checksumAt + 1] && second[2] === bytes[checksumAt + 2] && second[3] === bytes[checksumAt + 3];
 }
 

@@ -55,6 +55,9 @@ interface HostFacts {
 	name?: string;
 	/** What `hostInfo` returns until the facts change. */
 	info?: HostInfo;
+	/** In the home network, in the allow list: worked out when first needed. */
+	internal?: boolean;
+	allowed?: boolean;
 }
 
 /** The part of a flow a finding is judged on, copied so a held-back finding outlives the flow. */
@@ -381,7 +384,7 @@ export class DetectionEngine implements FlowObserver {
 			worker: finding.worker,
 			algorithm: finding.algorithm,
 			mitre: detection === 'mining' || detection === 'mining-pool' || detection === 'mining-pool-lookup' ? mitreComputeHijacking : null,
-			allowed: this.allow.contains(host) || this.allow.contains(peer),
+			allowed: this.allowed(host) || this.allowed(peer),
 		};
 		const alert = this.book.record(draft);
 		const hostFacts = this.factsOf(host);
@@ -391,8 +394,17 @@ export class DetectionEngine implements FlowObserver {
 		}
 	}
 
+	/** Home-network membership, remembered with the address (parsing the text costs more than the lookup). */
 	private internal(address: string): boolean {
-		return this.homeNet.contains(address);
+		const facts = this.factsOf(address);
+		facts.internal ??= this.homeNet.contains(address);
+		return facts.internal;
+	}
+
+	private allowed(address: string): boolean {
+		const facts = this.factsOf(address);
+		facts.allowed ??= this.allow.contains(address);
+		return facts.allowed;
 	}
 
 	private factsOf(address: string): HostFacts {

@@ -74,6 +74,8 @@ interface StratumState {
 	confirmed: boolean;
 	/** Miner lines read since the exchange was confirmed. */
 	identityLines: number;
+	/** The connection (seen from its SYN) opened with a call no miner makes: generic JSON-RPC. */
+	genericClient: boolean;
 	reported?: Reported;
 	agent?: string;
 	worker?: string;
@@ -100,18 +102,19 @@ export const stratumDetector: Detector = {
 				pendingIds: [],
 				confirmed: false,
 				identityLines: 0,
+				genericClient: false,
 			});
 		}
 		// Once confirmed, only the miner's lines can still say who it is.
 		if (state.confirmed && side !== state.minerSide) return true;
-		readLines(flow.stream(side), side, state);
+		readLines(flow.stream(side), side, flow.sawSyn, state);
 		reportProgress(flow, state, context);
 		if (state.confirmed) {
 			if (!identified(state) && state.identityLines < identityLineBudget && state.lines < lineBudget && !state.cursors[side].rejected) return true;
 			context.settle(flow);
 			return false;
 		}
-		if (state.lines >= lineBudget) return false;
+		if (state.lines >= lineBudget || state.genericClient) return false;
 		// Both sides spoke and neither used a mining method: generic JSON-RPC, not Stratum.
 		if (state.sidesHeard === 3 && state.minerSide === undefined) return false;
 		return !(state.cursors.client.rejected && state.cursors.server.rejected);
@@ -121,12 +124,16 @@ export const stratumDetector: Detector = {
 	},
 };
 
-function readLines(stream: Uint8Array, side: Side, state: StratumState): void {
+function readLines(stream: Uint8Array, side: Side, sawSyn: boolean, state: StratumState): void {
 	const cursor = state.cursors[side];
 	while (state.lines < lineBudget) {
 		const message = nextJsonLine(stream, cursor);
 		if (message === undefined) return;
 		state.lines++;
+		if (state.sidesHeard === 0 && side === 'client' && sawSyn && !mayBeStratumCall(message)) {
+			state.genericClient = true;
+			return;
+		}
 		state.sidesHeard |= side === 'client' ? 1 : 2;
 		if (!state.confirmed) {
 			inspectMessage(state, side, message);
@@ -137,6 +144,12 @@ function readLines(stream: Uint8Array, side: Side, state: StratumState): void {
 		inspectMessage(state, side, message);
 		if (identified(state) || state.identityLines >= identityLineBudget) return;
 	}
+}
+
+/** A miner's first call is a Stratum method, or at least one in the `mining.` namespace. */
+function mayBeStratumCall(message: JsonObject): boolean {
+	const method = message['method'];
+	return typeof method !== 'string' || clientMethods.has(method) || serverMethods.has(method) || method.startsWith('mining.');
 }
 
 /**

@@ -27,6 +27,8 @@ export function severityRank(severity: Severity): number {
 	return severities.indexOf(severity);
 }
 
+const directions: readonly Direction[] = ['external-external', 'external-internal', 'internal-external', 'internal-internal'];
+
 export function directionOf(fromInternal: boolean, toInternal: boolean): Direction {
-	return `${fromInternal ? 'internal' : 'external'}-${toInternal ? 'internal' : 'external'}`;
+	return directions[(fromInternal ? 2 : 0) + (toInternal ? 1 : 0)]!;
 }
