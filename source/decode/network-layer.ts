@@ -1,5 +1,5 @@
 // IPv4 / IPv6 (with extension headers) and the TCP / UDP / ICMP headers above them.
-import {readUint16, readUint32} from './byte-reads.js';
+import {readInt32, readUint16} from './byte-reads.js';
 import {decodeStatus, ipProtocols, type DecodeStatus, type DecodedPacket} from './decoded-packet.js';
 
 const ipv6Headers = {
@@ -33,8 +33,8 @@ function ipv4(data: Uint8Array, position: number, end: number, packet: DecodedPa
 	const ipEnd = totalLength === 0 ? end : Math.min(position + totalLength, end);
 	packet.ipVersion = 4;
 	packet.protocol = data[position + 9]!;
-	packet.source[0] = readUint32(data, position + 12);
-	packet.destination[0] = readUint32(data, position + 16);
+	packet.source[0] = readInt32(data, position + 12);
+	packet.destination[0] = readInt32(data, position + 16);
 	if ((readUint16(data, position + 6) & 0x1fff) !== 0) return decodeStatus.nonFirstFragment;
 	return transport(data, position + headerLength, ipEnd, packet);
 }
@@ -46,8 +46,8 @@ function ipv6(data: Uint8Array, position: number, end: number, packet: DecodedPa
 	const ipEnd = payloadLength === 0 ? end : Math.min(position + 40 + payloadLength, end);
 	packet.ipVersion = 6;
 	for (let word = 0; word < 4; word++) {
-		packet.source[word] = readUint32(data, position + 8 + word * 4);
-		packet.destination[word] = readUint32(data, position + 24 + word * 4);
+		packet.source[word] = readInt32(data, position + 8 + word * 4);
+		packet.destination[word] = readInt32(data, position + 24 + word * 4);
 	}
 	let next = data[position + 6]!;
 	let header = position + 40;
@@ -100,8 +100,8 @@ function transport(data: Uint8Array, header: number, ipEnd: number, packet: Deco
 			packet.hasPorts = true;
 			packet.sourcePort = readUint16(data, header);
 			packet.destinationPort = readUint16(data, header + 2);
-			packet.sequence = readUint32(data, header + 4);
-			packet.acknowledgment = readUint32(data, header + 8);
+			packet.sequence = readInt32(data, header + 4) >>> 0;
+			packet.acknowledgment = readInt32(data, header + 8) >>> 0;
 			packet.flags = data[header + 13]!;
 			packet.payloadOffset = header + headerLength;
 			packet.payloadLength = available - headerLength;
