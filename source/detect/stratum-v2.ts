@@ -13,7 +13,7 @@ export const stratumV2Detector: Detector = {
 	name: 'stratum-v2',
 	mayMatch(flow, side, first) {
 		// The shape is only known from the connection's first byte on.
-		return flow.sawSyn && side === 'client' && first.length <= clientKeyBytes;
+		return flow.sawSyn && side === 'client' && (first.length < clientKeyBytes || (first.length === clientKeyBytes && looksRandom(first)));
 	},
 	inspectStream(flow, _side, context) {
 		// The shape is only known from the connection's first byte on.
