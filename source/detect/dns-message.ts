@@ -70,8 +70,7 @@ function readName(bytes: Uint8Array, start: number): {text: string; end: number}
 		}
 		if ((length & 0xc0) !== 0 || at + 1 + length > bytes.length) return undefined;
 		if (text.length > 0) text += '.';
-		// One call per label: latin1, so every byte stays one character.
-		text += String.fromCharCode.apply(null, bytes.subarray(at + 1, at + 1 + length) as unknown as number[]);
+		for (let index = at + 1; index <= at + length; index++) text += String.fromCharCode(bytes[index]!);
 		if (text.length > 253) return undefined;
 		at += 1 + length;
 	}

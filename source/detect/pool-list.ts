@@ -87,7 +87,8 @@ export class PoolList {
 
 	/** Seeds match exactly (before pools: `dnsseed.litecoinpool.org` is a seed, not the pool). */
 	matchName(name: string): NameMatch | undefined {
-		const lower = name.toLowerCase().replace(/\.$/, '');
+		const folded = name.toLowerCase();
+		const lower = folded.endsWith('.') ? folded.slice(0, -1) : folded;
 		const network = this.seeds.get(lower);
 		if (network !== undefined) return {kind: 'seed', entry: lower, network};
 		let start = 0;
