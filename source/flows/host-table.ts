@@ -124,12 +124,13 @@ export class HostTable {
 	/** Counts one IP packet for its sender and receiver. */
 	packet(packet: DecodedPacket, wireBytes: number, timestampMicros: number): void {
 		if (timestampMicros > this.nowMicros) this.nowMicros = timestampMicros;
+		const second = Math.floor(timestampMicros / microsPerSecond);
 		const source = this.hostFor(packet.source, packet.ipVersion, timestampMicros);
-		this.count(source, wireBytes, timestampMicros);
+		this.count(source, wireBytes, timestampMicros, second);
 		this.records[source * stride + field.bytesOut] += wireBytes;
 		this.lastSource = source;
 		const destination = this.hostFor(packet.destination, packet.ipVersion, timestampMicros);
-		if (destination !== source) this.count(destination, wireBytes, timestampMicros);
+		if (destination !== source) this.count(destination, wireBytes, timestampMicros, second);
 		this.records[destination * stride + field.bytesIn] += wireBytes;
 		this.lastDestination = destination;
 	}
@@ -142,17 +143,18 @@ export class HostTable {
 	 */
 	flowPacket(flow: Flow, fromClient: boolean, created: boolean, packet: DecodedPacket, wireBytes: number, timestampMicros: number): void {
 		if (timestampMicros > this.nowMicros) this.nowMicros = timestampMicros;
+		const second = Math.floor(timestampMicros / microsPerSecond);
 		const ipVersion = packet.ipVersion;
 		const source = fromClient
 			? this.hostAt(flow.clientHost, flow.clientHostGeneration, packet.source, ipVersion, timestampMicros)
 			: this.hostAt(flow.serverHost, flow.serverHostGeneration, packet.source, ipVersion, timestampMicros);
-		this.count(source, wireBytes, timestampMicros);
+		this.count(source, wireBytes, timestampMicros, second);
 		this.records[source * stride + field.bytesOut] += wireBytes;
 		this.lastSource = source;
 		const destination = fromClient
 			? this.hostAt(flow.serverHost, flow.serverHostGeneration, packet.destination, ipVersion, timestampMicros)
 			: this.hostAt(flow.clientHost, flow.clientHostGeneration, packet.destination, ipVersion, timestampMicros);
-		if (destination !== source) this.count(destination, wireBytes, timestampMicros);
+		if (destination !== source) this.count(destination, wireBytes, timestampMicros, second);
 		this.records[destination * stride + field.bytesIn] += wireBytes;
 		this.lastDestination = destination;
 		if (created) this.flowCreated(flow, fromClient);
@@ -310,12 +312,12 @@ export class HostTable {
 		}
 	}
 
-	private count(slot: number, wireBytes: number, timestampMicros: number): void {
+	/** `second`: the capture second of `timestampMicros`. */
+	private count(slot: number, wireBytes: number, timestampMicros: number, second: number): void {
 		const records = this.records;
 		const base = slot * stride;
 		records[base + field.packets]++;
 		if (timestampMicros > records[base + field.lastSeen]!) records[base + field.lastSeen] = timestampMicros;
-		const second = Math.floor(timestampMicros / microsPerSecond);
 		const rateSecond = records[base + field.rateSecond]!;
 		if (second > rateSecond) {
 			const adjacent = second === rateSecond + 1;

@@ -26,10 +26,10 @@ export class TrafficPipeline {
 	readonly totals: Totals = {packets: 0, bytes: 0, flows: 0, decodeErrors: 0, truncated: 0, unsupportedLinkType: 0, nonFirstFragments: 0};
 	readonly hosts: HostTable;
 	readonly flows: FlowTable;
-	/** Capture time of the newest packet seen; undefined before the first. */
-	lastTimestampMicros: number | undefined;
 	private readonly families = new FamilyCounters();
 	private readonly decoded = new DecodedPacket();
+	/** Always a number, so storing it each packet does not box a new heap number. */
+	private newestMicros = Number.NEGATIVE_INFINITY;
 
 	constructor(options: TrafficPipelineOptions) {
 		const settle = (flow: Flow): void => this.hosts.settlePeerBytes(flow);
@@ -43,13 +43,18 @@ export class TrafficPipeline {
 		});
 	}
 
+	/** Capture time of the newest packet seen; undefined before the first. */
+	get lastTimestampMicros(): number | undefined {
+		return this.newestMicros === Number.NEGATIVE_INFINITY ? undefined : this.newestMicros;
+	}
+
 	packet(record: PacketRecord): void {
 		const totals = this.totals;
 		const wireBytes = record.originalLength;
 		const timestamp = record.timestampMicros;
 		totals.packets++;
 		totals.bytes += wireBytes;
-		if (this.lastTimestampMicros === undefined || timestamp > this.lastTimestampMicros) this.lastTimestampMicros = timestamp;
+		if (timestamp > this.newestMicros) this.newestMicros = timestamp;
 		const packet = this.decoded;
 		switch (decodePacket(record, packet)) {
 			case decodeStatus.ip: {
