@@ -1,0 +1,29 @@
+// Distinct alerts by detection, for the wall's bar chart. Re-emitted alerts (same id) count once.
+import {detections, type Alert, type Detection} from '../model/messages.js';
+
+export const detectionTitles: Record<Detection, string> = {
+	mining: 'mining',
+	'mining-pool': 'pool',
+	'mining-pool-lookup': 'lookup',
+	'bitcoin-node': 'bitcoin',
+	'crypto-node': 'crypto',
+};
+
+export class DetectionTally {
+	private readonly seen = new Set<string>();
+	private readonly counts: Record<Detection, number> = {mining: 0, 'mining-pool': 0, 'mining-pool-lookup': 0, 'bitcoin-node': 0, 'crypto-node': 0};
+
+	add(alert: Alert): void {
+		if (this.seen.has(alert.id)) {
+			return;
+		}
+
+		this.seen.add(alert.id);
+		this.counts[alert.detection]++;
+	}
+
+	/** In the order of `detections`, ready for a bar chart. */
+	bars(): {titles: string[]; data: number[]} {
+		return {titles: detections.map(detection => detectionTitles[detection]), data: detections.map(detection => this.counts[detection])};
+	}
+}

@@ -1,0 +1,91 @@
+// The wall's top line: what is watched, capture time, packet and bit rates, replay progress and
+// speed, FINISHED/PAUSED badges, and the open alerts when no LCD counters show them.
+import type {AlertCounts, End, Summary} from '../model/messages.js';
+import {clip, displayWidth} from '../ui/display-text.js';
+import {formatBitRate, formatCount, formatInteger, formatSpeed, formatTimestamp} from '../ui/format.js';
+import {severitiesDescending, severityStyles} from '../ui/severity-style.js';
+import {describeSource} from '../ui/source-description.js';
+import {severityTagColors} from './wall-colors.js';
+import type {Segment} from './tagged-text.js';
+
+export interface HeaderInput {
+	summary: Summary | undefined;
+	end: End | undefined;
+	replay: boolean;
+	/** Show the open alert counts in the line (when the LCD counters are not on screen). */
+	withCounts: boolean;
+}
+
+function replayProgress(summary: Summary): string {
+	const progress = summary.progress;
+	if (progress === undefined) {
+		return `speed ${formatSpeed(summary.speed)}`;
+	}
+
+	const percent = progress.fileSize ? ` ${Math.min(100, Math.floor(100 * progress.bytesRead / progress.fileSize))}%` : '';
+	const loops = progress.loops > 0 ? ` loop ${progress.loops + 1}` : '';
+	return `replay${percent}${loops} at ${formatSpeed(summary.speed)}`;
+}
+
+function countSegments(counts: AlertCounts): Segment[] {
+	return severitiesDescending.flatMap(severity => [
+		{text: ' '},
+		{text: `${severityStyles[severity].glyph}${counts[severity]}`, color: severityTagColors[severity], bold: counts[severity] > 0},
+	]);
+}
+
+/** At most `width` columns; the source name gives way first. */
+export function headerSegments(input: HeaderInput, width: number): Segment[] {
+	const {summary, end} = input;
+	const title: Segment = {text: ' MINEWATCH ', bold: true};
+	const tail: Segment[] = [];
+	if (summary === undefined) {
+		tail.push({text: '  waiting for the first summary…'});
+	} else {
+		const parts = [
+			summary.time === undefined ? 'no packets yet' : formatTimestamp(summary.time),
+			`${formatCount(summary.rates.packetsPerSecond)} pkt/s`,
+			formatBitRate(summary.rates.bitsPerSecond),
+			`${formatInteger(summary.totals.packets)} packets`,
+		];
+		if (input.replay) {
+			parts.push(replayProgress(summary));
+		}
+
+		tail.push({text: `  ${parts.join('  ')}`});
+		if (input.withCounts) {
+			tail.push({text: '  open'}, ...countSegments(summary.alertsOpen));
+		}
+	}
+
+	if (end !== undefined) {
+		tail.push({text: '  '}, {text: ' FINISHED ', color: 'green', bold: true});
+	} else if (summary?.paused) {
+		tail.push({text: '  '}, {text: ' PAUSED ', color: 'yellow', bold: true});
+	}
+
+	tail.push({text: '  q quit', color: 'gray'});
+	const source = end?.source ?? summary?.source;
+	const fixedWidth = displayWidth(title.text) + tail.reduce((sum, segment) => sum + displayWidth(segment.text), 0);
+	const sourceWidth = width - fixedWidth;
+	const segments: Segment[] = [title];
+	if (source !== undefined && sourceWidth >= 6) {
+		segments.push({text: clip(describeSource(source), sourceWidth), color: 'cyan'});
+	}
+
+	segments.push(...tail);
+	let used = 0;
+	const fitted: Segment[] = [];
+	for (const segment of segments) {
+		const room = width - used;
+		if (room <= 0) {
+			break;
+		}
+
+		const text = clip(segment.text, room);
+		fitted.push({...segment, text});
+		used += displayWidth(text);
+	}
+
+	return fitted;
+}

@@ -1,0 +1,96 @@
+// What the wall knows, folded from the worker's messages: the newest summary, rate history, the
+// coalesced alert list and the tally by detection. No screen here: the renderer reads it when it
+// redraws, at most a couple of times a second, however fast messages arrive.
+import type {Alert, End, Summary, WorkerError, WorkerMessage} from '../model/messages.js';
+import {exitCodes} from '../exit-codes.js';
+import {AlertRing, type AlertEntry} from '../ui/alert-ring.js';
+import {strongestAlerts, type UiExitReason, type UiResult} from '../ui/closing-summary.js';
+import {RateHistory} from '../ui/rate-history.js';
+import {DetectionTally} from './detection-tally.js';
+
+export class WallState {
+	readonly history = new RateHistory();
+	readonly tally = new DetectionTally();
+	summary: Summary | undefined;
+	/** Capture time of the first summary that had one. */
+	firstCaptureTime: string | undefined;
+	end: End | undefined;
+	error: WorkerError | undefined;
+	private readonly ring = new AlertRing();
+	private pendingAlerts: Alert[] = [];
+	private changed = false;
+
+	receive(message: WorkerMessage): void {
+		switch (message.type) {
+			case 'summary': {
+				this.summary = message;
+				this.firstCaptureTime ??= message.time;
+				if (message.time !== undefined) {
+					this.history.update(Date.parse(message.time), message.protocols);
+				}
+
+				break;
+			}
+
+			case 'alert': {
+				this.pendingAlerts.push(message);
+				this.tally.add(message);
+				break;
+			}
+
+			case 'end': {
+				this.end = message;
+				break;
+			}
+
+			case 'error': {
+				this.error = message;
+				break;
+			}
+		}
+
+		this.changed = true;
+	}
+
+	/** Folds queued alerts in; true when anything arrived since the last call. */
+	settle(): boolean {
+		if (this.pendingAlerts.length > 0) {
+			this.ring.addAll(this.pendingAlerts);
+			this.pendingAlerts = [];
+		}
+
+		const changed = this.changed;
+		this.changed = false;
+		return changed;
+	}
+
+	/** Newest first, one entry per alert id. */
+	get alerts(): readonly AlertEntry[] {
+		return this.ring.entries;
+	}
+
+	/** What the closing summary reports, the same fields the Ink UI fills. */
+	result(reason: UiExitReason, wallMilliseconds: number, internalError?: string): UiResult {
+		this.settle();
+		const {summary, end, error} = this;
+		const lastTime = summary?.time === undefined ? Number.NaN : Date.parse(summary.time);
+		const firstTime = this.firstCaptureTime === undefined ? Number.NaN : Date.parse(this.firstCaptureTime);
+		const captureMilliseconds = lastTime - firstTime;
+		return {
+			reason,
+			exitCode: error?.exitCode ?? (reason === 'internal-error' ? exitCodes.internal : exitCodes.ok),
+			wallMilliseconds,
+			source: end?.source ?? summary?.source,
+			captureMilliseconds: Number.isNaN(captureMilliseconds) ? undefined : captureMilliseconds,
+			packets: end?.packets ?? summary?.totals.packets ?? 0,
+			bytes: end?.bytes ?? summary?.totals.bytes ?? 0,
+			flows: end?.flows ?? summary?.totals.flows ?? 0,
+			alertsOpen: end?.alertsOpen ?? summary?.alertsOpen ?? {low: 0, medium: 0, high: 0, critical: 0},
+			alertsSeen: Math.max(this.ring.distinct, end?.alerts ?? 0),
+			topAlerts: strongestAlerts(this.ring.entries),
+			end,
+			error,
+			internalError,
+		};
+	}
+}
