@@ -1,11 +1,12 @@
 // Distinct alerts by detection, for the wall's bar chart. Re-emitted alerts (same id) count once.
 import {detections, type Alert, type Detection} from '../model/messages.js';
 
+/** At most six characters: a bar chart's titles share its bars' columns. */
 export const detectionTitles: Record<Detection, string> = {
 	mining: 'mining',
 	'mining-pool': 'pool',
 	'mining-pool-lookup': 'lookup',
-	'bitcoin-node': 'bitcoin',
+	'bitcoin-node': 'btc',
 	'crypto-node': 'crypto',
 };
 

@@ -42,21 +42,26 @@ export function ageLabel(seconds: number): string {
 	return rest === 0 ? `-${minutes}m` : `-${minutes}m${String(rest).padStart(2, '0')}s`;
 }
 
-/** `points` values per shown family, oldest first, zero-padded on the left until history fills. */
-export function rateChartData(history: RateHistory, points: number): RateChartData {
+/**
+ * `points` values per family that had traffic in the window, oldest first, zero-padded on the left
+ * until history fills; at most `maximumSeries` of them, the busiest.
+ */
+export function rateChartData(history: RateHistory, points: number, maximumSeries: number = chartedFamilies.length): RateChartData {
 	const bucketSeconds = history.bucketMilliseconds / 1000;
 	const x = Array.from({length: points}, (_, index) => ageLabel((points - 1 - index) * bucketSeconds));
-	const rates = new Map<ChartedFamily, number[]>();
-	let maximum = 0;
+	const busy: Array<{family: ChartedFamily; values: number[]; peak: number}> = [];
 	for (const family of chartedFamilies) {
 		const recent = history.rates(family, 'bytes', points);
-		const padded = [...new Array<number>(points - recent.length).fill(0), ...recent];
-		const largest = Math.max(0, ...padded);
-		if (largest > 0) {
-			rates.set(family, padded);
-			maximum = Math.max(maximum, largest);
+		const values = [...new Array<number>(points - recent.length).fill(0), ...recent];
+		const peak = Math.max(0, ...values);
+		if (peak > 0) {
+			busy.push({family, values, peak});
 		}
 	}
+
+	// Sorting is stable, so equally busy families keep the order of protocolFamilies.
+	const shown = busy.sort((a, b) => b.peak - a.peak).slice(0, Math.max(1, maximumSeries));
+	const maximum = shown[0]?.peak ?? 0;
 
 	let unitIndex = 0;
 	let divisor = 1;
@@ -65,7 +70,7 @@ export function rateChartData(history: RateHistory, points: number): RateChartDa
 		unitIndex++;
 	}
 
-	const series: ChartSeries[] = [...rates].map(([family, values]) => ({
+	const series: ChartSeries[] = shown.map(({family, values}) => ({
 		title: familyLabels[family],
 		x,
 		y: values.map(value => value / divisor),

@@ -46,10 +46,15 @@ export function headerSegments(input: HeaderInput, width: number): Segment[] {
 			summary.time === undefined ? 'no packets yet' : formatTimestamp(summary.time),
 			`${formatCount(summary.rates.packetsPerSecond)} pkt/s`,
 			formatBitRate(summary.rates.bitsPerSecond),
-			`${formatInteger(summary.totals.packets)} packets`,
 		];
 		if (input.replay) {
 			parts.push(replayProgress(summary));
+		}
+
+		// The packet total is the first thing to go on a narrow screen, before the source name.
+		const total = `${formatInteger(summary.totals.packets)} packets`;
+		if (width >= 120) {
+			parts.splice(3, 0, total);
 		}
 
 		tail.push({text: `  ${parts.join('  ')}`});

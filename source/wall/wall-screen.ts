@@ -4,7 +4,7 @@
 import type {Widgets} from 'blessed';
 import blessed from 'blessed';
 import contrib from 'blessed-contrib';
-import type {Severity} from '../model/messages.js';
+import {detections, type Severity} from '../model/messages.js';
 import {severityStyles} from '../ui/severity-style.js';
 import {alertLogLines} from './alert-log-lines.js';
 import {hostTableLines} from './host-table-lines.js';
@@ -19,12 +19,13 @@ import type {WallState} from './wall-state.js';
 const chartPoints = 90;
 const legendWidth = 14;
 const counterDigits = 3;
+const barOffset = 2;
 const severityNames: Record<Severity, string> = {critical: 'CRITICAL', high: 'HIGH', medium: 'MEDIUM', low: 'LOW'};
 
 interface WallWidgets {
 	header: Widgets.BoxElement;
 	counters: Array<{severity: Severity; lcd: contrib.LcdElement}>;
-	detections?: contrib.BarElement;
+	detectionBars?: contrib.BarElement;
 	chart: contrib.LineElement;
 	hosts: contrib.TableElement;
 	alerts: contrib.LogElement;
@@ -32,6 +33,12 @@ interface WallWidgets {
 
 function bordered(area: Rectangle, label: string, borderColor = 'cyan'): Widgets.BoxOptions {
 	return {...area, label: ` ${label} `, border: {type: 'line'}, style: {border: {fg: borderColor}, label: {bold: true}}};
+}
+
+function counterLabel(severity: Severity, width: number): string {
+	const name = `${severityStyles[severity].glyph} ${severityNames[severity]}`;
+	const withWord = `${name} open`;
+	return withWord.length + 4 <= width ? withWord : name;
 }
 
 export class WallScreen {
@@ -73,7 +80,7 @@ export class WallScreen {
 		const counters = (layout.counters ?? []).map(({severity, area}) => {
 			const color = severityCanvasColors[severity];
 			const lcd = contrib.lcd({
-				...bordered(area, `${severityStyles[severity].glyph} ${severityNames[severity]} open`),
+				...bordered(area, counterLabel(severity, area.width)),
 				elements: counterDigits,
 				display: ' '.repeat(counterDigits),
 				// Thicker segments than the default read from across a room.
@@ -85,18 +92,20 @@ export class WallScreen {
 			this.screen.append(lcd);
 			return {severity, lcd};
 		});
-		let detections: contrib.BarElement | undefined;
+		let detectionBars: contrib.BarElement | undefined;
 		if (layout.detections) {
-			detections = contrib.bar({
+			// The bar canvas wraps rather than clips: every bar must fit inside the border.
+			const barSpacing = Math.max(7, Math.min(9, Math.floor((layout.detections.width - 2 - barOffset) / detections.length)));
+			detectionBars = contrib.bar({
 				...bordered(layout.detections, 'Alerts by detection'),
-				barWidth: 7,
-				barSpacing: 9,
-				xOffset: 2,
+				barWidth: barSpacing - 2,
+				barSpacing,
+				xOffset: barOffset,
 				maxHeight: 1,
 				barBgColor: 'red',
 				barFgColor: 'white',
 			});
-			this.screen.append(detections);
+			this.screen.append(detectionBars);
 		}
 
 		const chart = contrib.line({
@@ -118,7 +127,7 @@ export class WallScreen {
 			this.screen.append(widget);
 		}
 
-		this.widgets = {header, counters, detections, chart, hosts, alerts};
+		this.widgets = {header, counters, detectionBars, chart, hosts, alerts};
 	}
 
 	draw(state: WallState, replay: boolean): void {
@@ -134,7 +143,7 @@ export class WallScreen {
 			lcd.setDisplay(String(Math.min(10 ** counterDigits - 1, summary?.alertsOpen[severity] ?? 0)).padStart(counterDigits));
 		}
 
-		widgets.detections?.setData(state.tally.bars());
+		widgets.detectionBars?.setData(state.tally.bars());
 		this.drawChart(widgets.chart, state);
 
 		const rowWidth = Math.max(0, layout.hosts.width - 3);
@@ -151,7 +160,8 @@ export class WallScreen {
 	}
 
 	private drawChart(chart: contrib.LineElement, state: WallState): void {
-		const data = rateChartData(state.history, chartPoints);
+		// The legend (one line per series, inside its own border) must fit inside the chart.
+		const data = rateChartData(state.history, chartPoints, Math.max(1, (chart.height as number) - 5));
 		chart.options.maxY = data.maxY;
 		if (data.unit !== this.chartUnit) {
 			this.chartUnit = data.unit;
