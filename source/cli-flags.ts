@@ -12,6 +12,7 @@ export const cliFlags = {
 	duration: {type: 'string'},
 	interval: {type: 'string'},
 	json: {type: 'boolean', default: false},
+	wall: {type: 'boolean', default: false},
 	alerts: {type: 'string'},
 	homeNet: {type: 'string'},
 	allow: {type: 'string', isMultiple: true},

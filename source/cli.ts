@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Entry point: flags → options, then one capture worker and one renderer (Ink UI or NDJSON).
+// Entry point: flags → options, then one capture worker and one renderer (Ink UI, wall or NDJSON).
 import {openSync} from 'node:fs';
 import {ReadStream} from 'node:tty';
 import meow from 'meow';
@@ -41,6 +41,7 @@ const help = `
 
 	Output
 	      --json               NDJSON on standard output (automatic when standard output is not a terminal)
+	      --wall               Big-screen dashboard (blessed-contrib) instead of the interactive UI
 	      --alerts FILE        Append every alert to FILE as JSON lines
 	      --interval SECONDS   Seconds between summaries (default 1)
 	      --top N              Hosts listed in each NDJSON summary (default 20)
@@ -104,9 +105,6 @@ async function runInteractive(thread: CaptureThread, options: CliOptions, alertL
 		return first.exitCode;
 	}
 
-	// React's development build renders several times slower; nothing here needs its checks.
-	process.env['NODE_ENV'] ??= 'production';
-	const {runUi} = await import('./ui/run-ui.js');
 	if (alertLog !== undefined) {
 		thread.onMessage(message => {
 			if (message.type === 'alert') {
@@ -115,6 +113,20 @@ async function runInteractive(thread: CaptureThread, options: CliOptions, alertL
 		});
 	}
 
+	if (options.output === 'wall') {
+		const {runWall} = await import('./wall/run-wall.js');
+		const result = await runWall(thread, {
+			stdin: keyboardInput(options),
+			stdout: process.stdout,
+			replay: options.session.source.kind === 'file',
+		});
+		await thread.exited;
+		return result.exitCode;
+	}
+
+	// React's development build renders several times slower; nothing here needs its checks.
+	process.env['NODE_ENV'] ??= 'production';
+	const {runUi} = await import('./ui/run-ui.js');
 	const result = await runUi(thread, {
 		stdin: keyboardInput(options),
 		stdout: process.stdout,

@@ -41,7 +41,8 @@ export interface SessionOptions {
 	top: number;
 }
 
-export type OutputMode = 'ui' | 'json';
+/** The Ink UI, NDJSON, or the blessed-contrib wall dashboard. */
+export type OutputMode = 'ui' | 'json' | 'wall';
 
 export interface CliOptions {
 	session: SessionOptions;
@@ -63,6 +64,7 @@ export interface RawFlags {
 	duration?: string;
 	interval?: string;
 	json: boolean;
+	wall: boolean;
 	alerts?: string;
 	homeNet?: string;
 	allow: string[];
@@ -126,7 +128,15 @@ export function resolveOptions(flags: RawFlags, stdoutIsTerminal: boolean): CliO
 		throw new UsageError('--loop replays a file: use it with -r FILE');
 	}
 
-	const output: OutputMode = flags.json || !stdoutIsTerminal ? 'json' : 'ui';
+	if (flags.wall && flags.json) {
+		throw new UsageError('--wall draws a dashboard on the terminal and --json writes NDJSON: use one of them');
+	}
+
+	if (flags.wall && !stdoutIsTerminal) {
+		throw new UsageError('--wall needs a terminal on standard output (for NDJSON, use --json)');
+	}
+
+	const output: OutputMode = flags.wall ? 'wall' : (flags.json || !stdoutIsTerminal ? 'json' : 'ui');
 	const speed: Speed = flags.speed === undefined ? (output === 'json' ? 'max' : 1) : parseSpeed(flags.speed);
 
 	const source: SessionOptions['source'] = live
