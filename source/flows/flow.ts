@@ -1,7 +1,7 @@
 // One tracked flow: the FlowView the detection engine sees, plus what the flow table needs.
-// A new object per flow (detectors key their state by it), so it is kept cheap to make: addresses
-// as small integers with their text made on first use, and reassembly buffers and the flight list
-// made only once a flow has payload that detection still wants.
+// A new object per flow (observers may hold on to it), so it is kept small and cheap to make:
+// addresses as small integers with their text made on first use (IPv6's extra words apart), and
+// reassembly buffers and flights made only once a flow has payload that detection still wants.
 import type {ProtocolFamily} from '../model/messages.js';
 import type {Flight, FlowView, Side} from './flow-view.js';
 import {ipProtocols, tcpFlags} from '../decode/decoded-packet.js';
@@ -13,6 +13,17 @@ export type TcpState = 'syn' | 'established' | 'fin' | 'closed' | 'reset';
 export const maxFlights = 8;
 
 const noFlights: readonly Flight[] = Object.freeze([]);
+const clientFin = 1;
+const serverFin = 2;
+const streamsReleased = 4;
+
+/** What a flow keeps only while detection reads its payload. */
+class FlowPayload {
+	clientStream: TcpStream | undefined = undefined;
+	serverStream: TcpStream | undefined = undefined;
+	readonly flights: Flight[] = [];
+	flightsClosed = false;
+}
 const emptyStream = new Uint8Array(0);
 
 export class Flow implements FlowView {
@@ -27,8 +38,6 @@ export class Flow implements FlowView {
 	serverPackets = 0;
 	clientBytes = 0;
 	serverBytes = 0;
-	clientStream: TcpStream | undefined = undefined;
-	serverStream: TcpStream | undefined = undefined;
 	/** The client host's peer tally of the server, and the server host's of the client (PeerBook numbers, -1: none). */
 	clientTally = -1;
 	clientTallyGeneration = 0;
@@ -45,22 +54,16 @@ export class Flow implements FlowView {
 	slot = -1;
 	hash = 0;
 
-	/** Address words as the decoder gives them (IPv4: the first only), kept as signed 32-bit numbers. */
+	/** The first address words as the decoder gives them, kept as signed 32-bit numbers (small integers). */
 	private readonly c0: number;
-	private readonly c1: number;
-	private readonly c2: number;
-	private readonly c3: number;
 	private readonly s0: number;
-	private readonly s1: number;
-	private readonly s2: number;
-	private readonly s3: number;
+	/** IPv6 only: the client's and the server's other three words. */
+	private readonly wideWords: Int32Array | undefined;
 	private clientText: string | undefined = undefined;
 	private serverText: string | undefined = undefined;
-	private flightList: Flight[] | undefined = undefined;
-	private clientFin = false;
-	private serverFin = false;
-	private flightsClosed = false;
-	private streamsReleased = false;
+	private payload: FlowPayload | undefined = undefined;
+	/** FIN seen from the client, from the server; streams released. */
+	private marks = 0;
 
 	constructor(
 		readonly id: number,
@@ -72,27 +75,23 @@ export class Flow implements FlowView {
 		server: Uint32Array,
 		readonly serverPort: number,
 	) {
-		const wide = ipVersion === 6;
 		this.c0 = client[0]! | 0;
-		this.c1 = wide ? client[1]! | 0 : 0;
-		this.c2 = wide ? client[2]! | 0 : 0;
-		this.c3 = wide ? client[3]! | 0 : 0;
 		this.s0 = server[0]! | 0;
-		this.s1 = wide ? server[1]! | 0 : 0;
-		this.s2 = wide ? server[2]! | 0 : 0;
-		this.s3 = wide ? server[3]! | 0 : 0;
+		this.wideWords = ipVersion === 6 ? Int32Array.of(client[1]!, client[2]!, client[3]!, server[1]!, server[2]!, server[3]!) : undefined;
 	}
 
 	get clientAddress(): string {
-		this.clientText ??= this.ipVersion === 6
-			? formatIpv6(this.c0 >>> 0, this.c1 >>> 0, this.c2 >>> 0, this.c3 >>> 0)
+		const wide = this.wideWords;
+		this.clientText ??= wide !== undefined
+			? formatIpv6(this.c0 >>> 0, wide[0]! >>> 0, wide[1]! >>> 0, wide[2]! >>> 0)
 			: formatIpv4(this.c0 >>> 0);
 		return this.clientText;
 	}
 
 	get serverAddress(): string {
-		this.serverText ??= this.ipVersion === 6
-			? formatIpv6(this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0)
+		const wide = this.wideWords;
+		this.serverText ??= wide !== undefined
+			? formatIpv6(this.s0 >>> 0, wide[3]! >>> 0, wide[4]! >>> 0, wide[5]! >>> 0)
 			: formatIpv4(this.s0 >>> 0);
 		return this.serverText;
 	}
@@ -111,7 +110,7 @@ export class Flow implements FlowView {
 	}
 
 	get flights(): readonly Flight[] {
-		return this.flightList ?? noFlights;
+		return this.payload?.flights ?? noFlights;
 	}
 
 	packets(side: Side): number {
@@ -123,15 +122,16 @@ export class Flow implements FlowView {
 	}
 
 	stream(side: Side): Uint8Array {
-		const stream = side === 'client' ? this.clientStream : this.serverStream;
+		const stream = side === 'client' ? this.payload?.clientStream : this.payload?.serverStream;
 		return stream === undefined ? emptyStream : stream.bytes();
 	}
 
 	/** The reassembly of one side, made on first use; undefined once the streams were released. */
 	streamOf(side: Side, payloadCap: number): TcpStream | undefined {
-		if (this.streamsReleased) return undefined;
-		if (side === 'client') return this.clientStream ??= new TcpStream(payloadCap);
-		return this.serverStream ??= new TcpStream(payloadCap);
+		if ((this.marks & streamsReleased) !== 0) return undefined;
+		const payload = this.payload ??= new FlowPayload();
+		if (side === 'client') return payload.clientStream ??= new TcpStream(payloadCap);
+		return payload.serverStream ??= new TcpStream(payloadCap);
 	}
 
 	/** True when the packet's source is this flow's client. */
@@ -158,42 +158,44 @@ export class Flow implements FlowView {
 		}
 		if (this.ended) return;
 		if ((flags & tcpFlags.fin) !== 0) {
-			if (side === 'client') this.clientFin = true;
-			else this.serverFin = true;
-			this.tcpState = this.clientFin && this.serverFin ? 'closed' : 'fin';
+			this.marks |= side === 'client' ? clientFin : serverFin;
+			this.tcpState = (this.marks & (clientFin | serverFin)) === (clientFin | serverFin) ? 'closed' : 'fin';
 			return;
 		}
 		if (this.tcpState === 'syn' && (flags & (tcpFlags.syn | tcpFlags.ack)) === tcpFlags.ack) this.tcpState = 'established';
 	}
 
 	noteFlight(side: Side, bytes: number): void {
-		if (this.flightsClosed) return;
-		const flights = this.flightList ??= [];
+		const payload = this.payload ??= new FlowPayload();
+		if (payload.flightsClosed) return;
+		const flights = payload.flights;
 		const last = flights[flights.length - 1];
 		if (last !== undefined && last.side === side) {
 			last.bytes += bytes;
 			return;
 		}
 		if (flights.length === maxFlights) {
-			this.flightsClosed = true;
+			payload.flightsClosed = true;
 			return;
 		}
 		flights.push({side, bytes});
 	}
 
 	releaseStreams(): void {
-		this.streamsReleased = true;
-		this.clientStream?.release();
-		this.serverStream?.release();
+		this.marks |= streamsReleased;
+		this.payload?.clientStream?.release();
+		this.payload?.serverStream?.release();
 	}
 
 	private isClient(words: Uint32Array): boolean {
 		if ((words[0]! | 0) !== this.c0) return false;
-		return this.ipVersion !== 6 || ((words[1]! | 0) === this.c1 && (words[2]! | 0) === this.c2 && (words[3]! | 0) === this.c3);
+		const wide = this.wideWords;
+		return wide === undefined || ((words[1]! | 0) === wide[0] && (words[2]! | 0) === wide[1] && (words[3]! | 0) === wide[2]);
 	}
 
 	private isServer(words: Uint32Array): boolean {
 		if ((words[0]! | 0) !== this.s0) return false;
-		return this.ipVersion !== 6 || ((words[1]! | 0) === this.s1 && (words[2]! | 0) === this.s2 && (words[3]! | 0) === this.s3);
+		const wide = this.wideWords;
+		return wide === undefined || ((words[1]! | 0) === wide[3] && (words[2]! | 0) === wide[4] && (words[3]! | 0) === wide[5]);
 	}
 }
