@@ -1,6 +1,7 @@
 // What each host exchanged with each of its peers (flows started, wire bytes), for a host's detail
-// view. One book for the whole host table, in typed arrays: a tally is found through an
-// open-addressing index on (host slot, peer address hash) and chained to its host, so recording a
+// view. One book for the whole host table, in typed arrays: tallies are chained to their host, and
+// a host with more than one peer has them in an open-addressing index on (host slot, peer address
+// hash); most hosts (a server seen once) have a single peer and never touch the index. Recording a
 // peer allocates nothing, and an evicted host's tallies go back to the free list at once. Flows
 // refer to a tally by number and generation, so a reused tally number is never mistaken for theirs.
 import {formatIpv4, formatIpv6} from '../decode/ip-address-text.js';
@@ -62,16 +63,15 @@ export class PeerBook {
 	countFlow(host: number, peerHash: number, ipVersion: number, peerWords: Float64Array, offset: number, internal: boolean, peerCap: number): number {
 		const key = pairKey(host, peerHash);
 		const index = this.index;
-		for (let at = index.start(key); ; at = index.next(at)) {
-			const tally = index.slotAt(at);
-			if (tally < 0) break;
-			const base = tally * stride;
-			if (index.hashAt(at) !== key || this.records[base + field.owner] !== host || this.records[base + field.peerHash] !== peerHash) continue;
+		const count = this.countOf[host]!;
+		const found = count === 0 ? none : count === 1 ? this.onlyTally(host, peerHash) : this.indexedTally(host, key, peerHash);
+		if (found >= 0) {
+			const base = found * stride;
 			if (!this.isAddress(base, ipVersion, peerWords, offset)) return none;
 			this.records[base + field.flows]++;
-			return tally;
+			return found;
 		}
-		if (this.countOf[host]! >= peerCap) return none;
+		if (count >= peerCap) return none;
 		const tally = this.allocate();
 		const records = this.records;
 		const base = tally * stride;
@@ -87,9 +87,13 @@ export class PeerBook {
 		records[base + field.w0 + 3] = ipVersion === 6 ? peerWords[offset + 3]! : 0;
 		records[base + field.flows] = 1;
 		records[base + field.bytes] = 0;
+		if (count === 1) {
+			const first = this.headOf[host]!;
+			index.insert(records[first * stride + field.key]!, first);
+		}
 		this.headOf[host] = tally;
-		this.countOf[host]++;
-		index.insert(key, tally);
+		this.countOf[host] = count + 1;
+		if (count >= 1) index.insert(key, tally);
 		return tally;
 	}
 
@@ -107,9 +111,10 @@ export class PeerBook {
 	/** Forgets every tally of an evicted host. */
 	dropHost(host: number): void {
 		const records = this.records;
+		const indexed = this.countOf[host]! > 1;
 		for (let tally = this.headOf[host]!; tally >= 0;) {
 			const base = tally * stride;
-			this.index.remove(records[base + field.key]!, tally);
+			if (indexed) this.index.remove(records[base + field.key]!, tally);
 			records[base + field.generation]++;
 			this.freeTallies.push(tally);
 			tally = records[base + field.nextOfOwner]!;
@@ -136,6 +141,23 @@ export class PeerBook {
 			tally = records[base + field.nextOfOwner]!;
 		}
 		return peers.reverse();
+	}
+
+	/** The tally of a host with one peer, if that peer has this address hash; else -1. */
+	private onlyTally(host: number, peerHash: number): number {
+		const tally = this.headOf[host]!;
+		return this.records[tally * stride + field.peerHash] === peerHash ? tally : none;
+	}
+
+	private indexedTally(host: number, key: number, peerHash: number): number {
+		const index = this.index;
+		const records = this.records;
+		for (let at = index.start(key); ; at = index.next(at)) {
+			const tally = index.slotAt(at);
+			if (tally < 0) return none;
+			const base = tally * stride;
+			if (index.hashAt(at) === key && records[base + field.owner] === host && records[base + field.peerHash] === peerHash) return tally;
+		}
 	}
 
 	private isAddress(base: number, ipVersion: number, peerWords: Float64Array, offset: number): boolean {
