@@ -46,6 +46,11 @@ export async function runWall(connection: MonitorConnection, options: WallOption
 			} catch {
 				// The process is ending; blessed has already written what it could.
 			}
+
+			// blessed pauses the key stream but leaves it referenced: a /dev/tty stream (keys while the
+			// capture comes on standard input) would then keep the process alive after the wall is gone.
+			stdin.pause();
+			stdin.unref();
 		};
 
 		const finish = (reason: UiExitReason, internalError?: string): void => {
