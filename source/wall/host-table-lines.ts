@@ -34,10 +34,10 @@ function fixedColumns(hosts: readonly HostRow[]): Column[] {
 	return [
 		{title: 'SEV', width: 6, align: 'left', cell: severityCell, color: host => host.severity && severityTagColors[host.severity]},
 		{title: 'HOST', width: Math.min(39, addressWidth), align: 'left', cell: host => host.address},
-		{title: 'ROLE', width: 10, align: 'left', cell: host => host.roles.join(',') || (host.internal ? 'internal' : 'external')},
-		{title: 'RATE', width: 10, align: 'right', cell: host => formatBitRate(host.bitsPerSecond)},
+		{title: 'ROLE', width: 8, align: 'left', cell: host => host.roles.join(',') || (host.internal ? 'internal' : 'external')},
+		{title: 'RATE', width: 9, align: 'right', cell: host => formatBitRate(host.bitsPerSecond)},
 		{title: 'PEERS', width: 5, align: 'right', cell: host => String(host.peers)},
-		{title: 'PROTOCOLS', width: 18, align: 'left', cell: host => host.protocols.filter(family => family !== 'other').map(family => familyShortLabels[family]).join(' ')},
+		{title: 'PROTOCOLS', width: 15, align: 'left', cell: host => host.protocols.filter(family => family !== 'other').map(family => familyShortLabels[family]).join(' ')},
 	];
 }
 

@@ -66,7 +66,7 @@ export function computeWallLayout(size: TerminalSize): WallLayout | undefined {
 	const remaining = rows - top;
 	if (columns >= sideBySideFrom) {
 		const bandHeight = Math.round(remaining * 0.5);
-		const chartWidth = Math.round(columns * 0.55);
+		const chartWidth = Math.round(columns * 0.5);
 		return {
 			header,
 			counters,
