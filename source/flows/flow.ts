@@ -182,6 +182,7 @@ export class Flow implements FlowView {
 	}
 
 	releaseStreams(): void {
+		if ((this.marks & streamsReleased) !== 0) return;
 		this.marks |= streamsReleased;
 		this.payload?.clientStream?.release();
 		this.payload?.serverStream?.release();
