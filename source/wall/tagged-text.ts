@@ -1,7 +1,7 @@
 // Text for blessed widgets that parse tags. Lines are built as segments so colour comes only from
 // our own tags: every segment's text, which may hold network strings, has its braces escaped.
 
-/** A blessed colour name, e.g. `red`, `brightred`, `gray`. */
+/** A blessed colour name, e.g. `red`, `light-red`, `gray`. */
 export type TagColor = string;
 
 export interface Segment {

@@ -1,5 +1,6 @@
 // Colours on the wall. Canvas widgets (LCD, charts) take the eight basic names or a 256-colour
-// index; tag colours are blessed names. Severity keeps its glyph and word beside the colour.
+// index; tag colours are blessed names (`light-red`, not `brightred`: blessed prints a tag it does not
+// know as text). Severity keeps its glyph and word beside the colour.
 import type {ProtocolFamily, Severity} from '../model/messages.js';
 
 export type CanvasColor = 'black' | 'red' | 'green' | 'yellow' | 'blue' | 'magenta' | 'cyan' | 'white' | number;
@@ -14,7 +15,7 @@ export const severityCanvasColors: Record<Severity, CanvasColor> = {
 };
 
 export const severityTagColors: Record<Severity, string> = {
-	critical: 'brightred',
+	critical: 'light-red',
 	high: 'red',
 	medium: 'yellow',
 	low: 'cyan',
