@@ -3,17 +3,13 @@
 // and move the counters into the header line; below a minimum the wall asks for a larger terminal.
 import {severitiesDescending} from '../ui/severity-style.js';
 import type {Severity} from '../model/messages.js';
+import type {TerminalSize} from '../ui/layout.js';
 
 export interface Rectangle {
 	top: number;
 	left: number;
 	width: number;
 	height: number;
-}
-
-export interface TerminalSize {
-	columns: number;
-	rows: number;
 }
 
 export interface WallLayout {

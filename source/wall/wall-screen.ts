@@ -31,8 +31,8 @@ interface WallWidgets {
 	alerts: contrib.LogElement;
 }
 
-function bordered(area: Rectangle, label: string, borderColor = 'cyan'): Widgets.BoxOptions {
-	return {...area, label: ` ${label} `, border: {type: 'line'}, style: {border: {fg: borderColor}, label: {bold: true}}};
+function bordered(area: Rectangle, label: string): Widgets.BoxOptions {
+	return {...area, label: ` ${label} `, border: {type: 'line'}, style: {border: {fg: 'cyan'}, label: {bold: true}}};
 }
 
 function counterLabel(severity: Severity, width: number): string {
