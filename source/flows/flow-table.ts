@@ -10,7 +10,7 @@ import {flowHash} from './endpoint-hash.js';
 import {Flow} from './flow.js';
 import {SlotIndex} from './slot-index.js';
 import {SlotLists} from './slot-lists.js';
-import {nextCapacity} from './typed-growth.js';
+import {grownFloat64Array, nextCapacity} from './typed-growth.js';
 
 /** Idle timeouts in seconds of capture time. */
 export interface FlowTimeouts {
@@ -57,6 +57,8 @@ export class FlowTable {
 	private readonly index = new SlotIndex();
 	/** One recency list per timeout class, so each list's oldest entry is the next to expire. */
 	private readonly lists: SlotLists;
+	/** Per slot, the flow's last-seen time: the idle checks read the oldest flows' times here, not from cold flow objects. */
+	private seenAt: Float64Array;
 	/** Per list, when its oldest flow idles out; and the earliest of those, so most packets skip the lists. */
 	private readonly expiries = new Float64Array(timeoutClassCount).fill(Number.POSITIVE_INFINITY);
 	private nextExpiryMicros = Number.POSITIVE_INFINITY;
@@ -69,7 +71,9 @@ export class FlowTable {
 		this.payloadBytes = Math.max(0, options.payloadBytes ?? 16_384);
 		const timeouts = {...defaultFlowTimeouts, ...options.timeouts};
 		this.timeoutMicros = [timeouts.tcp, timeouts.tcpClosed, timeouts.udp, timeouts.other].map((seconds) => seconds * 1e6);
-		this.lists = new SlotLists(timeoutClassCount, nextCapacity(0, 1, this.flowCap));
+		const capacity = nextCapacity(0, 1, this.flowCap);
+		this.lists = new SlotLists(timeoutClassCount, capacity);
+		this.seenAt = new Float64Array(capacity);
 	}
 
 	get active(): number {
@@ -126,9 +130,8 @@ export class FlowTable {
 		for (let list = 0; list < timeoutClassCount; list++) {
 			const deadline = timestampMicros - this.timeoutMicros[list]!;
 			for (let slot = this.lists.oldest(list); slot >= 0; slot = this.lists.oldest(list)) {
-				const flow = this.bySlot[slot]!;
-				if (flow.lastSeenMicros > deadline) break;
-				this.end(flow);
+				if (this.seenAt[slot]! > deadline) break;
+				this.end(this.bySlot[slot]!);
 			}
 		}
 	}
@@ -194,7 +197,11 @@ export class FlowTable {
 		flow.lastSeenMicros = timestampMicros;
 		flow.hash = hash;
 		const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.bySlot.length;
-		if (slot >= this.lists.capacity) this.lists.grow(nextCapacity(this.lists.capacity, slot + 1, this.flowCap));
+		if (slot >= this.lists.capacity) {
+			const capacity = nextCapacity(this.lists.capacity, slot + 1, this.flowCap);
+			this.lists.grow(capacity);
+			this.seenAt = grownFloat64Array(this.seenAt, capacity);
+		}
 		this.bySlot[slot] = flow;
 		flow.slot = slot;
 		this.index.insert(hash, slot);
@@ -209,13 +216,14 @@ export class FlowTable {
 		const wasOldest = previous >= 0 && lists.oldest(previous) === slot;
 		const list = timeoutClassOf(flow);
 		lists.touch(list, slot);
+		this.seenAt[slot] = flow.lastSeenMicros;
 		if (wasOldest) this.refreshExpiry(previous);
 		if (list !== previous && lists.oldest(list) === slot) this.refreshExpiry(list);
 	}
 
 	private refreshExpiry(list: number): void {
 		const oldest = this.lists.oldest(list);
-		this.expiries[list] = oldest < 0 ? Number.POSITIVE_INFINITY : this.bySlot[oldest]!.lastSeenMicros + this.timeoutMicros[list]!;
+		this.expiries[list] = oldest < 0 ? Number.POSITIVE_INFINITY : this.seenAt[oldest]! + this.timeoutMicros[list]!;
 		const expiries = this.expiries;
 		this.nextExpiryMicros = Math.min(expiries[0]!, expiries[1]!, expiries[2]!, expiries[3]!);
 	}
@@ -240,14 +248,12 @@ export class FlowTable {
 	}
 
 	private leastRecentlySeen(): Flow | undefined {
-		let oldest: Flow | undefined;
+		let oldest = -1;
 		for (let list = 0; list < timeoutClassCount; list++) {
 			const slot = this.lists.oldest(list);
-			if (slot < 0) continue;
-			const flow = this.bySlot[slot]!;
-			if (oldest === undefined || flow.lastSeenMicros < oldest.lastSeenMicros) oldest = flow;
+			if (slot >= 0 && (oldest < 0 || this.seenAt[slot]! < this.seenAt[oldest]!)) oldest = slot;
 		}
-		return oldest;
+		return oldest < 0 ? undefined : this.bySlot[oldest];
 	}
 
 	private end(flow: Flow): void {
