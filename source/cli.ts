@@ -97,20 +97,12 @@ function keyboardInput(options: CliOptions): NodeJS.ReadStream {
 	return process.stdin;
 }
 
-async function runInteractive(thread: CaptureThread, options: CliOptions, alertLog: AlertLog | undefined): Promise<number> {
+async function runInteractive(thread: CaptureThread, options: CliOptions): Promise<number> {
 	const first = await thread.firstMessage();
 	if (first.type === 'error') {
 		process.stderr.write(formatError(first));
 		await thread.exited;
 		return first.exitCode;
-	}
-
-	if (alertLog !== undefined) {
-		thread.onMessage(message => {
-			if (message.type === 'alert') {
-				alertLog.write(message);
-			}
-		});
 	}
 
 	if (options.output === 'wall') {
@@ -182,7 +174,11 @@ async function main(): Promise<number> {
 		}
 	}
 
-	const thread = new CaptureThread(options.session);
+	const thread = new CaptureThread(options.session, message => {
+		if (message.type === 'alert') {
+			alertLog?.write(message);
+		}
+	});
 	const stop = () => {
 		thread.send({type: 'stop'});
 	};
@@ -190,7 +186,7 @@ async function main(): Promise<number> {
 	process.on('SIGINT', stop);
 	process.on('SIGTERM', stop);
 	try {
-		return options.output === 'json' ? await runNdjsonOutput(thread, alertLog) : await runInteractive(thread, options, alertLog);
+		return options.output === 'json' ? await runNdjsonOutput(thread) : await runInteractive(thread, options);
 	} finally {
 		alertLog?.close();
 	}

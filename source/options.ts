@@ -102,7 +102,7 @@ function positiveNumber(flag: string, text: string, min: number, max: number): n
 }
 
 export function parseSpeed(text: string): Speed {
-	const trimmed = text.trim().toLowerCase().replace(/x$/, '');
+	const trimmed = text.trim().toLowerCase().replace(/(\d)x$/, '$1');
 	if (trimmed === 'max') {
 		return 'max';
 	}

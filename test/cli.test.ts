@@ -128,6 +128,13 @@ describe('sources and output', () => {
 		}
 	});
 
+	test('--speed accepts max and 10x', async () => {
+		for (const speed of ['max', '10x', '0.5']) {
+			const run = await runCli(['-r', dialects, '--json', '--speed', speed, '--count', '3']);
+			assert.equal(run.exitCode, 0, `${speed}: ${run.stderr}`);
+		}
+	});
+
 	test('--count stops after that many packets', async () => {
 		const run = await runCli(['-r', demo, '--json', '--count', '50']);
 		assert.equal(run.exitCode, 0);

@@ -1,8 +1,8 @@
 // Opens a capture file or standard input as a byte stream, gunzipping it when its content is gzip
 // (whatever its name), and counts the raw bytes read so progress can be shown against the file size.
-import {createReadStream} from 'node:fs';
+import {createReadStream, read} from 'node:fs';
 import {stat} from 'node:fs/promises';
-import {PassThrough, type Readable} from 'node:stream';
+import {PassThrough, Readable} from 'node:stream';
 import {isatty} from 'node:tty';
 import {constants as zlibConstants, createGunzip} from 'node:zlib';
 import {exitCodes} from '../exit-codes.js';
@@ -23,6 +23,35 @@ export class InputError extends Error {
 }
 
 const gzipMagic = [0x1f, 0x8b] as const;
+/** How long to wait before reading standard input again when it has nothing yet. */
+const emptyPipeRetryMillis = 5;
+
+/**
+ * Standard input read straight from file descriptor 0 (process.stdin is an empty stream inside a
+ * worker thread). The main thread may have made the descriptor non-blocking (a terminal UI touching
+ * process.stdin does), so an empty pipe answers EAGAIN: that means "not yet", not an error.
+ */
+function standardInputStream(): Readable {
+	return new Readable({
+		highWaterMark: readChunkBytes,
+		read() {
+			const buffer = Buffer.allocUnsafe(readChunkBytes);
+			const attempt = (): void => {
+				read(standardInputFd, buffer, 0, buffer.length, null, (error, bytesRead) => {
+					if (error?.code === 'EAGAIN') {
+						setTimeout(attempt, emptyPipeRetryMillis);
+					} else if (error) {
+						this.destroy(error);
+					} else {
+						this.push(bytesRead === 0 ? null : buffer.subarray(0, bytesRead));
+					}
+				});
+			};
+
+			attempt();
+		},
+	});
+}
 /** Large reads: with the default 64 KiB chunks, replay spent a fifth of its time in read calls and waits. */
 const readChunkBytes = 1024 * 1024;
 const standardInputFd = 0;
@@ -81,7 +110,7 @@ export async function openCaptureInput(path: string): Promise<CaptureInput> {
 	if (path === '-') {
 		if (isatty(standardInputFd)) throw new InputError(`${name}: is a terminal; pipe a capture into it or pass a file`);
 		// File descriptor 0 rather than process.stdin, which is an empty stream inside a worker thread.
-		raw = createReadStream('', {fd: standardInputFd, autoClose: false, highWaterMark: readChunkBytes});
+		raw = standardInputStream();
 	} else {
 		try {
 			const info = await stat(path);

@@ -16,7 +16,8 @@ export class CaptureThread {
 	private failed = false;
 	readonly exited: Promise<void>;
 
-	constructor(options: SessionOptions) {
+	/** `tap` sees every message as it arrives, before and independently of the listeners (e.g. the alert log). */
+	constructor(options: SessionOptions, private readonly tap?: Listener) {
 		this.worker = new Worker(new URL('capture-worker.js', import.meta.url), {workerData: options});
 		this.worker.on('message', (message: WorkerMessage) => {
 			if (message.type === 'end') {
@@ -65,6 +66,7 @@ export class CaptureThread {
 	}
 
 	private emit(message: WorkerMessage): void {
+		this.tap?.(message);
 		if (this.listeners.size === 0) {
 			this.pending.push(message);
 			for (const resolve of this.firstWaiters.splice(0)) {

@@ -2,10 +2,9 @@
 import type {CaptureThread} from '../capture/capture-thread.js';
 import {exitCodes} from '../exit-codes.js';
 import type {WorkerMessage} from '../model/messages.js';
-import type {AlertLog} from './alert-log.js';
 import {formatError} from './error-report.js';
 
-export async function runNdjsonOutput(thread: CaptureThread, alertLog: AlertLog | undefined): Promise<number> {
+export async function runNdjsonOutput(thread: CaptureThread): Promise<number> {
 	let exitCode: number = exitCodes.ok;
 	process.stdout.on('error', () => {
 		// The reader went away (e.g. `| head`): stop capturing; nothing more can be written.
@@ -15,8 +14,6 @@ export async function runNdjsonOutput(thread: CaptureThread, alertLog: AlertLog 
 		if (message.type === 'error') {
 			exitCode = exitCode === exitCodes.ok ? message.exitCode : exitCode;
 			process.stderr.write(formatError(message));
-		} else if (message.type === 'alert') {
-			alertLog?.write(message);
 		}
 
 		if (process.stdout.writable) {
