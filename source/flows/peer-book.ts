@@ -6,7 +6,7 @@
 // refer to a tally by number and generation, so a reused tally number is never mistaken for theirs.
 import {formatIpv4, formatIpv6} from '../decode/ip-address-text.js';
 import {SlotIndex} from './slot-index.js';
-import {grownFloat64Array, grownInt32Array} from './typed-growth.js';
+import {grownInt32Array} from './typed-growth.js';
 
 export interface PeerTotals {
 	address: string;
@@ -18,7 +18,10 @@ export interface PeerTotals {
 const none = -1;
 const initialTallies = 256;
 
-/** Offsets in a tally's record; one record is a cache line or two, written together. */
+/**
+ * A tally's record is 64 bytes, one cache line when aligned: 16 int32 words, the last four of
+ * which also hold the byte count as a float64 (a count of bytes outgrows 32 bits).
+ */
 const field = {
 	owner: 0,
 	nextOfOwner: 1,
@@ -28,18 +31,21 @@ const field = {
 	peerHash: 4,
 	ipVersion: 5,
 	internal: 6,
-	/** The peer's address words (IPv4: the first only). */
-	w0: 7,
-	flows: 11,
-	bytes: 12,
+	flows: 7,
+	/** The peer's address words as signed 32-bit numbers (IPv4: the first only). */
+	w0: 8,
 } as const;
-const stride = 13;
+const intsPerTally = 16;
+/** The byte count's index in the float64 view. */
+const bytesFloat = 6;
+const floatsPerTally = intsPerTally / 2;
 
 export class PeerBook {
 	private readonly index = new SlotIndex();
 	private readonly freeTallies: number[] = [];
 	private used = 0;
-	private records = new Float64Array(initialTallies * stride);
+	private ints = new Int32Array(initialTallies * intsPerTally);
+	private floats = new Float64Array(this.ints.buffer);
 	/** Per host slot: the newest tally of the host and how many it has. */
 	private headOf = new Int32Array(0);
 	private countOf = new Int32Array(0);
@@ -62,62 +68,59 @@ export class PeerBook {
 	 */
 	countFlow(host: number, peerHash: number, ipVersion: number, peerWords: Float64Array, offset: number, internal: boolean, peerCap: number): number {
 		const key = pairKey(host, peerHash);
-		const index = this.index;
 		const count = this.countOf[host]!;
 		const found = count === 0 ? none : count === 1 ? this.onlyTally(host, peerHash) : this.indexedTally(host, key, peerHash);
 		if (found >= 0) {
-			const base = found * stride;
-			if (!this.isAddress(base, ipVersion, peerWords, offset)) return none;
-			this.records[base + field.flows]++;
+			if (!this.isAddress(found * intsPerTally, ipVersion, peerWords, offset)) return none;
+			this.ints[found * intsPerTally + field.flows]++;
 			return found;
 		}
 		if (count >= peerCap) return none;
 		const tally = this.allocate();
-		const records = this.records;
-		const base = tally * stride;
-		records[base + field.owner] = host;
-		records[base + field.nextOfOwner] = this.headOf[host]!;
-		records[base + field.key] = key;
-		records[base + field.peerHash] = peerHash;
-		records[base + field.ipVersion] = ipVersion;
-		records[base + field.internal] = internal ? 1 : 0;
-		records[base + field.w0] = peerWords[offset]!;
-		records[base + field.w0 + 1] = ipVersion === 6 ? peerWords[offset + 1]! : 0;
-		records[base + field.w0 + 2] = ipVersion === 6 ? peerWords[offset + 2]! : 0;
-		records[base + field.w0 + 3] = ipVersion === 6 ? peerWords[offset + 3]! : 0;
-		records[base + field.flows] = 1;
-		records[base + field.bytes] = 0;
+		const ints = this.ints;
+		const base = tally * intsPerTally;
+		const wide = ipVersion === 6;
+		ints[base + field.owner] = host;
+		ints[base + field.nextOfOwner] = this.headOf[host]!;
+		ints[base + field.key] = key;
+		ints[base + field.peerHash] = peerHash;
+		ints[base + field.ipVersion] = ipVersion;
+		ints[base + field.internal] = internal ? 1 : 0;
+		ints[base + field.flows] = 1;
+		ints[base + field.w0] = peerWords[offset]!;
+		ints[base + field.w0 + 1] = wide ? peerWords[offset + 1]! : 0;
+		ints[base + field.w0 + 2] = wide ? peerWords[offset + 2]! : 0;
+		ints[base + field.w0 + 3] = wide ? peerWords[offset + 3]! : 0;
+		this.floats[tally * floatsPerTally + bytesFloat] = 0;
 		if (count === 1) {
 			const first = this.headOf[host]!;
-			index.insert(records[first * stride + field.key]!, first);
+			this.index.insert(ints[first * intsPerTally + field.key]!, first);
 		}
 		this.headOf[host] = tally;
 		this.countOf[host] = count + 1;
-		if (count >= 1) index.insert(key, tally);
+		if (count >= 1) this.index.insert(key, tally);
 		return tally;
 	}
 
 	generation(tally: number): number {
-		return this.records[tally * stride + field.generation]!;
+		return this.ints[tally * intsPerTally + field.generation]!;
 	}
 
 	/** Adds wire bytes to a tally a flow holds, unless the tally was dropped since (generation changed). */
 	addBytes(tally: number, generation: number, wireBytes: number): void {
-		if (tally < 0) return;
-		const base = tally * stride;
-		if (this.records[base + field.generation] === generation) this.records[base + field.bytes] += wireBytes;
+		if (tally >= 0 && this.ints[tally * intsPerTally + field.generation] === generation) this.floats[tally * floatsPerTally + bytesFloat] += wireBytes;
 	}
 
 	/** Forgets every tally of an evicted host. */
 	dropHost(host: number): void {
-		const records = this.records;
+		const ints = this.ints;
 		const indexed = this.countOf[host]! > 1;
 		for (let tally = this.headOf[host]!; tally >= 0;) {
-			const base = tally * stride;
-			if (indexed) this.index.remove(records[base + field.key]!, tally);
-			records[base + field.generation]++;
+			const base = tally * intsPerTally;
+			if (indexed) this.index.remove(ints[base + field.key]!, tally);
+			ints[base + field.generation]++;
 			this.freeTallies.push(tally);
-			tally = records[base + field.nextOfOwner]!;
+			tally = ints[base + field.nextOfOwner]!;
 		}
 		this.headOf[host] = none;
 		this.countOf[host] = 0;
@@ -125,20 +128,20 @@ export class PeerBook {
 
 	/** The host's peers, in the order they were first seen. */
 	peersOf(host: number): PeerTotals[] {
-		const records = this.records;
+		const ints = this.ints;
 		const peers: PeerTotals[] = [];
 		for (let tally = this.headOf[host]!; tally >= 0;) {
-			const base = tally * stride;
+			const base = tally * intsPerTally;
 			const words = base + field.w0;
 			peers.push({
-				address: records[base + field.ipVersion] === 6
-					? formatIpv6(records[words]!, records[words + 1]!, records[words + 2]!, records[words + 3]!)
-					: formatIpv4(records[words]!),
-				internal: records[base + field.internal] === 1,
-				flows: records[base + field.flows]!,
-				bytes: records[base + field.bytes]!,
+				address: ints[base + field.ipVersion] === 6
+					? formatIpv6(ints[words]! >>> 0, ints[words + 1]! >>> 0, ints[words + 2]! >>> 0, ints[words + 3]! >>> 0)
+					: formatIpv4(ints[words]! >>> 0),
+				internal: ints[base + field.internal] === 1,
+				flows: ints[base + field.flows]!,
+				bytes: this.floats[tally * floatsPerTally + bytesFloat]!,
 			});
-			tally = records[base + field.nextOfOwner]!;
+			tally = ints[base + field.nextOfOwner]!;
 		}
 		return peers.reverse();
 	}
@@ -146,31 +149,34 @@ export class PeerBook {
 	/** The tally of a host with one peer, if that peer has this address hash; else -1. */
 	private onlyTally(host: number, peerHash: number): number {
 		const tally = this.headOf[host]!;
-		return this.records[tally * stride + field.peerHash] === peerHash ? tally : none;
+		return this.ints[tally * intsPerTally + field.peerHash] === peerHash ? tally : none;
 	}
 
 	private indexedTally(host: number, key: number, peerHash: number): number {
 		const index = this.index;
-		const records = this.records;
+		const ints = this.ints;
 		for (let at = index.start(key); ; at = index.next(at)) {
 			const tally = index.slotAt(at);
 			if (tally < 0) return none;
-			const base = tally * stride;
-			if (index.hashAt(at) === key && records[base + field.owner] === host && records[base + field.peerHash] === peerHash) return tally;
+			const base = tally * intsPerTally;
+			if (index.hashAt(at) === key && ints[base + field.owner] === host && ints[base + field.peerHash] === peerHash) return tally;
 		}
 	}
 
 	private isAddress(base: number, ipVersion: number, peerWords: Float64Array, offset: number): boolean {
-		const records = this.records;
+		const ints = this.ints;
 		const words = base + field.w0;
-		if (records[base + field.ipVersion] !== ipVersion || records[words] !== peerWords[offset]) return false;
-		return ipVersion !== 6 || (records[words + 1] === peerWords[offset + 1] && records[words + 2] === peerWords[offset + 2] && records[words + 3] === peerWords[offset + 3]);
+		if (ints[base + field.ipVersion] !== ipVersion || ints[words] !== (peerWords[offset]! | 0)) return false;
+		return ipVersion !== 6 || (ints[words + 1] === (peerWords[offset + 1]! | 0) && ints[words + 2] === (peerWords[offset + 2]! | 0) && ints[words + 3] === (peerWords[offset + 3]! | 0));
 	}
 
 	private allocate(): number {
 		if (this.freeTallies.length > 0) return this.freeTallies.pop()!;
 		const tally = this.used++;
-		if ((tally + 1) * stride > this.records.length) this.records = grownFloat64Array(this.records, this.records.length * 2);
+		if ((tally + 1) * intsPerTally > this.ints.length) {
+			this.ints = grownInt32Array(this.ints, this.ints.length * 2, 0);
+			this.floats = new Float64Array(this.ints.buffer);
+		}
 		return tally;
 	}
 }
