@@ -9,9 +9,17 @@ export class FamilyCounters {
 	/** Per family position: packets, then bytes. */
 	private readonly counts = new Float64Array(protocolFamilies.length * 2);
 
+	/** The family of the last packet and its position: consecutive packets mostly share one. */
+	private lastFamily: string = protocolFamilies[other]!;
+	private lastIndex = other * 2;
+
 	add(family: ProtocolFamily, wireBytes: number): void {
-		const found = protocolFamilies.indexOf(family);
-		const index = (found < 0 ? other : found) * 2;
+		if (family !== this.lastFamily) {
+			const found = protocolFamilies.indexOf(family);
+			this.lastFamily = family;
+			this.lastIndex = (found < 0 ? other : found) * 2;
+		}
+		const index = this.lastIndex;
 		this.counts[index]++;
 		this.counts[index + 1] += wireBytes;
 	}
