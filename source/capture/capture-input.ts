@@ -53,7 +53,7 @@ function standardInputStream(): Readable {
 	});
 }
 /** Large reads: with the default 64 KiB chunks, replay spent a fifth of its time in read calls and waits. */
-const readChunkBytes = 1024 * 1024;
+const readChunkBytes = 4 * 1024 * 1024;
 const standardInputFd = 0;
 
 function describeOpenFailure(path: string, error: unknown): string {

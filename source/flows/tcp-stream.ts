@@ -11,6 +11,22 @@ const maxPendingSegments = 32;
 const initialCapacity = 2048;
 const empty = new Uint8Array(0);
 
+/**
+ * First buffers of released streams, for the next streams to start with: most flows are classified
+ * after their first payload, and a fresh zero-filled buffer per direction was most of the garbage
+ * detection made. Safe because `bytes()` views are valid only until the next packet.
+ */
+const spareBuffers: Uint8Array[] = [];
+const maxSpareBuffers = 4096;
+
+function firstBuffer(): Uint8Array {
+	return spareBuffers.pop() ?? new Uint8Array(initialCapacity);
+}
+
+function recycle(buffer: Uint8Array | undefined): void {
+	if (buffer?.length === initialCapacity && spareBuffers.length < maxSpareBuffers) spareBuffers.push(buffer);
+}
+
 export class TcpStream {
 	/** In-order bytes held. */
 	length = 0;
@@ -71,6 +87,7 @@ export class TcpStream {
 	/** No more bytes wanted: free the buffers. */
 	release(): void {
 		this.stopped = true;
+		recycle(this.buffer);
 		this.buffer = undefined;
 		this.view = empty;
 		this.pending = undefined;
@@ -85,11 +102,14 @@ export class TcpStream {
 		const take = Math.min(count, this.cap - this.length);
 		if (take <= 0) return;
 		const needed = this.length + take;
-		if (this.buffer === undefined || this.buffer.length < needed) {
+		if (this.buffer === undefined && needed <= initialCapacity && this.cap >= initialCapacity) {
+			this.buffer = firstBuffer();
+		} else if (this.buffer === undefined || this.buffer.length < needed) {
 			let capacity = Math.max(this.buffer?.length ?? initialCapacity, initialCapacity);
 			while (capacity < needed) capacity *= 2;
 			const grown = new Uint8Array(Math.min(capacity, this.cap));
 			if (this.buffer !== undefined) grown.set(this.buffer.subarray(0, this.length));
+			recycle(this.buffer);
 			this.buffer = grown;
 		}
 		this.buffer.set(data.subarray(start, start + take), this.length);
