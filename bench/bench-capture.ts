@@ -1,6 +1,8 @@
 // Builds the benchmark's large capture with the fixture builder's real packet crafting: about
-// 2.2 million Ethernet/IPv4 packets in 200,000 distinct TCP connections (web, TLS, JSON-RPC,
-// a few Stratum miners and Bitcoin peers so the detectors have work) plus DNS over UDP.
+// 2.45 million Ethernet/IPv4 packets in 200,000 distinct TCP connections from 4,000 hosts to
+// random servers (TLS with SNI, HTTP, JSON-RPC) plus DNS over UDP; 3% of the connections are a dozen
+// miners reconnecting to eight Stratum pools and 2% are three Bitcoin nodes meeting 500 peers,
+// so the detectors work on every flow's first bytes and raise a realistic number of alerts.
 // Written in batches so memory stays small; cached in the temp folder between runs.
 import {createWriteStream, existsSync, renameSync, statSync} from 'node:fs';
 import {once} from 'node:events';
@@ -13,13 +15,14 @@ import {Timeline, milliseconds} from '../fixtures/builder/timeline.js';
 import {UdpExchange} from '../fixtures/builder/udp-exchange.js';
 import {dnsQuery, dnsResponse} from '../fixtures/builder/protocols/dns.js';
 import {httpRequest, httpResponse} from '../fixtures/builder/protocols/http.js';
+import {clientFinished, clientHello, helloSessionId, serverHelloFlight} from '../fixtures/builder/protocols/tls.js';
 import {bitcoinMessage, versionPayload, fullNodeServices} from '../fixtures/builder/protocols/bitcoin-p2p.js';
 import {subscribeRequest, subscribeResult, authorizeRequest} from '../fixtures/builder/protocols/stratum-v1.js';
 import {SeededRandom} from '../fixtures/builder/seeded-random.js';
 
 const connections = 200_000;
 const connectionsPerBatch = 2_000;
-const formatVersion = 3;
+const formatVersion = 5;
 
 export function benchCapturePath(): string {
 	return path.join(tmpdir(), `minewatch-bench-v${formatVersion}-${connections}.pcap`);
@@ -36,19 +39,23 @@ function serverAddress(random: SeededRandom): string {
 }
 
 function connection(timeline: Timeline, index: number, start: number, random: SeededRandom): void {
-	const client = localHost(clientAddress(index % 4000), lan, `02:00:00:00:${((index >> 8) & 0xff).toString(16).padStart(2, '0')}:${(index & 0xff).toString(16).padStart(2, '0')}`);
 	const kind = index % 100;
 	const serverPort = kind < 50 ? 443 : kind < 85 ? 80 : kind < 95 ? 8545 : kind < 98 ? 3333 : 8333;
+	const clientIndex = serverPort === 3333 ? 4000 + (index % 12) : serverPort === 8333 ? 4100 + (index % 3) : index % 4000;
+	const client = localHost(clientAddress(clientIndex), lan, `02:00:00:00:${((clientIndex >> 8) & 0xff).toString(16).padStart(2, '0')}:${(clientIndex & 0xff).toString(16).padStart(2, '0')}`);
+	const serverHost = serverPort === 3333 ? `198.51.100.${10 + (index % 8)}` : serverPort === 8333 ? `203.0.${113 + (index % 2)}.${index % 250}` : serverAddress(random);
 	const session = new TcpSession(timeline, {
 		client: {host: client, port: 20_000 + (index % 40_000)},
-		server: {host: remoteHost(serverAddress(random)), port: serverPort},
+		server: {host: remoteHost(serverHost), port: serverPort},
 		seed: index + 1,
 		roundTripMicros: 20_000 + (index % 50) * 1000,
 	});
 	let time = session.connect(start);
 	if (serverPort === 443) {
-		time = session.send('client', random.bytes(517), time + 200);
-		time = session.send('server', random.bytes(2900), time + 200);
+		const hello = clientHello(random, {serverName: `www.site${index % 3000}.example`, alpn: ['h2', 'http/1.1']});
+		time = session.send('client', hello, time + 200);
+		time = session.send('server', serverHelloFlight(random, helloSessionId(hello), 2400), time + 200);
+		time = session.send('client', clientFinished(random), time + 200);
 	} else if (serverPort === 80) {
 		time = session.send('client', httpRequest('GET', `/item/${index}`, [['Host', 'shop.example'], ['User-Agent', 'bench/1']]), time + 200);
 		time = session.send('server', httpResponse(200, 'OK', [['Content-Type', 'text/html']], random.bytes(2400).toString('base64')), time + 200);

@@ -14,7 +14,11 @@ const miningMethods = new Set([
 ]);
 
 const mentionsMiningMethod = /"(getwork|getblocktemplate|submitblock|get_block_template|submit_block|eth_\w+)"/;
-const requestMethods = [bytesOf('POST '), bytesOf('GET ')];
+/**
+ * getwork, getblocktemplate and their long polls are JSON-RPC calls, always POSTed (cgminer, bfgminer
+ * and bitcoind's RPC alike): a GET, the bulk of web traffic, is settled at its first bytes.
+ */
+const requestMethods = [bytesOf('POST ')];
 const httpVersion = bytesOf('HTTP/1.');
 /** Header names read, lower-case; the rest are skipped without becoming strings. */
 const contentLength = 0;
