@@ -2,7 +2,7 @@
 // and the detection engine, with summaries posted on a wall-clock interval and alerts as they occur.
 // It runs inside the capture worker; the worker only relays messages.
 import {exitCodes} from '../exit-codes.js';
-import type {ControlMessage, End, HostView, SourceInfo, WorkerMessage} from '../model/messages.js';
+import type {ControlMessage, End, HostView, SourceInfo, Summary, WorkerMessage} from '../model/messages.js';
 import type {SessionOptions} from '../options.js';
 import {CidrSet} from '../flows/cidr-set.js';
 import {TrafficPipeline} from '../flows/traffic-pipeline.js';
@@ -234,11 +234,13 @@ export class CaptureSession {
 	}
 
 	private postSummary(): void {
-		if (this.finished) {
-			return;
+		if (!this.finished) {
+			this.post(this.summary(false));
 		}
+	}
 
-		this.post(this.summaries.build({
+	private summary(finished: boolean): Summary {
+		return this.summaries.build({
 			source: this.source,
 			view: this.view,
 			speed: this.options.source.kind === 'file' ? this.speed : 'max',
@@ -250,30 +252,16 @@ export class CaptureSession {
 				bytesRead: Math.round(this.input.bytesRead() * (this.pump?.consumedFraction ?? 0)),
 				fileSize: this.input.fileSize,
 				loops: this.loops,
-				finished: false,
+				finished,
 			},
-		}));
+		});
 	}
 
 	private finish(reason: EndReason): void {
 		clearInterval(this.summaryTimer);
 		clearTimeout(this.durationTimer);
 		this.pipeline.flush();
-		const progress = this.input === undefined ? undefined : {
-			bytesRead: this.input.bytesRead(),
-			fileSize: this.input.fileSize,
-			loops: this.loops,
-			finished: true,
-		};
-		this.post(this.summaries.build({
-			source: this.source,
-			view: this.view,
-			speed: this.options.source.kind === 'file' ? this.speed : 'max',
-			paused: this.paused,
-			truncated: this.readerTotals.truncated,
-			capture: this.live?.stats(),
-			progress,
-		}));
+		this.post(this.summary(true));
 		this.finished = true;
 		const totals = this.pipeline.totals;
 		this.post({
