@@ -135,6 +135,18 @@ describe('sources and output', () => {
 		}
 	});
 
+	test('--loop replays the file again with capture time moving on; alerts are not raised twice', async () => {
+		const once = await runCli(['-r', dialects, '--json']);
+		const looped = await runCli(['-r', dialects, '--json', '--loop', '--count', String(once.end!.packets * 2 + 10)]);
+		assert.equal(looped.exitCode, 0, looped.stderr);
+		assert.equal(looped.end?.reason, 'count');
+		assert.deepEqual(looped.alerts.map(alert => alert.id).sort(), once.alerts.map(alert => alert.id).sort());
+		const lastTime = (run: typeof once) => Date.parse(run.messages.findLast((message): message is Summary => message.type === 'summary')!.time!);
+		assert.ok(lastTime(looped) > lastTime(once), 'capture time continues past the end of the file');
+		const finalSummary = looped.messages.findLast((message): message is Summary => message.type === 'summary')!;
+		assert.equal(finalSummary.progress?.loops, 2);
+	});
+
 	test('--count stops after that many packets', async () => {
 		const run = await runCli(['-r', demo, '--json', '--count', '50']);
 		assert.equal(run.exitCode, 0);

@@ -31,6 +31,12 @@ export class CaptureSession {
 	private live: LiveCapture | undefined;
 	private input: CaptureInput | undefined;
 	private loops = 0;
+	/**
+	 * With --loop each pass is shifted to start a second after the previous one ended, so capture
+	 * time keeps moving forward: rates, sparklines and idle timeouts see one continuous capture.
+	 */
+	private loopOffsetMicros = 0;
+	private firstTimestampMicros: number | undefined;
 	private started = false;
 	private finished = false;
 	private readonly readerTotals = {truncated: 0, corrupt: 0};
@@ -148,6 +154,7 @@ export class CaptureSession {
 			}
 
 			this.loops++;
+			this.loopOffsetMicros = (this.pipeline.lastTimestampMicros ?? 0) + 1_000_000 - (this.firstTimestampMicros ?? 0);
 		}
 	}
 
@@ -206,8 +213,10 @@ export class CaptureSession {
 			deliver: record => {
 				if (!this.started) {
 					this.markStarted();
+					this.firstTimestampMicros = record.timestampMicros;
 				}
 
+				record.timestampMicros += this.loopOffsetMicros;
 				this.pipeline.packet(record);
 			},
 		});
