@@ -2,29 +2,12 @@
 // Wireshark's capinfos counts, with the same first and last capture times.
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
-import {existsSync, readdirSync, readFileSync} from 'node:fs';
-import path from 'node:path';
+import {readFileSync} from 'node:fs';
 import {test} from 'node:test';
-import {fileURLToPath} from 'node:url';
 import {CaptureReader} from '../../source/capture/capture-reader.js';
+import {sharedCaptureFiles} from '../support/repository.js';
 
-function repositoryRoot(): string {
-	let directory = path.dirname(fileURLToPath(import.meta.url));
-	while (!existsSync(path.join(directory, 'package.json'))) {
-		const parent = path.dirname(directory);
-		if (parent === directory) throw new Error('no package.json above the test file');
-		directory = parent;
-	}
-	return directory;
-}
-
-const capturesDirectory = path.join(repositoryRoot(), '..', 'shared', 'captures');
-const captureFiles = existsSync(capturesDirectory)
-	? ['positive', 'benign'].flatMap(folder => {
-			const directory = path.join(capturesDirectory, folder);
-			return existsSync(directory) ? readdirSync(directory).filter(name => /\.pcap(ng)?$/.test(name)).map(name => path.join(directory, name)) : [];
-		})
-	: [];
+const captureFiles = [...sharedCaptureFiles('positive'), ...sharedCaptureFiles('benign')];
 const capinfosAvailable = spawnSync('capinfos', ['-v']).status === 0;
 
 interface Expected {

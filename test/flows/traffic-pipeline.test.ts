@@ -2,12 +2,12 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
 import {CaptureReader} from '../../source/capture/capture-reader.js';
 import {ipProtocols} from '../../source/decode/decoded-packet.js';
 import {CidrSet, defaultHomeNet} from '../../source/flows/cidr-set.js';
 import {TrafficPipeline} from '../../source/flows/traffic-pipeline.js';
 import {concat, ethernet, etherTypes, flags, ipv4, record} from '../support/packet-bytes.js';
+import {needsSharedCaptures, sharedCaptureFiles, sharedCaptures} from '../support/repository.js';
 import {frameRecord, RecordingObserver, startMicros, tcpFrame, udpFrame, type Endpoint} from './flow-support.js';
 
 const plain = () => ({roles: [], protocols: []});
@@ -112,19 +112,6 @@ test('a packet in a reused buffer is never read after the call', () => {
 	assert.equal(flow.clientAddress, '10.0.0.1');
 });
 
-function sharedCaptures(): string | undefined {
-	let directory = path.dirname(fileURLToPath(import.meta.url));
-	while (!fs.existsSync(path.join(directory, 'package.json'))) {
-		const parent = path.dirname(directory);
-		if (parent === directory) return undefined;
-		directory = parent;
-	}
-	const captures = path.join(directory, '..', 'shared', 'captures');
-	return fs.existsSync(captures) ? captures : undefined;
-}
-
-const captures = sharedCaptures();
-
 function replay(file: string, observer = new RecordingObserver()) {
 	const reader = new CaptureReader(path.basename(file));
 	reader.append(fs.readFileSync(file));
@@ -134,26 +121,25 @@ function replay(file: string, observer = new RecordingObserver()) {
 	return {pipeline, reader, observer};
 }
 
-test('every shared capture replays without throwing, counting each packet once', {skip: captures === undefined && 'no ../shared/captures'}, () => {
-	for (const folder of ['positive', 'benign']) {
-		for (const name of fs.readdirSync(path.join(captures!, folder))) {
-			const {pipeline, reader, observer} = replay(path.join(captures!, folder, name));
-			assert.equal(pipeline.totals.packets, reader.stats.packets, name);
-			pipeline.flush();
-			assert.equal(observer.ended.length, observer.started.length, `${name}: every started flow ended`);
-			assert.equal(pipeline.flows.active, 0);
-		}
+test('every shared capture replays without throwing, counting each packet once', {skip: needsSharedCaptures}, () => {
+	for (const file of [...sharedCaptureFiles('positive'), ...sharedCaptureFiles('benign')]) {
+		const name = path.basename(file);
+		const {pipeline, reader, observer} = replay(file);
+		assert.equal(pipeline.totals.packets, reader.stats.packets, name);
+		pipeline.flush();
+		assert.equal(observer.ended.length, observer.started.length, `${name}: every started flow ended`);
+		assert.equal(pipeline.flows.active, 0);
 	}
 });
 
-test('the positive captures: packet counts and the hosts their labels name', {skip: captures === undefined && 'no ../shared/captures'}, () => {
+test('the positive captures: packet counts and the hosts their labels name', {skip: needsSharedCaptures}, () => {
 	const expected: Record<string, number> = {'bitcoin.pcap': 529, 'mining.pcapng': 673, 'monero.pcap': 60, 'bitcoin-mining.pcap': 188, 'coinhive-stratum.pcap': 320};
 	for (const [name, packets] of Object.entries(expected)) {
-		const {pipeline} = replay(path.join(captures!, 'positive', name));
+		const {pipeline} = replay(path.join(sharedCaptures, 'positive', name));
 		assert.equal(pipeline.totals.packets, packets, name);
 		assert.equal(pipeline.totals.decodeErrors, 0, name);
 	}
-	const bitcoin = replay(path.join(captures!, 'positive', 'bitcoin.pcap'));
+	const bitcoin = replay(path.join(sharedCaptures, 'positive', 'bitcoin.pcap'));
 	const node = bitcoin.pipeline.hosts.row('192.168.1.142', plain)!;
 	assert.equal(node.internal, true);
 	assert.equal(node.peers, 6);
@@ -161,7 +147,7 @@ test('the positive captures: packet counts and the hosts their labels name', {sk
 	assert.equal(peersOn8333.size, 6);
 
 	const observer = new RecordingObserver();
-	replay(path.join(captures!, 'positive', 'mining.pcapng'), observer);
+	replay(path.join(sharedCaptures, 'positive', 'mining.pcapng'), observer);
 	const stratum = observer.started.find((flow) => flow.serverAddress === '94.23.199.191')!;
 	assert.equal(stratum.clientAddress, '192.168.2.148');
 	assert.equal(stratum.sawSyn, true);
