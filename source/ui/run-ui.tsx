@@ -1,14 +1,13 @@
-// Runs the live monitor on the terminal: takes over the alternate screen, and gives the terminal
-// back (cursor, raw mode, main screen) however the monitor ends: quit, SIGINT/SIGTERM, an uncaught
-// error, or a fatal error from the capture worker. Then prints the closing summary.
+// Runs the live monitor on the terminal: takes over the alternate screen and mounts the Ink app in a
+// terminal session, which gives the terminal back (cursor, raw mode, main screen) however the
+// monitor ends and prints the closing summary.
 import './interactive-terminal.js';
 import {render, type Instance} from 'ink';
 import type {RenderOptions} from 'ink';
-import {exitCodes} from '../exit-codes.js';
 import {MonitorStore, type ExitReason, type MonitorConnection} from './monitor-store.js';
 import {MonitorApp} from './monitor-app.js';
-import {closingSummary, strongestAlerts, type UiExitReason, type UiResult} from './closing-summary.js';
-import {clip} from './display-text.js';
+import type {UiResult} from './closing-summary.js';
+import {runTerminalSession, sessionResult} from './terminal-session.js';
 import type {TerminalSize} from './layout.js';
 
 export type {MonitorConnection} from './monitor-store.js';
@@ -56,26 +55,29 @@ export function mountMonitor(store: MonitorStore, options: MountOptions): Instan
 	});
 }
 
-function describeError(error: unknown): string {
-	return clip(error instanceof Error ? error.message : String(error), 200);
-}
-
 export async function runUi(connection: MonitorConnection, options: UiOptions): Promise<UiResult> {
 	const {stdin, stdout} = options;
-	const startedAt = Date.now();
 	const store = new MonitorStore(connection, {replay: options.replay, speed: options.speed, size: terminalSize(stdout)});
+	let instance: Instance | undefined;
 
-	return new Promise<UiResult>(resolve => {
-		let instance: Instance | undefined;
-		let finished = false;
-		let restored = false;
-
-		const restoreTerminal = (): void => {
-			if (restored) {
-				return;
-			}
-
-			restored = true;
+	return runTerminalSession({
+		connection,
+		stdout,
+		stderr: options.stderr,
+		start(ending) {
+			store.onExit((reason: ExitReason) => {
+				ending.finish(reason === 'quit' ? 'quit' : 'worker-error');
+			});
+			stdout.write(enterAlternateScreen);
+			store.start();
+			instance = mountMonitor(store, {stdin, stdout, stderr: options.stderr});
+			instance.waitUntilExit().then(() => {
+				ending.finish('quit');
+			}, ending.fail);
+		},
+		result: (reason, wallMilliseconds, internalError) => sessionResult(store.latest, reason, wallMilliseconds, internalError),
+		restore() {
+			store.dispose();
 			try {
 				instance?.unmount();
 			} catch {
@@ -88,89 +90,6 @@ export async function runUi(connection: MonitorConnection, options: UiOptions): 
 
 			stdin.pause();
 			stdout.write(leaveAlternateScreen);
-		};
-
-		const finish = (reason: UiExitReason, internalError?: string): void => {
-			if (finished) {
-				return;
-			}
-
-			finished = true;
-			const latest = store.latest;
-			store.dispose();
-			removeProcessHandlers();
-			restoreTerminal();
-			if (reason === 'quit' || reason === 'signal') {
-				connection.send({type: 'stop'});
-			}
-
-			const {summary, end, error} = latest;
-			const lastTime = summary?.time === undefined ? Number.NaN : Date.parse(summary.time);
-			const firstTime = latest.firstCaptureTime === undefined ? Number.NaN : Date.parse(latest.firstCaptureTime);
-			const result: UiResult = {
-				reason,
-				exitCode: error?.exitCode ?? (reason === 'internal-error' ? exitCodes.internal : exitCodes.ok),
-				wallMilliseconds: Date.now() - startedAt,
-				source: end?.source ?? summary?.source,
-				captureMilliseconds: Number.isNaN(lastTime - firstTime) ? undefined : lastTime - firstTime,
-				packets: end?.packets ?? summary?.totals.packets ?? 0,
-				bytes: end?.bytes ?? summary?.totals.bytes ?? 0,
-				flows: end?.flows ?? summary?.totals.flows ?? 0,
-				alertsOpen: end?.alertsOpen ?? summary?.alertsOpen ?? {low: 0, medium: 0, high: 0, critical: 0},
-				alertsSeen: Math.max(latest.alertsSeen, end?.alerts ?? 0),
-				topAlerts: strongestAlerts(latest.alerts),
-				end,
-				error,
-				internalError,
-			};
-			if (error) {
-				(options.stderr ?? process.stderr).write(`minewatch: ${error.message}\n${(error.hint ?? []).map(line => `  ${line}\n`).join('')}`);
-			}
-
-			stdout.write(`${closingSummary(result)}\n`);
-			resolve(result);
-		};
-
-		const onSignal = (): void => {
-			finish('signal');
-		};
-
-		const onCrash = (error: unknown): void => {
-			finish('internal-error', describeError(error));
-		};
-
-		const onProcessExit = (): void => {
-			restoreTerminal();
-		};
-
-		function removeProcessHandlers(): void {
-			process.off('SIGINT', onSignal);
-			process.off('SIGTERM', onSignal);
-			process.off('uncaughtException', onCrash);
-			process.off('unhandledRejection', onCrash);
-			process.off('exit', onProcessExit);
-		}
-
-		process.on('SIGINT', onSignal);
-		process.on('SIGTERM', onSignal);
-		process.on('uncaughtException', onCrash);
-		process.on('unhandledRejection', onCrash);
-		process.on('exit', onProcessExit);
-		store.onExit((reason: ExitReason) => {
-			finish(reason === 'quit' ? 'quit' : 'worker-error');
-		});
-
-		try {
-			stdout.write(enterAlternateScreen);
-			store.start();
-			instance = mountMonitor(store, {stdin, stdout, stderr: options.stderr});
-			instance.waitUntilExit().then(() => {
-				finish('quit');
-			}, (error: unknown) => {
-				finish('internal-error', describeError(error));
-			});
-		} catch (error: unknown) {
-			finish('internal-error', describeError(error));
-		}
+		},
 	});
 }

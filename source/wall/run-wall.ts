@@ -1,12 +1,12 @@
 // Runs the wall dashboard: a blessed screen fed by the worker's messages, redrawn at most twice a
-// second. The terminal is given back (main screen, cursor, cooked mode) however the wall ends:
-// q or Ctrl+C, SIGINT/SIGTERM, an uncaught error, or a fatal error from the capture worker. Then
-// the Ink UI's closing summary is printed. At the end of a replay the wall stays up, FINISHED.
+// second, in the same terminal session as the Ink UI: the terminal is given back (main screen,
+// cursor, cooked mode) however the wall ends (q or Ctrl+C among them), then the closing summary is
+// printed. At the end of a replay the wall stays up, FINISHED.
 import blessed from 'blessed';
 import type {HostView} from '../model/messages.js';
-import {closingSummary, type UiExitReason, type UiResult} from '../ui/closing-summary.js';
-import {clip} from '../ui/display-text.js';
+import type {UiResult} from '../ui/closing-summary.js';
 import type {MonitorConnection} from '../ui/monitor-store.js';
+import {runTerminalSession} from '../ui/terminal-session.js';
 import {WallScreen} from './wall-screen.js';
 import {WallState} from './wall-state.js';
 
@@ -22,83 +22,19 @@ export interface WallOptions {
 /** The wall is for glancing at: two redraws a second are plenty, and cheap. */
 export const wallRefreshMilliseconds = 500;
 
-function describeError(error: unknown): string {
-	return clip(error instanceof Error ? error.message : String(error), 200);
-}
-
 export async function runWall(connection: MonitorConnection, options: WallOptions): Promise<UiResult> {
 	const {stdin, stdout, replay} = options;
-	const startedAt = Date.now();
 	const state = new WallState();
+	let screen: blessed.Widgets.Screen | undefined;
+	let unsubscribe: (() => void) | undefined;
+	let refresh: NodeJS.Timeout | undefined;
+	let requestedRows = 0;
 
-	return new Promise<UiResult>(resolve => {
-		let finished = false;
-		let screen: blessed.Widgets.Screen | undefined;
-		let unsubscribe: (() => void) | undefined;
-		let refresh: NodeJS.Timeout | undefined;
-		let requestedRows = 0;
-
-		const restoreTerminal = (): void => {
-			const shown = screen;
-			screen = undefined;
-			try {
-				shown?.destroy();
-			} catch {
-				// The process is ending; blessed has already written what it could.
-			}
-
-			// blessed pauses the key stream but leaves it referenced: a /dev/tty stream (keys while the
-			// capture comes on standard input) would then keep the process alive after the wall is gone.
-			stdin.pause();
-			stdin.unref();
-		};
-
-		const finish = (reason: UiExitReason, internalError?: string): void => {
-			if (finished) {
-				return;
-			}
-
-			finished = true;
-			clearInterval(refresh);
-			unsubscribe?.();
-			removeProcessHandlers();
-			restoreTerminal();
-			if (reason === 'quit' || reason === 'signal') {
-				connection.send({type: 'stop'});
-			}
-
-			const result = state.result(reason, Date.now() - startedAt, internalError);
-			if (result.error) {
-				(options.stderr ?? process.stderr).write(`minewatch: ${result.error.message}\n${(result.error.hint ?? []).map(line => `  ${line}\n`).join('')}`);
-			}
-
-			stdout.write(`${closingSummary(result)}\n`);
-			resolve(result);
-		};
-
-		const onSignal = (): void => {
-			finish('signal');
-		};
-
-		const onCrash = (error: unknown): void => {
-			finish('internal-error', describeError(error));
-		};
-
-		function removeProcessHandlers(): void {
-			process.off('SIGINT', onSignal);
-			process.off('SIGTERM', onSignal);
-			process.off('uncaughtException', onCrash);
-			process.off('unhandledRejection', onCrash);
-			process.off('exit', restoreTerminal);
-		}
-
-		process.on('SIGINT', onSignal);
-		process.on('SIGTERM', onSignal);
-		process.on('uncaughtException', onCrash);
-		process.on('unhandledRejection', onCrash);
-		process.on('exit', restoreTerminal);
-
-		try {
+	return runTerminalSession({
+		connection,
+		stdout,
+		stderr: options.stderr,
+		start(ending) {
 			screen = blessed.screen({
 				input: stdin,
 				output: stdout,
@@ -126,7 +62,7 @@ export async function runWall(connection: MonitorConnection, options: WallOption
 			};
 
 			screen.key(['q', 'C-c'], () => {
-				finish('quit');
+				ending.finish('quit');
 			});
 			screen.on('resize', () => {
 				wall.build();
@@ -138,7 +74,7 @@ export async function runWall(connection: MonitorConnection, options: WallOption
 			unsubscribe = connection.onMessage(message => {
 				state.receive(message);
 				if (message.type === 'error') {
-					finish('worker-error');
+					ending.finish('worker-error');
 				}
 			});
 			state.settle();
@@ -148,8 +84,23 @@ export async function runWall(connection: MonitorConnection, options: WallOption
 					draw();
 				}
 			}, wallRefreshMilliseconds);
-		} catch (error: unknown) {
-			finish('internal-error', describeError(error));
-		}
+		},
+		result: (reason, wallMilliseconds, internalError) => state.result(reason, wallMilliseconds, internalError),
+		restore() {
+			clearInterval(refresh);
+			unsubscribe?.();
+			const shown = screen;
+			screen = undefined;
+			try {
+				shown?.destroy();
+			} catch {
+				// The process is ending; blessed has already written what it could.
+			}
+
+			// blessed pauses the key stream but leaves it referenced: a /dev/tty stream (keys while the
+			// capture comes on standard input) would then keep the process alive after the wall is gone.
+			stdin.pause();
+			stdin.unref();
+		},
 	});
 }

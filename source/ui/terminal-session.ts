@@ -1,0 +1,120 @@
+// How a renderer (the Ink UI, the wall) holds the terminal. The renderer takes the screen over and
+// draws; the session gives the terminal back however it ends: the renderer's own quit, SIGINT or
+// SIGTERM, an uncaught error or rejection, a fatal error from the capture worker, or the process
+// exiting under it. Then it tells a still-running worker to stop, reports a fatal worker error on
+// standard error and prints the closing summary on the main screen.
+import {exitCodes} from '../exit-codes.js';
+import {closingSummary, strongestAlerts, type UiExitReason, type UiResult} from './closing-summary.js';
+import {clip} from './display-text.js';
+import type {LatestData, MonitorConnection} from './monitor-store.js';
+
+/** How a renderer ends its session; only the first call counts. */
+export interface SessionEnding {
+	finish(reason: UiExitReason, internalError?: string): void;
+	/** Ends the session as an internal error. */
+	fail(error: unknown): void;
+}
+
+export interface TerminalSessionOptions {
+	connection: MonitorConnection;
+	stdout: NodeJS.WriteStream;
+	/** Where a fatal worker error is reported; standard error unless given. */
+	stderr?: NodeJS.WriteStream;
+	/** Takes the terminal over and starts drawing; whatever it throws ends the session as an internal error. */
+	start(ending: SessionEnding): void;
+	/** What the closing summary reports, read as the session ends, before anything is torn down. */
+	result(reason: UiExitReason, wallMilliseconds: number, internalError: string | undefined): UiResult;
+	/** Stops drawing and gives the terminal back (main screen, cursor, cooked mode); called at most once. */
+	restore(): void;
+}
+
+export async function runTerminalSession(options: TerminalSessionOptions): Promise<UiResult> {
+	const {connection, stdout} = options;
+	const startedAt = Date.now();
+
+	return new Promise<UiResult>(resolve => {
+		let finished = false;
+		let restored = false;
+
+		const restore = (): void => {
+			if (!restored) {
+				restored = true;
+				options.restore();
+			}
+		};
+
+		const finish = (reason: UiExitReason, internalError?: string): void => {
+			if (finished) {
+				return;
+			}
+
+			finished = true;
+			const result = options.result(reason, Date.now() - startedAt, internalError);
+			removeProcessHandlers();
+			restore();
+			// A worker that failed has ended already.
+			if (reason === 'quit' || reason === 'signal') {
+				connection.send({type: 'stop'});
+			}
+
+			if (result.error) {
+				(options.stderr ?? process.stderr).write(`minewatch: ${result.error.message}\n${(result.error.hint ?? []).map(line => `  ${line}\n`).join('')}`);
+			}
+
+			stdout.write(`${closingSummary(result)}\n`);
+			resolve(result);
+		};
+
+		const fail = (error: unknown): void => {
+			finish('internal-error', clip(error instanceof Error ? error.message : String(error), 200));
+		};
+
+		const onSignal = (): void => {
+			finish('signal');
+		};
+
+		function removeProcessHandlers(): void {
+			process.off('SIGINT', onSignal);
+			process.off('SIGTERM', onSignal);
+			process.off('uncaughtException', fail);
+			process.off('unhandledRejection', fail);
+			process.off('exit', restore);
+		}
+
+		process.on('SIGINT', onSignal);
+		process.on('SIGTERM', onSignal);
+		process.on('uncaughtException', fail);
+		process.on('unhandledRejection', fail);
+		process.on('exit', restore);
+
+		try {
+			options.start({finish, fail});
+		} catch (error: unknown) {
+			fail(error);
+		}
+	});
+}
+
+/** What a session reports from everything a renderer received from the worker. */
+export function sessionResult(received: LatestData, reason: UiExitReason, wallMilliseconds: number, internalError?: string): UiResult {
+	const {summary, end, error} = received;
+	const lastTime = summary?.time === undefined ? Number.NaN : Date.parse(summary.time);
+	const firstTime = received.firstCaptureTime === undefined ? Number.NaN : Date.parse(received.firstCaptureTime);
+	const captureMilliseconds = lastTime - firstTime;
+	return {
+		reason,
+		exitCode: error?.exitCode ?? (reason === 'internal-error' ? exitCodes.internal : exitCodes.ok),
+		wallMilliseconds,
+		source: end?.source ?? summary?.source,
+		captureMilliseconds: Number.isNaN(captureMilliseconds) ? undefined : captureMilliseconds,
+		packets: end?.packets ?? summary?.totals.packets ?? 0,
+		bytes: end?.bytes ?? summary?.totals.bytes ?? 0,
+		flows: end?.flows ?? summary?.totals.flows ?? 0,
+		alertsOpen: end?.alertsOpen ?? summary?.alertsOpen ?? {low: 0, medium: 0, high: 0, critical: 0},
+		alertsSeen: Math.max(received.alertsSeen, end?.alerts ?? 0),
+		topAlerts: strongestAlerts(received.alerts),
+		end,
+		error,
+		internalError,
+	};
+}
