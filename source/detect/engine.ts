@@ -10,6 +10,7 @@ import {detectors} from './registry.js';
 import {PoolList, type NameMatch} from './pool-list.js';
 import {AlertBook, type AlertDraft} from './alert-book.js';
 import {directionOf, severityRank} from './verdict.js';
+import {BoundedMap} from './bounded-map.js';
 
 /** What the engine needs of the home-network and allow lists (`CidrSet` fits). */
 export interface AddressSet {
@@ -84,8 +85,8 @@ export class DetectionEngine implements FlowObserver {
 	 * detector i does. A flow with no entry has not been inspected yet (or is settled).
 	 */
 	private readonly active = new Map<number, number>();
-	private readonly facts = new Map<string, HostFacts>();
-	private readonly poolNames = new Map<string, string>();
+	private readonly facts = new BoundedMap<string, HostFacts>(maxAddressFacts);
+	private readonly poolNames = new BoundedMap<string, string>(maxPoolAddresses);
 	private readonly held = new Map<string, HeldFinding>();
 	private nextDeadline = Number.POSITIVE_INFINITY;
 	/** Flows started and not yet ended; none left means the capture is over (or quiet). */
@@ -246,11 +247,7 @@ export class DetectionEngine implements FlowObserver {
 			facts.name = name;
 			facts.info = undefined;
 		}
-		if (match?.kind !== 'pool') return;
-		if (this.poolNames.size >= maxPoolAddresses && !this.poolNames.has(address)) {
-			this.poolNames.delete(this.poolNames.keys().next().value!);
-		}
-		this.poolNames.set(address, name);
+		if (match?.kind === 'pool') this.poolNames.set(address, name);
 	}
 
 	private poolNameOf(address: string): string | undefined {
@@ -410,8 +407,8 @@ export class DetectionEngine implements FlowObserver {
 	private factsOf(address: string): HostFacts {
 		let facts = this.facts.get(address);
 		if (facts === undefined) {
-			if (this.facts.size >= maxAddressFacts) this.facts.delete(this.facts.keys().next().value!);
-			facts = {roles: 0, protocols: 0};
+			// Every field present from the start keeps all facts objects one shape.
+			facts = {roles: 0, severity: undefined, protocols: 0, name: undefined, info: undefined, internal: undefined, allowed: undefined};
 			this.facts.set(address, facts);
 		}
 		return facts;

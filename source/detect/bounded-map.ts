@@ -1,0 +1,40 @@
+// A Map that forgets its oldest key once it holds `capacity` keys. The oldest is found in a ring
+// of keys in insertion order: evicting through `map.keys().next()` walks over every deleted entry
+// V8 has not compacted yet, which made each insertion into a full map cost microseconds.
+export class BoundedMap<Key, Value> {
+	private readonly entries = new Map<Key, Value>();
+	/** Keys in insertion order, a ring once full; `oldest` is where the ring starts. */
+	private readonly order: Key[] = [];
+	private oldest = 0;
+	private readonly capacity: number;
+
+	constructor(capacity: number) {
+		this.capacity = Math.max(1, capacity);
+	}
+
+	get size(): number {
+		return this.entries.size;
+	}
+
+	get(key: Key): Value | undefined {
+		return this.entries.get(key);
+	}
+
+	has(key: Key): boolean {
+		return this.entries.has(key);
+	}
+
+	/** Adds or replaces; a new key in a full map takes the place of the oldest. */
+	set(key: Key, value: Value): void {
+		if (!this.entries.has(key)) {
+			if (this.order.length < this.capacity) {
+				this.order.push(key);
+			} else {
+				this.entries.delete(this.order[this.oldest]!);
+				this.order[this.oldest] = key;
+				this.oldest = (this.oldest + 1) % this.capacity;
+			}
+		}
+		this.entries.set(key, value);
+	}
+}
