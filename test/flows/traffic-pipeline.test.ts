@@ -12,8 +12,8 @@ import {frameRecord, RecordingObserver, startMicros, tcpFrame, udpFrame, type En
 
 const plain = () => ({roles: [], protocols: []});
 
-function newPipeline(observer = new RecordingObserver()) {
-	return new TrafficPipeline({observer, homeNet: CidrSet.parse(defaultHomeNet)});
+function newPipeline(observer = new RecordingObserver(), hostCap?: number) {
+	return new TrafficPipeline({observer, homeNet: CidrSet.parse(defaultHomeNet), hostCap});
 }
 
 test('totals count every packet, decode errors, unsupported link types and non-first fragments', () => {
@@ -156,7 +156,7 @@ test('the positive captures: packet counts and the hosts their labels name', {sk
 });
 
 test('evicted hosts: a flow\'s later packets count for its hosts again, never for whoever took their place', () => {
-	const pipeline = new TrafficPipeline({observer: new RecordingObserver(), homeNet: CidrSet.parse(defaultHomeNet), hostCap: 3});
+	const pipeline = newPipeline(new RecordingObserver(), 3);
 	const a: Endpoint = {address: '10.0.0.1', port: 1000};
 	const b: Endpoint = {address: '10.0.0.2', port: 53};
 	const c: Endpoint = {address: '10.0.0.3', port: 1000};
@@ -183,7 +183,7 @@ test('evicted hosts: a flow\'s later packets count for its hosts again, never fo
 });
 
 test('the peer cap bounds each host\'s peers; IPv6 peers keep their text form', () => {
-	const pipeline = new TrafficPipeline({observer: new RecordingObserver(), homeNet: CidrSet.parse(defaultHomeNet)});
+	const pipeline = newPipeline();
 	const client: Endpoint = {address: '192.168.1.9', port: 40000};
 	for (let index = 0; index < 300; index++) {
 		pipeline.packet(frameRecord(udpFrame(client, {address: `203.0.${index >> 8}.${index & 0xff}`, port: 53}, 'q'), startMicros + index));

@@ -10,12 +10,12 @@ import {cliPath, repositoryRoot} from './repository.js';
 
 export const tmuxAvailable = spawnSync('tmux', ['-V']).status === 0;
 
-export function shellQuote(text: string): string {
+function shellQuote(text: string): string {
 	return `'${text.replaceAll('\'', '\'\\\'\'')}'`;
 }
 
 /** True as soon as `predicate` holds, false when it still does not after `timeoutMilliseconds`. */
-export async function pollUntil(predicate: () => boolean, timeoutMilliseconds: number): Promise<boolean> {
+async function pollUntil(predicate: () => boolean, timeoutMilliseconds: number): Promise<boolean> {
 	const deadline = Date.now() + timeoutMilliseconds;
 	while (Date.now() < deadline) {
 		if (predicate()) {
@@ -83,6 +83,20 @@ export class CliTerminal {
 
 	isCursorVisible(): boolean {
 		return this.paneFlag('cursor_flag');
+	}
+
+	/**
+	 * Types `key` and expects the CLI to exit 0 within `timeoutMilliseconds`, with the terminal given
+	 * back: main screen, cursor visible. Returns the screen it left.
+	 */
+	async quitWith(key: string, timeoutMilliseconds: number): Promise<string> {
+		this.sendKeys(key);
+		const exitStatus = await this.waitForExit(timeoutMilliseconds);
+		const screen = this.screen();
+		assert.equal(exitStatus, 0, `exit status after ${key}:\n${screen}`);
+		assert.ok(!this.isOnAlternateScreen(), 'back on the main screen');
+		assert.ok(this.isCursorVisible(), 'the cursor is visible again');
+		return screen;
 	}
 
 	/** The CLI's exit status once it has exited, or undefined if it is still running after `timeoutMilliseconds`. */
