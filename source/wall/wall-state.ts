@@ -2,10 +2,10 @@
 // coalesced alert list and the tally by detection. No screen here: the renderer reads it when it
 // redraws, at most a couple of times a second, however fast messages arrive.
 import type {Alert, End, Summary, WorkerError, WorkerMessage} from '../model/messages.js';
-import {exitCodes} from '../exit-codes.js';
 import {AlertRing, type AlertEntry} from '../ui/alert-ring.js';
-import {strongestAlerts, type UiExitReason, type UiResult} from '../ui/closing-summary.js';
+import type {UiExitReason, UiResult} from '../ui/closing-summary.js';
 import {RateHistory} from '../ui/rate-history.js';
+import {sessionResult} from '../ui/terminal-session.js';
 import {DetectionTally} from './detection-tally.js';
 
 export class WallState {
@@ -72,25 +72,7 @@ export class WallState {
 	/** What the closing summary reports, the same fields the Ink UI fills. */
 	result(reason: UiExitReason, wallMilliseconds: number, internalError?: string): UiResult {
 		this.settle();
-		const {summary, end, error} = this;
-		const lastTime = summary?.time === undefined ? Number.NaN : Date.parse(summary.time);
-		const firstTime = this.firstCaptureTime === undefined ? Number.NaN : Date.parse(this.firstCaptureTime);
-		const captureMilliseconds = lastTime - firstTime;
-		return {
-			reason,
-			exitCode: error?.exitCode ?? (reason === 'internal-error' ? exitCodes.internal : exitCodes.ok),
-			wallMilliseconds,
-			source: end?.source ?? summary?.source,
-			captureMilliseconds: Number.isNaN(captureMilliseconds) ? undefined : captureMilliseconds,
-			packets: end?.packets ?? summary?.totals.packets ?? 0,
-			bytes: end?.bytes ?? summary?.totals.bytes ?? 0,
-			flows: end?.flows ?? summary?.totals.flows ?? 0,
-			alertsOpen: end?.alertsOpen ?? summary?.alertsOpen ?? {low: 0, medium: 0, high: 0, critical: 0},
-			alertsSeen: Math.max(this.ring.distinct, end?.alerts ?? 0),
-			topAlerts: strongestAlerts(this.ring.entries),
-			end,
-			error,
-			internalError,
-		};
+		const {summary, firstCaptureTime, end, error} = this;
+		return sessionResult({summary, firstCaptureTime, end, error, alerts: this.ring.entries, alertsSeen: this.ring.distinct}, reason, wallMilliseconds, internalError);
 	}
 }
