@@ -27,6 +27,9 @@ export function readU32LE(bytes: Uint8Array, offset: number): number {
 	return (bytes[offset]! | (bytes[offset + 1]! << 8) | (bytes[offset + 2]! << 16) | (bytes[offset + 3]! << 24)) >>> 0;
 }
 
+/** The checksum of an empty payload (verack, getaddr, mempool...): no need to hash nothing. */
+const emptyChecksum = 0x5df6e0e2;
+
 const magicFirstBytes = new Uint8Array(256);
 for (const magic of bitcoinNetworks.keys()) magicFirstBytes[magic >>> 24] = 1;
 
@@ -64,8 +67,7 @@ export function checkMessage(bytes: Uint8Array, offset: number): HeaderCheck {
 /** An empty verack is followed by its checksum `5d f6 e0 e2` unless it is the legacy form. */
 function checksumFollows(bytes: Uint8Array, offset: number): boolean {
 	const at = offset + legacyHeaderLength;
-	if (bytes.length < at + 4) return true;
-	return bytes[at] === 0x5d && bytes[at + 1] === 0xf6 && bytes[at + 2] === 0xe0 && bytes[at + 3] === 0xe2;
+	return bytes.length < at + 4 || readU32BE(bytes, at) === emptyChecksum;
 }
 
 function checkLegacyVersion(bytes: Uint8Array, offset: number, network: BitcoinNetwork, payloadLength: number): HeaderCheck {
@@ -90,12 +92,15 @@ function readCommand(bytes: Uint8Array, offset: number): string | undefined {
 	return bitcoinCommands.has(command) ? command : undefined;
 }
 
-/** The checksum of an empty payload (verack, getaddr, mempool...): no need to hash nothing. */
-const emptyChecksum = [0x5d, 0xf6, 0xe0, 0xe2];
-
+/**
+ * Digests are taken as hex text: a 'buffer' digest gets a backing store of its own, and making those
+ * cost ~25 µs a message (over 100 µs at times) in the busy heap of a capture, against ~1 µs for text.
+ */
 function checksumMatches(bytes: Uint8Array, checksumAt: number, start: number, end: number): boolean {
-	const second = start === end ? emptyChecksum : hash('sha256', hash('sha256', bytes.subarray(start, end), 'buffer'), 'buffer');
-	return second[0] === bytes[checksumAt] && second[1] === bytes[checksumAt + 1] && second[2] === bytes[checksumAt + 2] && second[3] === bytes[checksumAt + 3];
+	const expected = readU32BE(bytes, checksumAt);
+	if (start === end) return expected === emptyChecksum;
+	const first = Buffer.from(hash('sha256', bytes.subarray(start, end), 'hex'), 'hex');
+	return Number.parseInt(hash('sha256', first, 'hex').slice(0, 8), 16) === expected;
 }
 
 export interface VersionInfo {

@@ -13,6 +13,7 @@ export interface DnsMessage {
 const typeA = 1;
 const typeAaaa = 28;
 const maxAnswers = 32;
+const maxNameLength = 253;
 
 /** Undefined unless the bytes are a well-formed DNS message with exactly one question. */
 export function parseDnsMessage(bytes: Uint8Array): DnsMessage | undefined {
@@ -23,20 +24,20 @@ export function parseDnsMessage(bytes: Uint8Array): DnsMessage | undefined {
 	const questions = (bytes[4]! << 8) | bytes[5]!;
 	const answers = (bytes[6]! << 8) | bytes[7]!;
 	if (questions !== 1 || opcode > 2) return undefined;
-	const name = readName(bytes, 12);
-	if (name === undefined || name.end + 4 > bytes.length) return undefined;
-	const message: DnsMessage = {id, isResponse: (flags & 0x8000) !== 0, question: name.text, addresses: []};
-	let at = name.end + 4;
+	const questionEnd = readName(bytes, 12);
+	if (questionEnd < 0 || questionEnd + 4 > bytes.length) return undefined;
+	const message: DnsMessage = {id, isResponse: (flags & 0x8000) !== 0, question: nameBytes.toString('latin1', 0, nameLength), addresses: []};
+	let at = questionEnd + 4;
 	for (let index = 0; index < Math.min(answers, maxAnswers); index++) {
-		const owner = readName(bytes, at);
-		if (owner === undefined || owner.end + 10 > bytes.length) break;
-		at = owner.end;
+		const ownerEnd = readName(bytes, at);
+		if (ownerEnd < 0 || ownerEnd + 10 > bytes.length) break;
+		at = ownerEnd;
 		const type = (bytes[at]! << 8) | bytes[at + 1]!;
 		const length = (bytes[at + 8]! << 8) | bytes[at + 9]!;
 		at += 10;
 		if (at + length > bytes.length) break;
 		if (type === typeA && length === 4) {
-			message.addresses.push(formatIpv4(((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0));
+			message.addresses.push(formatIpv4(word(bytes, at)));
 		} else if (type === typeAaaa && length === 16) {
 			message.addresses.push(formatIpv6(word(bytes, at), word(bytes, at + 4), word(bytes, at + 8), word(bytes, at + 12)));
 		}
@@ -49,30 +50,44 @@ function word(bytes: Uint8Array, at: number): number {
 	return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
 }
 
-/** A possibly compressed name; `end` is where the record continues after it. */
-function readName(bytes: Uint8Array, start: number): {text: string; end: number} | undefined {
-	let text = '';
+/**
+ * The last name read, lower-cased, in latin1 bytes (the text becomes one string only when wanted:
+ * owner names are read just to be skipped). Building the text a character at a time made most of
+ * detection's garbage.
+ */
+const nameBytes = Buffer.alloc(maxNameLength + 1);
+let nameLength = 0;
+
+/** Reads a possibly compressed name into `nameBytes`; returns where the record continues after it, or -1. */
+function readName(bytes: Uint8Array, start: number): number {
+	let length = 0;
 	let at = start;
 	let end = -1;
 	for (let jumps = 0; jumps < 64; ) {
-		if (at >= bytes.length) return undefined;
-		const length = bytes[at]!;
-		if (length === 0) {
+		if (at >= bytes.length) return -1;
+		const labelLength = bytes[at]!;
+		if (labelLength === 0) {
 			if (end < 0) end = at + 1;
-			return text.length <= 253 ? {text: text.toLowerCase(), end} : undefined;
+			nameLength = length;
+			return end;
 		}
-		if ((length & 0xc0) === 0xc0) {
-			if (at + 1 >= bytes.length) return undefined;
+		if ((labelLength & 0xc0) === 0xc0) {
+			if (at + 1 >= bytes.length) return -1;
 			if (end < 0) end = at + 2;
-			at = ((length & 0x3f) << 8) | bytes[at + 1]!;
+			at = ((labelLength & 0x3f) << 8) | bytes[at + 1]!;
 			jumps++;
 			continue;
 		}
-		if ((length & 0xc0) !== 0 || at + 1 + length > bytes.length) return undefined;
-		if (text.length > 0) text += '.';
-		for (let index = at + 1; index <= at + length; index++) text += String.fromCharCode(bytes[index]!);
-		if (text.length > 253) return undefined;
-		at += 1 + length;
+		if ((labelLength & 0xc0) !== 0 || at + 1 + labelLength > bytes.length) return -1;
+		if (length > 0) nameBytes[length++] = 0x2e;
+		if (length + labelLength > maxNameLength) return -1;
+		for (let index = at + 1; index <= at + labelLength; index++) nameBytes[length++] = lowerCase(bytes[index]!);
+		at += 1 + labelLength;
 	}
-	return undefined;
+	return -1;
+}
+
+/** What `toLowerCase` does to a latin1 character: A-Z and À-Þ (but ×) move up by 0x20. */
+function lowerCase(byte: number): number {
+	return (byte >= 0x41 && byte <= 0x5a) || (byte >= 0xc0 && byte <= 0xde && byte !== 0xd7) ? byte | 0x20 : byte;
 }

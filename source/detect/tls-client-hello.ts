@@ -10,6 +10,9 @@ const clientHelloType = 1;
 const sniExtension = 0;
 /** A ClientHello is rarely above 2 KB; post-quantum key shares push some to ~1.8 KB, so allow 16 KB. */
 const maxClientHello = 16_384;
+/** TLSCiphertext's limit, 2^14 + 2048. */
+const maxRecord = 18_432;
+const utf8 = new TextDecoder('utf-8', {fatal: false});
 
 export const tlsClientHelloDetector: Detector = {
 	name: 'tls-client-hello',
@@ -72,9 +75,15 @@ function readClientHello(stream: Uint8Array): ClientHello | 'incomplete' | 'inva
 	if (stream.length < 6) return stream.length === 0 || stream[0] === handshakeRecord ? 'incomplete' : 'invalid';
 	if (stream[0] !== handshakeRecord || stream[1] !== 0x03 || stream[2]! > 0x04) return 'invalid';
 	if (stream[5] !== clientHelloType) return 'invalid';
+	// Nearly every ClientHello fits its first record: read it in place, with no copy or view.
+	const recordLength = (stream[3]! << 8) | stream[4]!;
+	if (recordLength >= 4 && recordLength <= maxRecord && 5 + recordLength <= stream.length) {
+		const needed = 4 + ((stream[6]! << 16) | (stream[7]! << 8) | stream[8]!);
+		if (needed <= recordLength) return needed > maxClientHello ? 'invalid' : parseClientHello(stream, 5, 5 + needed);
+	}
 	const handshake = gatherHandshake(stream);
 	if (typeof handshake === 'string') return handshake;
-	return parseClientHello(handshake);
+	return parseClientHello(handshake, 0, handshake.length);
 }
 
 /** Concatenates handshake-record fragments until the first handshake message is complete. */
@@ -87,7 +96,7 @@ function gatherHandshake(stream: Uint8Array): Uint8Array | 'incomplete' | 'inval
 		if (at + 5 > stream.length) return 'incomplete';
 		if (stream[at] !== handshakeRecord) return 'invalid';
 		const length = (stream[at + 3]! << 8) | stream[at + 4]!;
-		if (length === 0 || length > 18_432) return 'invalid';
+		if (length === 0 || length > maxRecord) return 'invalid';
 		if (at + 5 + length > stream.length) return 'incomplete';
 		fragments.push(stream.subarray(at + 5, at + 5 + length));
 		gathered += length;
@@ -111,10 +120,10 @@ function concat(fragments: Uint8Array[], total: number): Uint8Array {
 	return joined;
 }
 
-function parseClientHello(hello: Uint8Array): ClientHello | 'invalid' {
+/** The ClientHello handshake message in hello[start, end). */
+function parseClientHello(hello: Uint8Array, start: number, end: number): ClientHello | 'invalid' {
 	// type 1, length 3, version 2, random 32
-	let at = 38;
-	const end = hello.length;
+	let at = start + 38;
 	if (at + 1 > end) return 'invalid';
 	at += 1 + hello[at]!;
 	if (at + 2 > end) return 'invalid';
@@ -131,16 +140,16 @@ function parseClientHello(hello: Uint8Array): ClientHello | 'invalid' {
 		const length = (hello[at + 2]! << 8) | hello[at + 3]!;
 		at += 4;
 		if (at + length > extensionsEnd) return 'invalid';
-		if (type === sniExtension) return {serverName: readServerName(hello.subarray(at, at + length))};
+		if (type === sniExtension) return {serverName: readServerName(hello, at, at + length)};
 		at += length;
 	}
 	return {serverName: undefined};
 }
 
-/** The first host_name entry of a server_name extension. */
-function readServerName(extension: Uint8Array): string | undefined {
-	if (extension.length < 5 || extension[2] !== 0) return undefined;
-	const length = (extension[3]! << 8) | extension[4]!;
-	if (5 + length > extension.length || length === 0) return undefined;
-	return new TextDecoder('utf-8', {fatal: false}).decode(extension.subarray(5, 5 + length));
+/** The first host_name entry of the server_name extension in hello[start, end). */
+function readServerName(hello: Uint8Array, start: number, end: number): string | undefined {
+	if (end - start < 5 || hello[start + 2] !== 0) return undefined;
+	const length = (hello[start + 3]! << 8) | hello[start + 4]!;
+	if (start + 5 + length > end || length === 0) return undefined;
+	return utf8.decode(hello.subarray(start + 5, start + 5 + length));
 }

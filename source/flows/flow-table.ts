@@ -59,6 +59,11 @@ export class FlowTable {
 	private readonly lists: SlotLists;
 	/** Per slot, the flow's last-seen time: the idle checks read the oldest flows' times here, not from cold flow objects. */
 	private seenAt: Float64Array;
+	/**
+	 * Per slot, the client's and the server's SYN sequence numbers (NaN: no SYN seen), where their
+	 * streams start: kept here so a SYN makes no reassembly objects before any payload arrives.
+	 */
+	private synSequences: Float64Array;
 	/** Per list, when its oldest flow idles out; and the earliest of those, so most packets skip the lists. */
 	private readonly expiries = new Float64Array(timeoutClassCount).fill(Number.POSITIVE_INFINITY);
 	private nextExpiryMicros = Number.POSITIVE_INFINITY;
@@ -74,6 +79,7 @@ export class FlowTable {
 		const capacity = nextCapacity(0, 1, this.flowCap);
 		this.lists = new SlotLists(timeoutClassCount, capacity);
 		this.seenAt = new Float64Array(capacity);
+		this.synSequences = new Float64Array(capacity * 2);
 	}
 
 	get active(): number {
@@ -201,7 +207,10 @@ export class FlowTable {
 			const capacity = nextCapacity(this.lists.capacity, slot + 1, this.flowCap);
 			this.lists.grow(capacity);
 			this.seenAt = grownFloat64Array(this.seenAt, capacity);
+			this.synSequences = grownFloat64Array(this.synSequences, capacity * 2);
 		}
+		this.synSequences[slot * 2] = Number.NaN;
+		this.synSequences[slot * 2 + 1] = Number.NaN;
 		this.bySlot[slot] = flow;
 		flow.slot = slot;
 		this.index.insert(hash, slot);
@@ -235,16 +244,39 @@ export class FlowTable {
 		}
 		const syn = (packet.flags & tcpFlags.syn) !== 0;
 		if (!syn && packet.payloadLength === 0) return;
-		const stream = flow.streamOf(side, this.payloadBytes);
-		if (stream === undefined) return;
-		if (syn) stream.anchorAtSyn(packet.sequence);
+		const synAt = flow.slot * 2 + (side === 'client' ? 0 : 1);
+		let stream = flow.existingStream(side);
+		if (syn) {
+			if (stream === undefined) this.synSequences[synAt] = packet.sequence;
+			else stream.anchorAtSyn(packet.sequence);
+		}
 		if (packet.payloadLength === 0) return;
 		// The SYN itself takes one sequence number, so data riding on it (TCP Fast Open) starts after.
 		const sequence = syn ? (packet.sequence + 1) >>> 0 : packet.sequence;
+		if (stream === undefined) {
+			const synSequence = this.synSequences[synAt]!;
+			const fromStart = Number.isNaN(synSequence) || ((synSequence + 1) >>> 0) === sequence;
+			if (fromStart && flow.awaitsFirstPayload) {
+				this.showFirstPayload(flow, side, packet, sequence);
+				return;
+			}
+			stream = flow.streamOf(side, this.payloadBytes);
+			if (stream === undefined) return;
+			if (!Number.isNaN(synSequence)) stream.anchorAtSyn(synSequence);
+		}
 		const grown = stream.add(sequence, packet.data, packet.payloadOffset, packet.payloadLength);
 		if (grown === 0) return;
 		flow.noteFlight(side, grown);
 		this.observer.streamGrew(flow, side);
+	}
+
+	/** The flow's first payload, in order: detection reads it in the packet, and it is copied only if still wanted. */
+	private showFirstPayload(flow: Flow, side: Side, packet: DecodedPacket, sequence: number): void {
+		const length = Math.min(packet.payloadLength, this.payloadBytes);
+		if (length === 0) return;
+		flow.showFirstPayload(side, packet.data.subarray(packet.payloadOffset, packet.payloadOffset + length));
+		this.observer.streamGrew(flow, side);
+		flow.keepFirstPayload(sequence, this.payloadBytes);
 	}
 
 	private leastRecentlySeen(): Flow | undefined {

@@ -1,7 +1,9 @@
 // One tracked flow: the FlowView the detection engine sees, plus what the flow table needs.
 // A new object per flow (observers may hold on to it), so it is kept small and cheap to make:
 // addresses as small integers with their text made on first use (IPv6's extra words apart), and
-// reassembly buffers and flights made only once a flow has payload that detection still wants.
+// reassembly buffers and flights made only once a flow has payload that detection still wants:
+// a flow's first payload is shown straight from the packet, and copied only if detection is not
+// done with the flow after seeing it (most flows are settled by their first payload).
 import type {ProtocolFamily} from '../model/messages.js';
 import type {Flight, FlowView, Side} from './flow-view.js';
 import {ipProtocols, tcpFlags} from '../decode/decoded-packet.js';
@@ -16,6 +18,15 @@ const noFlights: readonly Flight[] = Object.freeze([]);
 const clientFin = 1;
 const serverFin = 2;
 const streamsReleased = 4;
+/** The first payload being shown came from the server. */
+const firstPayloadFromServer = 8;
+
+/**
+ * The flights of a flow while its first payload is shown from the packet: that one flight. Shared by
+ * all flows (one is shown at a time), so like `stream` it describes the flow only during the call.
+ */
+const firstFlight: Flight = {side: 'client', bytes: 0};
+const firstFlights: readonly Flight[] = [firstFlight];
 
 /** What a flow keeps only while detection reads its payload. */
 class FlowPayload {
@@ -62,6 +73,8 @@ export class Flow implements FlowView {
 	private clientText: string | undefined = undefined;
 	private serverText: string | undefined = undefined;
 	private payload: FlowPayload | undefined = undefined;
+	/** The flow's first payload while the observer looks at it, a view of the packet. */
+	private firstPayload: Uint8Array | undefined = undefined;
 	/** FIN seen from the client, from the server; streams released. */
 	private marks = 0;
 
@@ -110,7 +123,7 @@ export class Flow implements FlowView {
 	}
 
 	get flights(): readonly Flight[] {
-		return this.payload?.flights ?? noFlights;
+		return this.payload?.flights ?? (this.firstPayload === undefined ? noFlights : firstFlights);
 	}
 
 	packets(side: Side): number {
@@ -122,8 +135,45 @@ export class Flow implements FlowView {
 	}
 
 	stream(side: Side): Uint8Array {
+		const first = this.firstPayload;
+		if (first !== undefined) return side === this.firstPayloadSide ? first : emptyStream;
 		const stream = side === 'client' ? this.payload?.clientStream : this.payload?.serverStream;
 		return stream === undefined ? emptyStream : stream.bytes();
+	}
+
+	/** No payload from either side has been kept or shown yet (and the streams are not released). */
+	get awaitsFirstPayload(): boolean {
+		return this.payload === undefined && (this.marks & streamsReleased) === 0;
+	}
+
+	/** Shows the flow's first payload (in order from the stream's start) until `keepFirstPayload`. */
+	showFirstPayload(side: Side, bytes: Uint8Array): void {
+		this.firstPayload = bytes;
+		if (side === 'server') this.marks |= firstPayloadFromServer;
+		firstFlight.side = side;
+		firstFlight.bytes = bytes.length;
+	}
+
+	/**
+	 * The observer has seen the first payload: unless that settled the flow, its side's stream starts
+	 * with a copy of it (at `sequence`, the payload's first sequence number), as if added normally.
+	 */
+	keepFirstPayload(sequence: number, payloadCap: number): void {
+		const bytes = this.firstPayload;
+		const side = this.firstPayloadSide;
+		this.firstPayload = undefined;
+		this.marks &= ~firstPayloadFromServer;
+		if (bytes === undefined || this.classified) return;
+		const stream = this.streamOf(side, payloadCap);
+		if (stream === undefined) return;
+		stream.add(sequence, bytes, 0, bytes.length);
+		this.noteFlight(side, bytes.length);
+	}
+
+	/** The reassembly of one side if it was made and not released. */
+	existingStream(side: Side): TcpStream | undefined {
+		if ((this.marks & streamsReleased) !== 0) return undefined;
+		return side === 'client' ? this.payload?.clientStream : this.payload?.serverStream;
 	}
 
 	/** The reassembly of one side, made on first use; undefined once the streams were released. */
@@ -132,6 +182,10 @@ export class Flow implements FlowView {
 		const payload = this.payload ??= new FlowPayload();
 		if (side === 'client') return payload.clientStream ??= new TcpStream(payloadCap);
 		return payload.serverStream ??= new TcpStream(payloadCap);
+	}
+
+	private get firstPayloadSide(): Side {
+		return (this.marks & firstPayloadFromServer) !== 0 ? 'server' : 'client';
 	}
 
 	/** True when the packet's source is this flow's client. */
