@@ -20,21 +20,19 @@ export class BoundedMap<Key, Value> {
 		return this.entries.get(key);
 	}
 
-	has(key: Key): boolean {
-		return this.entries.has(key);
-	}
-
 	/** Adds or replaces; a new key in a full map takes the place of the oldest. */
 	set(key: Key, value: Value): void {
-		if (!this.entries.has(key)) {
-			if (this.order.length < this.capacity) {
-				this.order.push(key);
-			} else {
-				this.entries.delete(this.order[this.oldest]!);
-				this.order[this.oldest] = key;
-				this.oldest = (this.oldest + 1) % this.capacity;
-			}
+		const entries = this.entries;
+		const before = entries.size;
+		entries.set(key, value);
+		// A replaced value leaves the size as it was: only a new key joins the ring.
+		if (entries.size === before) return;
+		if (this.order.length < this.capacity) {
+			this.order.push(key);
+			return;
 		}
-		this.entries.set(key, value);
+		entries.delete(this.order[this.oldest]!);
+		this.order[this.oldest] = key;
+		this.oldest = (this.oldest + 1) % this.capacity;
 	}
 }

@@ -44,7 +44,7 @@ Object.freeze(noProtocols);
 const unknownHost: HostInfo = Object.freeze({roles: noRoles, protocols: noProtocols});
 
 const mitreComputeHijacking = {tactic: 'TA0040', technique: 'T1496.001'};
-/** Addresses remembered (names, roles); the oldest is forgotten beyond this. */
+/** Addresses remembered (roles, names); the oldest is forgotten beyond this. */
 const maxAddressFacts = 100_000;
 const maxPoolAddresses = 20_000;
 
@@ -53,8 +53,7 @@ interface HostFacts {
 	roles: number;
 	severity?: Severity;
 	protocols: number;
-	name?: string;
-	/** What `hostInfo` returns until the facts change. */
+	/** What `hostInfo` returns until the facts or the name change. */
 	info?: HostInfo;
 	/** In the home network, in the allow list: worked out when first needed. */
 	internal?: boolean;
@@ -85,7 +84,10 @@ export class DetectionEngine implements FlowObserver {
 	 * detector i does. A flow with no entry has not been inspected yet (or is settled).
 	 */
 	private readonly active = new Map<number, number>();
+	/** Only addresses a finding involved: few, so looking them up stays cheap. */
 	private readonly facts = new BoundedMap<string, HostFacts>(maxAddressFacts);
+	/** Names from DNS answers and SNI: most servers get one and nothing else. */
+	private readonly names = new BoundedMap<string, string>(maxAddressFacts);
 	private readonly poolNames = new BoundedMap<string, string>(maxPoolAddresses);
 	private readonly held = new Map<string, HeldFinding>();
 	private nextDeadline = Number.POSITIVE_INFINITY;
@@ -124,12 +126,14 @@ export class DetectionEngine implements FlowObserver {
 
 	hostInfo(address: string): HostInfo {
 		const facts = this.facts.get(address);
-		if (facts === undefined) return unknownHost;
+		const name = this.names.get(address);
+		if (facts === undefined) return name === undefined ? unknownHost : Object.freeze({roles: noRoles, protocols: noProtocols, name});
+		if (facts.info?.name !== name) facts.info = undefined;
 		facts.info ??= Object.freeze({
 			roles: Object.freeze(hostRoles.filter((_role, index) => (facts.roles & (1 << index)) !== 0)) as HostRole[],
 			severity: facts.severity,
 			protocols: Object.freeze(protocolFamilies.filter((_family, index) => (facts.protocols & (1 << index)) !== 0)) as ProtocolFamily[],
-			name: facts.name,
+			name,
 		});
 		return facts.info;
 	}
@@ -242,11 +246,7 @@ export class DetectionEngine implements FlowObserver {
 	}
 
 	private learnName(address: string, name: string, match: NameMatch | undefined): void {
-		const facts = this.factsOf(address);
-		if (facts.name !== name) {
-			facts.name = name;
-			facts.info = undefined;
-		}
+		if (this.names.get(address) !== name) this.names.set(address, name);
 		if (match?.kind === 'pool') this.poolNames.set(address, name);
 	}
 
@@ -372,7 +372,7 @@ export class DetectionEngine implements FlowObserver {
 			hostRole,
 			peer,
 			peerPort,
-			peerName: finding.peerName ?? this.facts.get(peer)?.name,
+			peerName: finding.peerName ?? this.names.get(peer),
 			direction,
 			protocol: finding.protocol,
 			network: finding.network,
@@ -408,7 +408,7 @@ export class DetectionEngine implements FlowObserver {
 		let facts = this.facts.get(address);
 		if (facts === undefined) {
 			// Every field present from the start keeps all facts objects one shape.
-			facts = {roles: 0, severity: undefined, protocols: 0, name: undefined, info: undefined, internal: undefined, allowed: undefined};
+			facts = {roles: 0, severity: undefined, protocols: 0, info: undefined, internal: undefined, allowed: undefined};
 			this.facts.set(address, facts);
 		}
 		return facts;

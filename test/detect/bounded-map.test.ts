@@ -10,13 +10,13 @@ test('a full map forgets the oldest key first, and replacing a value does not ma
 	map.set('a', 10);
 	map.set('d', 4);
 	assert.equal(map.size, 3);
-	assert.equal(map.has('a'), false);
+	assert.equal(map.get('a'), undefined);
 	assert.deepEqual(['b', 'c', 'd'].map((key) => map.get(key)), [2, 3, 4]);
 	map.set('e', 5);
 	map.set('f', 6);
 	map.set('g', 7);
 	assert.deepEqual(['e', 'f', 'g'].map((key) => map.get(key)), [5, 6, 7]);
-	assert.equal(map.has('d'), false);
+	assert.equal(map.get('d'), undefined);
 	assert.equal(map.size, 3);
 });
 
