@@ -3,7 +3,7 @@
 // and drop it when the engine releases the flow.
 import type {AlertProtocol, ProtocolFamily} from '../model/messages.js';
 import type {FlowView, Side} from '../flows/flow-view.js';
-import type {PoolList, NameMatch} from './pool-list.js';
+import type {SeenName} from './name-book.js';
 
 export type FindingKind = 'mining' | 'pool-lookup' | 'node';
 
@@ -38,14 +38,15 @@ export interface Finding {
 
 /** What a detector may do while inspecting a flow. */
 export interface DetectContext {
-	readonly pools: PoolList;
 	report(flow: FlowView, finding: Finding): void;
 	/** Count this flow's traffic toward `family` from now on. */
 	setFamily(flow: FlowView, family: ProtocolFamily): void;
 	/** Nothing more to learn from this flow's payload: stop inspecting it (and stop reassembly). */
 	settle(flow: FlowView): void;
-	/** A DNS answer or SNI named `address` (sanitized name); `match` when the name is a pool or seed. */
-	learnName(address: string, name: string, match: NameMatch | undefined): void;
+	/** A host name from the network (DNS question, SNI), sanitized and matched against the pool list. */
+	nameOf(raw: string): SeenName;
+	/** A DNS answer or SNI named `address`. */
+	learnName(address: string, name: SeenName): void;
 	/** The pool name `address` was learned under (DNS answer) or listed with (`--pools`), if any. */
 	poolNameOf(address: string): string | undefined;
 }

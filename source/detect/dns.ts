@@ -2,17 +2,17 @@
 // pool lookup (and its addresses are remembered, so later flows to them carry the pool's name); a
 // Bitcoin or Litecoin DNS seed is a node starting up.
 import type {FlowView, Side} from '../flows/flow-view.js';
-import {toDisplay} from '../model/sanitize.js';
 import {otherSide, type DetectContext, type Detector} from './detector.js';
 import {parseDnsMessage, type DnsMessage} from './dns-message.js';
 import {FlowStates} from './flow-states.js';
+import type {SeenName} from './name-book.js';
 
 const dnsPorts = new Set([53, 5353, 5355]);
 
 /** Kept only for flows with pool or seed questions in flight, or DNS over TCP. */
 interface DnsState {
 	/** Pool or seed questions not yet answered: query id → [asking side, question]. */
-	unanswered: Map<number, [Side, string]>;
+	unanswered: Map<number, [Side, SeenName]>;
 	tcpOffsets: Record<Side, number>;
 }
 
@@ -54,7 +54,7 @@ export const dnsDetector: Detector = {
 	flowEnded(flow, context) {
 		const state = states.get(flow);
 		if (state === undefined) return;
-		for (const [querier, question] of state.unanswered.values()) reportLookup(flow, querier, question, [], context);
+		for (const [querier, name] of state.unanswered.values()) reportLookup(flow, querier, name, [], context);
 		state.unanswered.clear();
 	},
 	release(flow) {
@@ -63,26 +63,22 @@ export const dnsDetector: Detector = {
 };
 
 function inspectMessage(flow: FlowView, side: Side, message: DnsMessage, context: DetectContext): void {
-	const match = context.pools.matchName(message.question);
+	const name = context.nameOf(message.question);
 	if (!message.isResponse) {
-		if (match === undefined) return;
+		if (name.match === undefined) return;
 		const {unanswered} = stateOf(flow);
-		if (unanswered.size < 64) unanswered.set(message.id, [side, message.question]);
+		if (unanswered.size < 64) unanswered.set(message.id, [side, name]);
 		return;
 	}
-	if (message.addresses.length > 0) {
-		const name = toDisplay(message.question);
-		for (const address of message.addresses) context.learnName(address, name, match);
-	}
-	if (match === undefined) return;
+	for (const address of message.addresses) context.learnName(address, name);
+	if (name.match === undefined) return;
 	states.get(flow)?.unanswered.delete(message.id);
-	reportLookup(flow, otherSide(side), message.question, message.addresses, context);
+	reportLookup(flow, otherSide(side), name, message.addresses, context);
 }
 
-function reportLookup(flow: FlowView, querier: Side, question: string, addresses: string[], context: DetectContext): void {
-	const match = context.pools.matchName(question);
+function reportLookup(flow: FlowView, querier: Side, name: SeenName, addresses: string[], context: DetectContext): void {
+	const {display, match} = name;
 	if (match === undefined) return;
-	const name = toDisplay(question);
 	const answer = addresses.length > 0 ? ` → ${addresses.slice(0, 3).join(', ')}${addresses.length > 3 ? ', …' : ''}` : ' (no answer seen)';
 	if (match.kind === 'seed') {
 		context.report(flow, {
@@ -90,7 +86,7 @@ function reportLookup(flow: FlowView, querier: Side, question: string, addresses
 			protocol: 'dns',
 			actor: querier,
 			certainty: 40,
-			evidence: [`reputation: DNS lookup of ${match.network} seed ${name}${answer}`],
+			evidence: [`reputation: DNS lookup of ${match.network} seed ${display}${answer}`],
 			network: match.network,
 			tentative: true,
 		});
@@ -102,8 +98,8 @@ function reportLookup(flow: FlowView, querier: Side, question: string, addresses
 		protocol: 'dns',
 		actor: querier,
 		certainty: 60,
-		evidence: [`reputation: DNS lookup of mining pool ${name} (${match.entry})${answer}`],
-		peerName: name,
+		evidence: [`reputation: DNS lookup of mining pool ${display} (${match.entry})${answer}`],
+		peerName: display,
 		peerAddress: addresses[0],
 		tentative: true,
 	});

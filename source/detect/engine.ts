@@ -7,7 +7,8 @@ import type {FlowObserver, FlowView, Side} from '../flows/flow-view.js';
 import type {DetectContext, Finding} from './detector.js';
 import {otherSide} from './detector.js';
 import {detectors} from './registry.js';
-import {PoolList, type NameMatch} from './pool-list.js';
+import {PoolList} from './pool-list.js';
+import {NameBook, type SeenName} from './name-book.js';
 import {AlertBook, type AlertDraft} from './alert-book.js';
 import {directionOf, severityRank} from './verdict.js';
 import {BoundedMap} from './bounded-map.js';
@@ -105,12 +106,13 @@ export class DetectionEngine implements FlowObserver {
 		this.graceMicros = options.tentativeGraceMicros ?? 10_000_000;
 		this.streamMask = maskOf((index) => detectors[index]!.inspectStream !== undefined);
 		this.datagramMask = maskOf((index) => detectors[index]!.inspectDatagram !== undefined);
+		const names = new NameBook(this.pools);
 		this.context = {
-			pools: this.pools,
+			nameOf: (raw) => names.nameOf(raw),
 			report: (flow, finding) => this.report(flow, finding),
 			setFamily: (flow, family) => this.setFamily(flow, family),
 			settle: (flow) => this.settle(flow),
-			learnName: (address, name, match) => this.learnName(address, name, match),
+			learnName: (address, name) => this.learnName(address, name),
 			poolNameOf: (address) => this.poolNameOf(address),
 		};
 	}
@@ -245,9 +247,9 @@ export class DetectionEngine implements FlowObserver {
 		facts.info = undefined;
 	}
 
-	private learnName(address: string, name: string, match: NameMatch | undefined): void {
-		if (this.names.get(address) !== name) this.names.set(address, name);
-		if (match?.kind === 'pool') this.poolNames.set(address, name);
+	private learnName(address: string, name: SeenName): void {
+		if (this.names.get(address) !== name.display) this.names.set(address, name.display);
+		if (name.match?.kind === 'pool') this.poolNames.set(address, name.display);
 	}
 
 	private poolNameOf(address: string): string | undefined {

@@ -2,7 +2,6 @@
 // no SNI to an address a pool name resolved to is mining (XMRig sends no SNI by default, browsers
 // always do). The rest of a TLS flow is opaque, so the flow is settled after the ClientHello.
 import type {FlowView} from '../flows/flow-view.js';
-import {toDisplay} from '../model/sanitize.js';
 import type {DetectContext, Detector} from './detector.js';
 
 const handshakeRecord = 0x16;
@@ -32,11 +31,10 @@ export const tlsClientHelloDetector: Detector = {
 
 function judge(flow: FlowView, rawName: string | undefined, context: DetectContext): void {
 	const server = flow.serverAddress;
-	const poolName = context.poolNameOf(server);
 	if (rawName !== undefined) {
-		const name = toDisplay(rawName);
-		const match = context.pools.matchName(rawName);
-		context.learnName(server, name, match);
+		const name = context.nameOf(rawName);
+		context.learnName(server, name);
+		const {display, match} = name;
 		if (match?.kind === 'pool') {
 			context.setFamily(flow, 'pool-tls');
 			context.report(flow, {
@@ -44,13 +42,14 @@ function judge(flow: FlowView, rawName: string | undefined, context: DetectConte
 				protocol: 'tls',
 				actor: 'client',
 				certainty: 60,
-				evidence: [`reputation: TLS server name ${name} is a mining pool (${match.entry})`],
-				peerName: name,
+				evidence: [`reputation: TLS server name ${display} is a mining pool (${match.entry})`],
+				peerName: display,
 				tentative: true,
 			});
 		}
 		return;
 	}
+	const poolName = context.poolNameOf(server);
 	if (poolName === undefined) return;
 	context.setFamily(flow, 'pool-tls');
 	context.report(flow, {
