@@ -12,6 +12,7 @@ import {NameBook, type SeenName} from './name-book.js';
 import {AlertBook, type AlertDraft} from './alert-book.js';
 import {directionOf, severityRank} from './verdict.js';
 import {BoundedMap} from './bounded-map.js';
+import {AddressNames} from './address-names.js';
 
 /** What the engine needs of the home-network and allow lists (`CidrSet` fits). */
 export interface AddressSet {
@@ -88,7 +89,7 @@ export class DetectionEngine implements FlowObserver {
 	/** Only addresses a finding involved: few, so looking them up stays cheap. */
 	private readonly facts = new BoundedMap<string, HostFacts>(maxAddressFacts);
 	/** Names from DNS answers and SNI: most servers get one and nothing else. */
-	private readonly names = new BoundedMap<string, string>(maxAddressFacts);
+	private readonly names = new AddressNames(maxAddressFacts);
 	private readonly poolNames = new BoundedMap<string, string>(maxPoolAddresses);
 	private readonly held = new Map<string, HeldFinding>();
 	private nextDeadline = Number.POSITIVE_INFINITY;

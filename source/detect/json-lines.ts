@@ -2,6 +2,7 @@
 // line protocols (Stratum v1 and its dialects). Parsing real JSON, not matching substrings, is what
 // makes key order and whitespace irrelevant.
 import type {FlowView} from '../flows/flow-view.js';
+import {methodOfLine, type LineMethod} from './json-method.js';
 
 const utf8 = new TextDecoder('utf-8', {fatal: false});
 const newline = 0x0a;
@@ -58,6 +59,20 @@ export function nextJsonLine(stream: Uint8Array, cursor: LineCursor): JsonObject
 		cursor.started = true;
 		const message = parseObject(stream.subarray(lineStart, end));
 		if (message !== undefined) return message;
+	}
+	return undefined;
+}
+
+/**
+ * The `method` of the first message `nextJsonLine` would return for a stream read from its start,
+ * found without parsing when the first line allows (see `methodOfLine`; undefined otherwise).
+ */
+export function firstLineMethod(stream: Uint8Array): LineMethod {
+	for (let start = 0; start < stream.length; ) {
+		const end = stream.indexOf(newline, start);
+		if (end < 0) return undefined;
+		if (!isBlank(stream, start, end)) return methodOfLine(stream, start, end);
+		start = end + 1;
 	}
 	return undefined;
 }

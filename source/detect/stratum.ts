@@ -5,7 +5,7 @@
 import type {FlowView, Side} from '../flows/flow-view.js';
 import {toDisplay} from '../model/sanitize.js';
 import {otherSide, type DetectContext, type Detector} from './detector.js';
-import {isObject, newLineCursor, nextJsonLine, type JsonObject, type LineCursor} from './json-lines.js';
+import {firstLineMethod, isObject, newLineCursor, nextJsonLine, type JsonObject, type LineCursor} from './json-lines.js';
 import {FlowStates} from './flow-states.js';
 
 type ParamsCheck = (params: unknown, message: JsonObject) => boolean;
@@ -87,8 +87,13 @@ const states = new FlowStates<StratumState>();
 
 export const stratumDetector: Detector = {
 	name: 'stratum',
-	mayMatch(flow, _side, first) {
-		return !flow.sawSyn || opensWithBrace(first);
+	mayMatch(flow, side, first) {
+		if (!flow.sawSyn) return true;
+		if (!opensWithBrace(first)) return false;
+		// Most JSON-RPC is not mining: a first call no miner makes is read without parsing or keeping state.
+		if (side !== 'client') return true;
+		const method = firstLineMethod(first);
+		return method === undefined || mayBeStratumCall(method);
 	},
 	inspectStream(flow, side, context) {
 		let state = states.get(flow);
@@ -130,7 +135,7 @@ function readLines(stream: Uint8Array, side: Side, sawSyn: boolean, state: Strat
 		const message = nextJsonLine(stream, cursor);
 		if (message === undefined) return;
 		state.lines++;
-		if (state.sidesHeard === 0 && side === 'client' && sawSyn && !mayBeStratumCall(message)) {
+		if (state.sidesHeard === 0 && side === 'client' && sawSyn && !mayBeStratumCall(message['method'])) {
 			state.genericClient = true;
 			return;
 		}
@@ -146,9 +151,8 @@ function readLines(stream: Uint8Array, side: Side, sawSyn: boolean, state: Strat
 	}
 }
 
-/** A miner's first call is a Stratum method, or at least one in the `mining.` namespace. */
-function mayBeStratumCall(message: JsonObject): boolean {
-	const method = message['method'];
+/** A miner's first call is a Stratum method, or at least one in the `mining.` namespace (a message without a method may be anything). */
+function mayBeStratumCall(method: unknown): boolean {
 	return typeof method !== 'string' || clientMethods.has(method) || serverMethods.has(method) || method.startsWith('mining.');
 }
 
