@@ -26,30 +26,40 @@ export class AddressNames {
 		this.ipv6 = new BoundedMap(capacity);
 	}
 
-	get(address: string): string | undefined {
+	/** `address` as text, or an IPv4 address as its 32-bit value. */
+	get(address: string | number): string | undefined {
+		if (typeof address === 'number') return this.ipv4Name(address);
 		const number = ipv4Number(address);
-		if (number < 0) return this.ipv6.get(address);
-		const first = this.bucketOf(number) * ways;
+		return number < 0 ? this.ipv6.get(address) : this.ipv4Name(number);
+	}
+
+	set(address: string | number, name: string): void {
+		if (typeof address === 'number') {
+			this.setIpv4Name(address, name);
+			return;
+		}
+		const number = ipv4Number(address);
+		if (number < 0) this.ipv6.set(address, name);
+		else this.setIpv4Name(number, name);
+	}
+
+	private ipv4Name(address: number): string | undefined {
+		const first = this.bucketOf(address) * ways;
 		for (let entry = first; entry < first + ways; entry++) {
-			if (this.addresses[entry] === number && this.names[entry] !== undefined) return this.names[entry];
+			if (this.addresses[entry] === address && this.names[entry] !== undefined) return this.names[entry];
 		}
 		return undefined;
 	}
 
-	set(address: string, name: string): void {
-		const number = ipv4Number(address);
-		if (number < 0) {
-			this.ipv6.set(address, name);
-			return;
-		}
-		const bucket = this.bucketOf(number);
+	private setIpv4Name(address: number, name: string): void {
+		const bucket = this.bucketOf(address);
 		const first = bucket * ways;
 		let free = -1;
 		for (let entry = first; entry < first + ways; entry++) {
 			const known = this.names[entry];
 			if (known === undefined) {
 				if (free < 0) free = entry;
-			} else if (this.addresses[entry] === number) {
+			} else if (this.addresses[entry] === address) {
 				this.names[entry] = name;
 				return;
 			}
@@ -58,7 +68,7 @@ export class AddressNames {
 			free = first + this.nextWay[bucket]!;
 			this.nextWay[bucket] = (this.nextWay[bucket]! + 1) % ways;
 		}
-		this.addresses[free] = number;
+		this.addresses[free] = address;
 		this.names[free] = name;
 	}
 

@@ -42,7 +42,7 @@ export const bitcoinCommands = new Set([
 	'extversion', 'dsproof-beta', 'mwebheader', 'mwebleafset', 'checkorder', 'submitorder', 'reply',
 ]);
 
-/** Service bits worth naming in evidence. */
+/** Service bits worth naming in evidence (all in the low 32 bits of the services field). */
 export const serviceBits: ReadonlyArray<[bit: number, name: string]> = [
 	[0x1, 'NETWORK'],
 	[0x4, 'BLOOM'],

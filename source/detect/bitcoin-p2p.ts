@@ -27,7 +27,15 @@ interface DirectionState {
 	finished: boolean;
 	verified: number;
 	network?: string;
-	version?: VersionInfo;
+	/** What this side's `version` said, worked out once: the flow is reported more than once. */
+	version?: AnnouncedVersion;
+}
+
+interface AnnouncedVersion {
+	/** The user agent through `toDisplay`. */
+	agent: string | undefined;
+	/** `version 70016, agent …, services …, height …` */
+	description: string;
 }
 
 interface BitcoinState {
@@ -83,7 +91,8 @@ function readMessages(flow: FlowView, stream: Uint8Array, direction: DirectionSt
 		direction.verified++;
 		direction.network ??= message.network.label;
 		if (message.command === 'version' && direction.version === undefined) {
-			direction.version = parseVersion(stream, message.payloadStart, message.payloadStart + message.payloadLength);
+			const version = parseVersion(stream, message.payloadStart, message.payloadStart + message.payloadLength);
+			if (version !== undefined) direction.version = announced(version);
 		}
 		direction.offset = message.end;
 		if (direction.verified >= messagesPerSide) direction.finished = true;
@@ -123,7 +132,7 @@ function report(flow: FlowView, state: BitcoinState, context: DetectContext): vo
 	state.reportedVersions = versions;
 	const initiator = initiatorOf(flow);
 	const responder = otherSide(initiator);
-	const agents = {client: agentOf(client.version), server: agentOf(server.version)};
+	const agents = {client: client.version?.agent, server: server.version?.agent};
 	const network = refineNetwork(client.network ?? server.network ?? 'bitcoin-mainnet', agents.client ?? agents.server);
 	const evidence: string[] = [];
 	for (const side of [initiator, responder]) {
@@ -131,7 +140,7 @@ function report(flow: FlowView, state: BitcoinState, context: DetectContext): vo
 	}
 	for (const side of [initiator, responder]) {
 		const version = state.sides[side].version;
-		if (version) evidence.push(`content: ${addressOf(flow, side)} ${describeVersion(version)}`);
+		if (version) evidence.push(`content: ${addressOf(flow, side)} ${version.description}`);
 	}
 	context.setFamily(flow, 'bitcoin-p2p');
 	context.report(flow, {
@@ -157,13 +166,15 @@ function addressOf(flow: FlowView, side: Side): string {
 	return side === 'client' ? flow.clientAddress : flow.serverAddress;
 }
 
-function agentOf(version: VersionInfo | undefined): string | undefined {
-	return version && version.userAgent.length > 0 ? toDisplay(version.userAgent) : undefined;
+function announced(version: VersionInfo): AnnouncedVersion {
+	const agent = version.userAgent.length > 0 ? toDisplay(version.userAgent) : undefined;
+	return {agent, description: describeVersion(version, agent)};
 }
 
-function describeVersion(version: VersionInfo): string {
-	const services = serviceBits.filter(([bit]) => (version.services & BigInt(bit)) !== 0n).map(([, name]) => name);
-	const agent = agentOf(version);
+function describeVersion(version: VersionInfo, agent: string | undefined): string {
+	// Every named service bit is in the low word: one BigInt operation instead of one per bit.
+	const low = Number(BigInt.asUintN(32, version.services));
+	const services = serviceBits.filter(([bit]) => (low & bit) !== 0).map(([, name]) => name);
 	return [
 		`version ${version.protocolVersion}`,
 		agent === undefined ? 'no user agent' : `agent ${agent}`,

@@ -3,7 +3,7 @@
 // and drop it when the engine releases the flow.
 import type {AlertProtocol, ProtocolFamily} from '../model/messages.js';
 import type {FlowView, Side} from '../flows/flow-view.js';
-import type {SeenName} from './name-book.js';
+import type {NameEncoding, SeenName} from './name-book.js';
 
 export type FindingKind = 'mining' | 'pool-lookup' | 'node';
 
@@ -43,10 +43,10 @@ export interface DetectContext {
 	setFamily(flow: FlowView, family: ProtocolFamily): void;
 	/** Nothing more to learn from this flow's payload: stop inspecting it (and stop reassembly). */
 	settle(flow: FlowView): void;
-	/** A host name from the network (DNS question, SNI), sanitized and matched against the pool list. */
-	nameOf(raw: string): SeenName;
-	/** A DNS answer or SNI named `address`. */
-	learnName(address: string, name: SeenName): void;
+	/** The host name in bytes[start, end) (DNS question, SNI), sanitized and matched against the pool list. */
+	nameIn(bytes: Uint8Array, start: number, end: number, encoding: NameEncoding): SeenName;
+	/** A DNS answer or SNI named `address` (text, or an IPv4 address as its 32-bit value). */
+	learnName(address: string | number, name: SeenName): void;
 	/** The pool name `address` was learned under (DNS answer) or listed with (`--pools`), if any. */
 	poolNameOf(address: string): string | undefined;
 }

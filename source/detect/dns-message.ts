@@ -1,13 +1,15 @@
 // A DNS message read just far enough for detection: the question name and the A/AAAA answers.
-import {formatIpv4, formatIpv6} from '../decode/ip-address-text.js';
+// One message object is filled per parse and reused (a resolver's traffic is one parse per packet).
+import {formatIpv6} from '../decode/ip-address-text.js';
 
 export interface DnsMessage {
 	id: number;
 	isResponse: boolean;
-	/** Lower-case, without the trailing dot; bytes outside printable ASCII kept as latin1 characters. */
-	question: string;
-	/** A and AAAA answer addresses in text form. */
-	addresses: string[];
+	/** The question name, lower-case, without the trailing dot, as bytes (each one a latin1 character). */
+	readonly question: Uint8Array;
+	questionLength: number;
+	/** A answers as 32-bit values and AAAA answers in text form, in the order of the message. */
+	readonly addresses: (number | string)[];
 }
 
 const typeA = 1;
@@ -15,21 +17,28 @@ const typeAaaa = 28;
 const maxAnswers = 32;
 const maxNameLength = 253;
 
-/** Undefined unless the bytes are a well-formed DNS message with exactly one question. */
+const message: DnsMessage = {id: 0, isResponse: false, question: new Uint8Array(maxNameLength + 1), questionLength: 0, addresses: []};
+
+/**
+ * Undefined unless the bytes are a well-formed DNS message with exactly one question. The message
+ * returned is valid until the next call.
+ */
 export function parseDnsMessage(bytes: Uint8Array): DnsMessage | undefined {
 	if (bytes.length < 12) return undefined;
-	const id = (bytes[0]! << 8) | bytes[1]!;
 	const flags = (bytes[2]! << 8) | bytes[3]!;
 	const opcode = (flags >> 11) & 0x0f;
 	const questions = (bytes[4]! << 8) | bytes[5]!;
 	const answers = (bytes[6]! << 8) | bytes[7]!;
 	if (questions !== 1 || opcode > 2) return undefined;
-	const questionEnd = readName(bytes, 12);
+	const questionEnd = readName(bytes, 12, message.question);
 	if (questionEnd < 0 || questionEnd + 4 > bytes.length) return undefined;
-	const message: DnsMessage = {id, isResponse: (flags & 0x8000) !== 0, question: nameBytes.toString('latin1', 0, nameLength), addresses: []};
+	message.id = (bytes[0]! << 8) | bytes[1]!;
+	message.isResponse = (flags & 0x8000) !== 0;
+	message.questionLength = nameLength;
+	message.addresses.length = 0;
 	let at = questionEnd + 4;
 	for (let index = 0; index < Math.min(answers, maxAnswers); index++) {
-		const ownerEnd = readName(bytes, at);
+		const ownerEnd = readName(bytes, at, undefined);
 		if (ownerEnd < 0 || ownerEnd + 10 > bytes.length) break;
 		at = ownerEnd;
 		const type = (bytes[at]! << 8) | bytes[at + 1]!;
@@ -37,7 +46,7 @@ export function parseDnsMessage(bytes: Uint8Array): DnsMessage | undefined {
 		at += 10;
 		if (at + length > bytes.length) break;
 		if (type === typeA && length === 4) {
-			message.addresses.push(formatIpv4(word(bytes, at)));
+			message.addresses.push(word(bytes, at));
 		} else if (type === typeAaaa && length === 16) {
 			message.addresses.push(formatIpv6(word(bytes, at), word(bytes, at + 4), word(bytes, at + 8), word(bytes, at + 12)));
 		}
@@ -50,16 +59,14 @@ function word(bytes: Uint8Array, at: number): number {
 	return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
 }
 
-/**
- * The last name read, lower-cased, in latin1 bytes (the text becomes one string only when wanted:
- * owner names are read just to be skipped). Building the text a character at a time made most of
- * detection's garbage.
- */
-const nameBytes = Buffer.alloc(maxNameLength + 1);
+/** The length of the last name read. */
 let nameLength = 0;
 
-/** Reads a possibly compressed name into `nameBytes`; returns where the record continues after it, or -1. */
-function readName(bytes: Uint8Array, start: number): number {
+/**
+ * Reads a possibly compressed name, lower-cased into `into` when given (owner names are only
+ * skipped); returns where the record continues after it, or -1.
+ */
+function readName(bytes: Uint8Array, start: number, into: Uint8Array | undefined): number {
 	let length = 0;
 	let at = start;
 	let end = -1;
@@ -79,9 +86,13 @@ function readName(bytes: Uint8Array, start: number): number {
 			continue;
 		}
 		if ((labelLength & 0xc0) !== 0 || at + 1 + labelLength > bytes.length) return -1;
-		if (length > 0) nameBytes[length++] = 0x2e;
+		if (length > 0) {
+			if (into !== undefined) into[length] = 0x2e;
+			length++;
+		}
 		if (length + labelLength > maxNameLength) return -1;
-		for (let index = at + 1; index <= at + labelLength; index++) nameBytes[length++] = lowerCase(bytes[index]!);
+		if (into !== undefined) for (let index = at + 1; index <= at + labelLength; index++) into[length + index - at - 1] = lowerCase(bytes[index]!);
+		length += labelLength;
 		at += 1 + labelLength;
 	}
 	return -1;

@@ -6,6 +6,7 @@ import {otherSide, type DetectContext, type Detector} from './detector.js';
 import {parseDnsMessage, type DnsMessage} from './dns-message.js';
 import {FlowStates} from './flow-states.js';
 import type {SeenName} from './name-book.js';
+import {formatIpv4} from '../decode/ip-address-text.js';
 
 const dnsPorts = new Set([53, 5353, 5355]);
 
@@ -63,7 +64,7 @@ export const dnsDetector: Detector = {
 };
 
 function inspectMessage(flow: FlowView, side: Side, message: DnsMessage, context: DetectContext): void {
-	const name = context.nameOf(message.question);
+	const name = context.nameIn(message.question, 0, message.questionLength, 'latin1');
 	if (!message.isResponse) {
 		if (name.match === undefined) return;
 		const {unanswered} = stateOf(flow);
@@ -76,9 +77,10 @@ function inspectMessage(flow: FlowView, side: Side, message: DnsMessage, context
 	reportLookup(flow, otherSide(side), name, message.addresses, context);
 }
 
-function reportLookup(flow: FlowView, querier: Side, name: SeenName, addresses: string[], context: DetectContext): void {
+function reportLookup(flow: FlowView, querier: Side, name: SeenName, answers: readonly (number | string)[], context: DetectContext): void {
 	const {display, match} = name;
 	if (match === undefined) return;
+	const addresses = answers.map((address) => typeof address === 'number' ? formatIpv4(address) : address);
 	const answer = addresses.length > 0 ? ` → ${addresses.slice(0, 3).join(', ')}${addresses.length > 3 ? ', …' : ''}` : ' (no answer seen)';
 	if (match.kind === 'seed') {
 		context.report(flow, {

@@ -13,6 +13,7 @@ import {AlertBook, type AlertDraft} from './alert-book.js';
 import {directionOf, severityRank} from './verdict.js';
 import {BoundedMap} from './bounded-map.js';
 import {AddressNames} from './address-names.js';
+import {formatIpv4} from '../decode/ip-address-text.js';
 
 /** What the engine needs of the home-network and allow lists (`CidrSet` fits). */
 export interface AddressSet {
@@ -109,7 +110,7 @@ export class DetectionEngine implements FlowObserver {
 		this.datagramMask = maskOf((index) => detectors[index]!.inspectDatagram !== undefined);
 		const names = new NameBook(this.pools);
 		this.context = {
-			nameOf: (raw) => names.nameOf(raw),
+			nameIn: (bytes, start, end, encoding) => names.nameIn(bytes, start, end, encoding),
 			report: (flow, finding) => this.report(flow, finding),
 			setFamily: (flow, family) => this.setFamily(flow, family),
 			settle: (flow) => this.settle(flow),
@@ -248,9 +249,9 @@ export class DetectionEngine implements FlowObserver {
 		facts.info = undefined;
 	}
 
-	private learnName(address: string, name: SeenName): void {
+	private learnName(address: string | number, name: SeenName): void {
 		if (this.names.get(address) !== name.display) this.names.set(address, name.display);
-		if (name.match?.kind === 'pool') this.poolNames.set(address, name.display);
+		if (name.match?.kind === 'pool') this.poolNames.set(typeof address === 'string' ? address : formatIpv4(address), name.display);
 	}
 
 	private poolNameOf(address: string): string | undefined {

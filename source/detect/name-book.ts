@@ -1,6 +1,6 @@
-// Host names seen on the wire (DNS questions, TLS server names), each made safe to show and matched
-// against the pool list once: the same few names come back in flow after flow, and sanitizing and
-// matching a name cost several times what finding it again does.
+// Host names seen on the wire (DNS questions, TLS server names), each decoded, made safe to show and
+// matched against the pool list once: the same few names come back in flow after flow, and are
+// found again by their bytes, so a name already seen makes no string at all.
 import {toDisplay} from '../model/sanitize.js';
 import {BoundedMap} from './bounded-map.js';
 import type {NameMatch, PoolList} from './pool-list.js';
@@ -12,21 +12,44 @@ export interface SeenName {
 	readonly match: NameMatch | undefined;
 }
 
+/** How a name's bytes become text: SNI is UTF-8; DNS labels are bytes, kept as latin1 characters. */
+export type NameEncoding = 'utf-8' | 'latin1';
+
+interface Entry {
+	bytes: Uint8Array;
+	encoding: NameEncoding;
+	name: SeenName;
+}
+
 /** Distinct names remembered; the oldest is worked out again when it comes back. */
 const maxNames = 16_384;
+const utf8 = new TextDecoder('utf-8');
 
 export class NameBook {
-	private readonly seen = new BoundedMap<string, SeenName>(maxNames);
+	/** By a hash of the bytes (one entry per hash: a colliding name replaces the other). */
+	private readonly entries = new BoundedMap<number, Entry>(maxNames);
 
 	constructor(private readonly pools: PoolList) {}
 
-	/** `raw`, as network text (not yet sanitized). */
-	nameOf(raw: string): SeenName {
-		let name = this.seen.get(raw);
-		if (name === undefined) {
-			name = {display: toDisplay(raw), match: this.pools.matchName(raw)};
-			this.seen.set(raw, name);
-		}
+	/** The name in bytes[start, end). */
+	nameIn(bytes: Uint8Array, start: number, end: number, encoding: NameEncoding): SeenName {
+		let hash = encoding === 'latin1' ? 0x811c9dc5 : 0x050c5d1f;
+		for (let index = start; index < end; index++) hash = Math.imul(hash ^ bytes[index]!, 0x01000193);
+		// Thirty bits: a small integer key, never a boxed number.
+		const key = hash >>> 2;
+		const known = this.entries.get(key);
+		if (known !== undefined && known.encoding === encoding && sameBytes(known.bytes, bytes, start, end)) return known.name;
+		const view = bytes.subarray(start, end);
+		// Not TextDecoder('latin1'): that is windows-1252, which turns 0x80-0x9f into other characters.
+		const raw = encoding === 'utf-8' ? utf8.decode(view) : String.fromCharCode(...view);
+		const name: SeenName = {display: toDisplay(raw), match: this.pools.matchName(raw)};
+		this.entries.set(key, {bytes: view.slice(), encoding, name});
 		return name;
 	}
+}
+
+function sameBytes(known: Uint8Array, bytes: Uint8Array, start: number, end: number): boolean {
+	if (known.length !== end - start) return false;
+	for (let index = 0; index < known.length; index++) if (known[index] !== bytes[start + index]) return false;
+	return true;
 }

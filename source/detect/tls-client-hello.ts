@@ -11,7 +11,6 @@ const sniExtension = 0;
 const maxClientHello = 16_384;
 /** TLSCiphertext's limit, 2^14 + 2048. */
 const maxRecord = 18_432;
-const utf8 = new TextDecoder('utf-8', {fatal: false});
 
 export const tlsClientHelloDetector: Detector = {
 	name: 'tls-client-hello',
@@ -23,16 +22,16 @@ export const tlsClientHelloDetector: Detector = {
 		const hello = readClientHello(flow.stream('client'));
 		if (hello === 'incomplete') return true;
 		if (hello === 'invalid') return false;
-		judge(flow, hello.serverName, context);
+		judge(flow, hello, context);
 		context.settle(flow);
 		return false;
 	},
 };
 
-function judge(flow: FlowView, rawName: string | undefined, context: DetectContext): void {
+function judge(flow: FlowView, hello: ClientHello, context: DetectContext): void {
 	const server = flow.serverAddress;
-	if (rawName !== undefined) {
-		const name = context.nameOf(rawName);
+	if (hello.nameStart >= 0) {
+		const name = context.nameIn(hello.bytes, hello.nameStart, hello.nameEnd, 'utf-8');
 		context.learnName(server, name);
 		const {display, match} = name;
 		if (match?.kind === 'pool') {
@@ -65,8 +64,11 @@ function judge(flow: FlowView, rawName: string | undefined, context: DetectConte
 	});
 }
 
+/** Where the server name is (`nameStart` -1: none): in the stream, or in a copy of a hello split across records. */
 interface ClientHello {
-	serverName: string | undefined;
+	bytes: Uint8Array;
+	nameStart: number;
+	nameEnd: number;
 }
 
 /** The SNI of the ClientHello at the start of `stream`, which may span several records. */
@@ -129,7 +131,7 @@ function parseClientHello(hello: Uint8Array, start: number, end: number): Client
 	at += 2 + ((hello[at]! << 8) | hello[at + 1]!);
 	if (at + 1 > end) return 'invalid';
 	at += 1 + hello[at]!;
-	if (at === end) return {serverName: undefined};
+	if (at === end) return noServerName(hello);
 	if (at + 2 > end) return 'invalid';
 	const extensionsEnd = at + 2 + ((hello[at]! << 8) | hello[at + 1]!);
 	if (extensionsEnd > end) return 'invalid';
@@ -139,16 +141,20 @@ function parseClientHello(hello: Uint8Array, start: number, end: number): Client
 		const length = (hello[at + 2]! << 8) | hello[at + 3]!;
 		at += 4;
 		if (at + length > extensionsEnd) return 'invalid';
-		if (type === sniExtension) return {serverName: readServerName(hello, at, at + length)};
+		if (type === sniExtension) return serverName(hello, at, at + length);
 		at += length;
 	}
-	return {serverName: undefined};
+	return noServerName(hello);
 }
 
 /** The first host_name entry of the server_name extension in hello[start, end). */
-function readServerName(hello: Uint8Array, start: number, end: number): string | undefined {
-	if (end - start < 5 || hello[start + 2] !== 0) return undefined;
+function serverName(hello: Uint8Array, start: number, end: number): ClientHello {
+	if (end - start < 5 || hello[start + 2] !== 0) return noServerName(hello);
 	const length = (hello[start + 3]! << 8) | hello[start + 4]!;
-	if (start + 5 + length > end || length === 0) return undefined;
-	return utf8.decode(hello.subarray(start + 5, start + 5 + length));
+	if (start + 5 + length > end || length === 0) return noServerName(hello);
+	return {bytes: hello, nameStart: start + 5, nameEnd: start + 5 + length};
+}
+
+function noServerName(hello: Uint8Array): ClientHello {
+	return {bytes: hello, nameStart: -1, nameEnd: -1};
 }
