@@ -16,7 +16,8 @@ export interface SeenName {
 export type NameEncoding = 'utf-8' | 'latin1';
 
 interface Entry {
-	bytes: Uint8Array;
+	/** The name's bytes, one character each: compared in place, where a byte array would be two more hops away. */
+	bytes: string;
 	encoding: NameEncoding;
 	name: SeenName;
 }
@@ -40,16 +41,17 @@ export class NameBook {
 		const known = this.entries.get(key);
 		if (known !== undefined && known.encoding === encoding && sameBytes(known.bytes, bytes, start, end)) return known.name;
 		const view = bytes.subarray(start, end);
-		// Not TextDecoder('latin1'): that is windows-1252, which turns 0x80-0x9f into other characters.
-		const raw = encoding === 'utf-8' ? utf8.decode(view) : String.fromCharCode(...view);
+		// Latin1 by hand: TextDecoder('latin1') is windows-1252, which turns 0x80-0x9f into other characters.
+		const latin1 = String.fromCharCode(...view);
+		const raw = encoding === 'utf-8' ? utf8.decode(view) : latin1;
 		const name: SeenName = {display: toDisplay(raw), match: this.pools.matchName(raw)};
-		this.entries.set(key, {bytes: view.slice(), encoding, name});
+		this.entries.set(key, {bytes: latin1, encoding, name});
 		return name;
 	}
 }
 
-function sameBytes(known: Uint8Array, bytes: Uint8Array, start: number, end: number): boolean {
+function sameBytes(known: string, bytes: Uint8Array, start: number, end: number): boolean {
 	if (known.length !== end - start) return false;
-	for (let index = 0; index < known.length; index++) if (known[index] !== bytes[start + index]) return false;
+	for (let index = 0; index < known.length; index++) if (known.charCodeAt(index) !== bytes[start + index]) return false;
 	return true;
 }
