@@ -141,8 +141,12 @@ function isoTime(micros: number): string {
 	return new Date(micros / 1000).toISOString();
 }
 
-/** `known` plus the new lines of `added`: distinct, strongest tier first (stable within a tier), at most `maxEvidence`. */
-function mergeEvidence(known: readonly string[], added: readonly string[]): string[] {
+/**
+ * `known` plus the new lines of `added`: distinct, strongest tier first (stable within a tier), at
+ * most `maxEvidence`. `known` itself when nothing is new (most reports repeat what an alert has).
+ */
+function mergeEvidence(known: string[], added: readonly string[]): string[] {
+	if (added.every((line) => known.includes(line))) return known;
 	const merged = known.slice();
 	for (const line of added) {
 		if (merged.includes(line)) continue;

@@ -4,6 +4,7 @@
 import type {Alert, AlertCounts, Detection, Direction, HostRole, ProtocolFamily, Severity} from '../model/messages.js';
 import {protocolFamilies} from '../model/messages.js';
 import type {FlowObserver, FlowView, Side} from '../flows/flow-view.js';
+import {formatIpv4} from '../decode/ip-address-text.js';
 import type {DetectContext, Finding} from './detector.js';
 import {otherSide} from './detector.js';
 import {detectors} from './registry.js';
@@ -13,7 +14,6 @@ import {AlertBook, type AlertDraft} from './alert-book.js';
 import {directionOf, severityRank} from './verdict.js';
 import {BoundedMap} from './bounded-map.js';
 import {AddressNames} from './address-names.js';
-import {formatIpv4} from '../decode/ip-address-text.js';
 
 /** What the engine needs of the home-network and allow lists (`CidrSet` fits). */
 export interface AddressSet {
@@ -84,7 +84,8 @@ export class DetectionEngine implements FlowObserver {
 	private readonly graceMicros: number;
 	/**
 	 * By flow id, for flows some detector still wants after their first payload: bit i set while
-	 * detector i does. A flow with no entry has not been inspected yet (or is settled).
+	 * detector i does. A flow with no entry has not been inspected yet (or is settled: a classified
+	 * flow never has one).
 	 */
 	private readonly active = new Map<number, number>();
 	/** Only addresses a finding involved: few, so looking them up stays cheap. */
@@ -189,7 +190,8 @@ export class DetectionEngine implements FlowObserver {
 	}
 
 	flowEnded(flow: FlowView): void {
-		const active = this.active.get(flow.id);
+		// Only flows still being classified have detectors holding them (most ended flows were settled).
+		const active = flow.classified ? undefined : this.active.get(flow.id);
 		if (active !== undefined) {
 			for (let index = 0; index < detectors.length; index++) {
 				if ((active & (1 << index)) !== 0) detectors[index]!.flowEnded?.(flow, this.context);
@@ -250,7 +252,7 @@ export class DetectionEngine implements FlowObserver {
 	}
 
 	private learnName(address: string | number, name: SeenName): void {
-		if (this.names.get(address) !== name.display) this.names.set(address, name.display);
+		this.names.set(address, name.display);
 		if (name.match?.kind === 'pool') this.poolNames.set(typeof address === 'string' ? address : formatIpv4(address), name.display);
 	}
 
