@@ -14,6 +14,7 @@ import {AlertBook, type AlertDraft} from './alert-book.js';
 import {directionOf, severityRank} from './verdict.js';
 import {BoundedMap} from './bounded-map.js';
 import {AddressNames} from './address-names.js';
+import {FlowBits} from './flow-bits.js';
 
 /** What the engine needs of the home-network and allow lists (`CidrSet` fits). */
 export interface AddressSet {
@@ -87,7 +88,7 @@ export class DetectionEngine implements FlowObserver {
 	 * detector i does. A flow with no entry has not been inspected yet (or is settled: a classified
 	 * flow never has one).
 	 */
-	private readonly active = new Map<number, number>();
+	private readonly active = new FlowBits();
 	/** Only addresses a finding involved: few, so looking them up stays cheap. */
 	private readonly facts = new BoundedMap<string, HostFacts>(maxAddressFacts);
 	/** Names from DNS answers and SNI: most servers get one and nothing else. */
