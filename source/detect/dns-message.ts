@@ -8,8 +8,13 @@ export interface DnsMessage {
 	/** The question name, lower-case, without the trailing dot, as bytes (each one a latin1 character). */
 	readonly question: Uint8Array;
 	questionLength: number;
-	/** A answers as 32-bit values and AAAA answers in text form, in the order of the message. */
-	readonly addresses: (number | string)[];
+	/**
+	 * The A and AAAA answers in the order of the message: an A answer as its 32-bit value, an AAAA
+	 * answer as -(i + 1) for its text `ipv6[i]` (numbers in a typed array: none of them boxed).
+	 */
+	readonly answers: Float64Array;
+	answerCount: number;
+	readonly ipv6: string[];
 }
 
 const typeA = 1;
@@ -17,7 +22,15 @@ const typeAaaa = 28;
 const maxAnswers = 32;
 const maxNameLength = 253;
 
-const message: DnsMessage = {id: 0, isResponse: false, question: new Uint8Array(maxNameLength + 1), questionLength: 0, addresses: []};
+const message: DnsMessage = {
+	id: 0,
+	isResponse: false,
+	question: new Uint8Array(maxNameLength + 1),
+	questionLength: 0,
+	answers: new Float64Array(maxAnswers),
+	answerCount: 0,
+	ipv6: [],
+};
 
 /**
  * Undefined unless the bytes are a well-formed DNS message with exactly one question. The message
@@ -35,7 +48,8 @@ export function parseDnsMessage(bytes: Uint8Array): DnsMessage | undefined {
 	message.id = (bytes[0]! << 8) | bytes[1]!;
 	message.isResponse = (flags & 0x8000) !== 0;
 	message.questionLength = nameLength;
-	message.addresses.length = 0;
+	message.answerCount = 0;
+	message.ipv6.length = 0;
 	let at = questionEnd + 4;
 	for (let index = 0; index < Math.min(answers, maxAnswers); index++) {
 		const ownerEnd = readName(bytes, at, undefined);
@@ -46,9 +60,10 @@ export function parseDnsMessage(bytes: Uint8Array): DnsMessage | undefined {
 		at += 10;
 		if (at + length > bytes.length) break;
 		if (type === typeA && length === 4) {
-			message.addresses.push(word(bytes, at));
+			message.answers[message.answerCount++] = word(bytes, at);
 		} else if (type === typeAaaa && length === 16) {
-			message.addresses.push(formatIpv6(word(bytes, at), word(bytes, at + 4), word(bytes, at + 8), word(bytes, at + 12)));
+			message.ipv6.push(formatIpv6(word(bytes, at), word(bytes, at + 4), word(bytes, at + 8), word(bytes, at + 12)));
+			message.answers[message.answerCount++] = -message.ipv6.length;
 		}
 		at += length;
 	}

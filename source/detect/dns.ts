@@ -71,16 +71,27 @@ function inspectMessage(flow: FlowView, side: Side, message: DnsMessage, context
 		if (unanswered.size < 64) unanswered.set(message.id, [side, name]);
 		return;
 	}
-	for (const address of message.addresses) context.learnName(address, name);
+	for (let index = 0; index < message.answerCount; index++) {
+		const answer = message.answers[index]!;
+		context.learnName(answer >= 0 ? answer : message.ipv6[-answer - 1]!, name);
+	}
 	if (name.match === undefined) return;
 	states.get(flow)?.unanswered.delete(message.id);
-	reportLookup(flow, otherSide(side), name, message.addresses, context);
+	reportLookup(flow, otherSide(side), name, answerTexts(message), context);
 }
 
-function reportLookup(flow: FlowView, querier: Side, name: SeenName, answers: readonly (number | string)[], context: DetectContext): void {
+function answerTexts(message: DnsMessage): string[] {
+	const texts: string[] = [];
+	for (let index = 0; index < message.answerCount; index++) {
+		const answer = message.answers[index]!;
+		texts.push(answer >= 0 ? formatIpv4(answer) : message.ipv6[-answer - 1]!);
+	}
+	return texts;
+}
+
+function reportLookup(flow: FlowView, querier: Side, name: SeenName, addresses: string[], context: DetectContext): void {
 	const {display, match} = name;
 	if (match === undefined) return;
-	const addresses = answers.map((address) => typeof address === 'number' ? formatIpv4(address) : address);
 	const answer = addresses.length > 0 ? ` → ${addresses.slice(0, 3).join(', ')}${addresses.length > 3 ? ', …' : ''}` : ' (no answer seen)';
 	if (match.kind === 'seed') {
 		context.report(flow, {
