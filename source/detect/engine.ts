@@ -66,8 +66,10 @@ interface HostFacts {
 
 /** The part of a flow a finding is judged on, copied so a held-back finding outlives the flow. */
 interface FlowFacts {
-	addresses: Record<Side, string>;
-	ports: Record<Side, number>;
+	clientAddress: string;
+	serverAddress: string;
+	clientPort: number;
+	serverPort: number;
 	timeMicros: number;
 }
 
@@ -263,8 +265,10 @@ export class DetectionEngine implements FlowObserver {
 
 	private report(flow: FlowView, finding: Finding): void {
 		const facts: FlowFacts = {
-			addresses: {client: flow.clientAddress, server: flow.serverAddress},
-			ports: {client: flow.clientPort, server: flow.serverPort},
+			clientAddress: flow.clientAddress,
+			serverAddress: flow.serverAddress,
+			clientPort: flow.clientPort,
+			serverPort: flow.serverPort,
 			timeMicros: flow.lastSeenMicros,
 		};
 		if (flow.lastSeenMicros >= this.nextDeadline) this.releaseExpired(flow.lastSeenMicros);
@@ -272,7 +276,7 @@ export class DetectionEngine implements FlowObserver {
 			this.raise(facts, finding);
 			return;
 		}
-		const key = `${finding.kind}|${facts.addresses[finding.actor]}|${finding.peerAddress ?? facts.addresses[otherSide(finding.actor)]}`;
+		const key = `${finding.kind}|${addressOf(facts, finding.actor)}|${finding.peerAddress ?? addressOf(facts, otherSide(finding.actor))}`;
 		const held = this.held.get(key);
 		if (held !== undefined) {
 			held.finding = {...held.finding, evidence: [...held.finding.evidence, ...finding.evidence], certainty: Math.max(held.finding.certainty, finding.certainty)};
@@ -295,7 +299,7 @@ export class DetectionEngine implements FlowObserver {
 	/** Raises a held finding unless the host has meanwhile been shown to do what it suggested. */
 	private releaseHeld(key: string, held: HeldFinding): void {
 		this.held.delete(key);
-		const host = held.facts.addresses[held.finding.actor];
+		const host = addressOf(held.facts, held.finding.actor);
 		const supersededBy: Detection[] = held.finding.kind === 'pool-lookup' ? ['mining'] : ['bitcoin-node', 'crypto-node'];
 		if (supersededBy.some((detection) => this.book.hasDetection(host, detection))) return;
 		this.raise(held.facts, held.finding);
@@ -312,9 +316,9 @@ export class DetectionEngine implements FlowObserver {
 				break;
 			}
 			case 'pool-lookup': {
-				const host = facts.addresses[finding.actor];
-				const peer = finding.peerAddress ?? facts.addresses[otherSide(finding.actor)];
-				const peerPort = finding.peerAddress === undefined ? facts.ports[otherSide(finding.actor)] : 0;
+				const host = addressOf(facts, finding.actor);
+				const peer = finding.peerAddress ?? addressOf(facts, otherSide(finding.actor));
+				const peerPort = finding.peerAddress === undefined ? portOf(facts, otherSide(finding.actor)) : 0;
 				this.addRole(peer, 'pool');
 				this.record(facts, finding, 'mining-pool-lookup', 'miner', host, peer, peerPort, directionOf(this.internal(host), this.internal(peer)), finding.agent);
 				break;
@@ -326,8 +330,8 @@ export class DetectionEngine implements FlowObserver {
 	private raiseMining(facts: FlowFacts, finding: Finding): void {
 		const minerSide = finding.actor;
 		const poolSide = otherSide(minerSide);
-		const miner = facts.addresses[minerSide];
-		const pool = facts.addresses[poolSide];
+		const miner = addressOf(facts, minerSide);
+		const pool = addressOf(facts, poolSide);
 		const poolName = this.poolNames.get(pool) ?? (this.pools.hasAddress(pool) ? pool : undefined);
 		const enriched: Finding = poolName === undefined || finding.evidence.some((line) => line.startsWith('reputation:'))
 			? finding
@@ -338,11 +342,11 @@ export class DetectionEngine implements FlowObserver {
 		this.addRole(miner, 'miner');
 		this.addRole(pool, 'pool');
 		if (poolInternal) {
-			const served = {...enriched, evidence: [`content: ${pool} serves miners on port ${facts.ports[poolSide]}`, ...enriched.evidence], peerName: undefined};
-			this.record(facts, served, 'mining-pool', 'pool', pool, miner, facts.ports[minerSide], direction, undefined);
+			const served = {...enriched, evidence: [`content: ${pool} serves miners on port ${portOf(facts, poolSide)}`, ...enriched.evidence], peerName: undefined};
+			this.record(facts, served, 'mining-pool', 'pool', pool, miner, portOf(facts, minerSide), direction, undefined);
 		}
 		if (minerInternal || !poolInternal) {
-			this.record(facts, enriched, 'mining', 'miner', miner, pool, facts.ports[poolSide], direction, enriched.agent);
+			this.record(facts, enriched, 'mining', 'miner', miner, pool, portOf(facts, poolSide), direction, enriched.agent);
 		}
 	}
 
@@ -352,22 +356,22 @@ export class DetectionEngine implements FlowObserver {
 	 */
 	private raiseNode(facts: FlowFacts, finding: Finding): void {
 		const detection: Detection = finding.protocol === 'monero-p2p' ? 'crypto-node' : 'bitcoin-node';
-		const initiator = facts.addresses[finding.actor];
+		const initiator = addressOf(facts, finding.actor);
 		const responderSide = otherSide(finding.actor);
-		const responder = finding.peerAddress ?? facts.addresses[responderSide];
+		const responder = finding.peerAddress ?? addressOf(facts, responderSide);
 		const direction = directionOf(this.internal(initiator), this.internal(responder));
 		this.addRole(initiator, 'node');
 		if (!finding.peerListens) {
-			this.record(facts, finding, detection, 'node', initiator, responder, facts.ports[responderSide], direction, finding.agent);
+			this.record(facts, finding, detection, 'node', initiator, responder, portOf(facts, responderSide), direction, finding.agent);
 			return;
 		}
 		this.addRole(responder, 'node');
 		if (this.internal(responder) && !this.internal(initiator)) {
-			const listening = {...finding, evidence: [...finding.evidence, `content: ${responder} accepts inbound P2P connections on port ${facts.ports[responderSide]} (listening node)`]};
-			this.record(facts, listening, detection, 'node', responder, initiator, facts.ports[finding.actor], direction, finding.peerAgent);
+			const listening = {...finding, evidence: [...finding.evidence, `content: ${responder} accepts inbound P2P connections on port ${portOf(facts, responderSide)} (listening node)`]};
+			this.record(facts, listening, detection, 'node', responder, initiator, portOf(facts, finding.actor), direction, finding.peerAgent);
 			return;
 		}
-		this.record(facts, finding, detection, 'node', initiator, responder, facts.ports[responderSide], direction, finding.agent);
+		this.record(facts, finding, detection, 'node', initiator, responder, portOf(facts, responderSide), direction, finding.agent);
 	}
 
 	private record(facts: FlowFacts, finding: Finding, detection: Detection, hostRole: HostRole, host: string, peer: string, peerPort: number, direction: Direction, agent: string | undefined): void {
@@ -420,6 +424,14 @@ export class DetectionEngine implements FlowObserver {
 		}
 		return facts;
 	}
+}
+
+function addressOf(facts: FlowFacts, side: Side): string {
+	return side === 'client' ? facts.clientAddress : facts.serverAddress;
+}
+
+function portOf(facts: FlowFacts, side: Side): number {
+	return side === 'client' ? facts.clientPort : facts.serverPort;
 }
 
 function maskOf(wanted: (index: number) => boolean): number {
