@@ -1,79 +1,35 @@
 // The names learned for addresses (DNS answers, TLS server names): one per address, the latest.
-// Nearly every flow to a new server teaches one, so IPv4 addresses are kept as numbers in typed
-// arrays: a Map would keep each flow's young address text alive from an old table, and carrying
-// those strings through the collector cost more than all the rest of name learning together.
+// Nearly every flow to a new server teaches one, so IPv4 addresses are keys of a way table (no
+// address text kept per server); IPv6 addresses, rarer, stay text in a bounded map.
 import {BoundedMap} from './bounded-map.js';
-
-/** Addresses in a bucket; a full bucket forgets its oldest for a new address. */
-const ways = 8;
+import {WayTable} from './way-table.js';
 
 export class AddressNames {
-	private readonly bucketBits: number;
-	private readonly addresses: Uint32Array;
-	/** The name by entry (undefined: the entry is free), shared strings so nothing new is kept. */
-	private readonly names: (string | undefined)[];
-	/** Per bucket, the way the next new address takes once the bucket is full. */
-	private readonly nextWay: Uint8Array;
+	private readonly ipv4: WayTable<string>;
 	private readonly ipv6: BoundedMap<string, string>;
 
-	/** Room for about `capacity` addresses. */
+	/** Room for about `capacity` addresses of each IP version. */
 	constructor(capacity: number) {
-		this.bucketBits = Math.max(0, Math.ceil(Math.log2(Math.max(1, capacity) / ways)));
-		const buckets = 1 << this.bucketBits;
-		this.addresses = new Uint32Array(buckets * ways);
-		this.names = Array.from({length: buckets * ways}, () => undefined);
-		this.nextWay = new Uint8Array(buckets);
+		this.ipv4 = new WayTable(capacity);
 		this.ipv6 = new BoundedMap(capacity);
 	}
 
 	/** `address` as text, or an IPv4 address as its 32-bit value. */
 	get(address: string | number): string | undefined {
-		if (typeof address === 'number') return this.ipv4Name(address);
+		if (typeof address === 'number') return this.ipv4.get(address);
 		const number = ipv4Number(address);
-		return number < 0 ? this.ipv6.get(address) : this.ipv4Name(number);
+		return number < 0 ? this.ipv6.get(address) : this.ipv4.get(number);
 	}
 
+	/** Adds or replaces the name of `address` (a replaced name keeps the address's age). */
 	set(address: string | number, name: string): void {
 		if (typeof address === 'number') {
-			this.setIpv4Name(address, name);
+			this.ipv4.set(address, name);
 			return;
 		}
 		const number = ipv4Number(address);
 		if (number < 0) this.ipv6.set(address, name);
-		else this.setIpv4Name(number, name);
-	}
-
-	private ipv4Name(address: number): string | undefined {
-		const first = this.bucketOf(address) * ways;
-		for (let entry = first; entry < first + ways; entry++) {
-			if (this.addresses[entry] === address && this.names[entry] !== undefined) return this.names[entry];
-		}
-		return undefined;
-	}
-
-	private setIpv4Name(address: number, name: string): void {
-		const bucket = this.bucketOf(address);
-		const first = bucket * ways;
-		let free = -1;
-		for (let entry = first; entry < first + ways; entry++) {
-			const known = this.names[entry];
-			if (known === undefined) {
-				if (free < 0) free = entry;
-			} else if (this.addresses[entry] === address) {
-				this.names[entry] = name;
-				return;
-			}
-		}
-		if (free < 0) {
-			free = first + this.nextWay[bucket]!;
-			this.nextWay[bucket] = (this.nextWay[bucket]! + 1) % ways;
-		}
-		this.addresses[free] = address;
-		this.names[free] = name;
-	}
-
-	private bucketOf(address: number): number {
-		return this.bucketBits === 0 ? 0 : Math.imul(address, 0x9e3779b1) >>> (32 - this.bucketBits);
+		else this.ipv4.set(number, name);
 	}
 }
 

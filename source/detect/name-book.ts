@@ -2,7 +2,7 @@
 // matched against the pool list once: the same few names come back in flow after flow, and are
 // found again by their bytes, so a name already seen makes no string at all.
 import {toDisplay} from '../model/sanitize.js';
-import {BoundedMap} from './bounded-map.js';
+import {WayTable} from './way-table.js';
 import type {NameMatch, PoolList} from './pool-list.js';
 
 export interface SeenName {
@@ -15,11 +15,11 @@ export interface SeenName {
 /** How a name's bytes become text: SNI is UTF-8; DNS labels are bytes, kept as latin1 characters. */
 export type NameEncoding = 'utf-8' | 'latin1';
 
-interface Entry {
+/** What callers get is the entry itself, one object fewer to reach. */
+interface Entry extends SeenName {
 	/** The name's bytes, one character each: compared in place, where a byte array would be two more hops away. */
-	bytes: string;
-	encoding: NameEncoding;
-	name: SeenName;
+	readonly bytes: string;
+	readonly encoding: NameEncoding;
 }
 
 /** Distinct names remembered; the oldest is worked out again when it comes back. */
@@ -28,7 +28,7 @@ const utf8 = new TextDecoder('utf-8');
 
 export class NameBook {
 	/** By a hash of the bytes (one entry per hash: a colliding name replaces the other). */
-	private readonly entries = new BoundedMap<number, Entry>(maxNames);
+	private readonly entries = new WayTable<Entry>(maxNames);
 
 	constructor(private readonly pools: PoolList) {}
 
@@ -36,17 +36,16 @@ export class NameBook {
 	nameIn(bytes: Uint8Array, start: number, end: number, encoding: NameEncoding): SeenName {
 		let hash = encoding === 'latin1' ? 0x811c9dc5 : 0x050c5d1f;
 		for (let index = start; index < end; index++) hash = Math.imul(hash ^ bytes[index]!, 0x01000193);
-		// Thirty bits: a small integer key, never a boxed number.
-		const key = hash >>> 2;
+		const key = hash >>> 0;
 		const known = this.entries.get(key);
-		if (known !== undefined && known.encoding === encoding && sameBytes(known.bytes, bytes, start, end)) return known.name;
+		if (known !== undefined && known.encoding === encoding && sameBytes(known.bytes, bytes, start, end)) return known;
 		const view = bytes.subarray(start, end);
 		// Latin1 by hand: TextDecoder('latin1') is windows-1252, which turns 0x80-0x9f into other characters.
 		const latin1 = String.fromCharCode(...view);
 		const raw = encoding === 'utf-8' ? utf8.decode(view) : latin1;
-		const name: SeenName = {display: toDisplay(raw), match: this.pools.matchName(raw)};
-		this.entries.set(key, {bytes: latin1, encoding, name});
-		return name;
+		const entry: Entry = {display: toDisplay(raw), match: this.pools.matchName(raw), bytes: latin1, encoding};
+		this.entries.set(key, entry);
+		return entry;
 	}
 }
 
