@@ -81,6 +81,28 @@ test('data on a SYN (TCP Fast Open) starts the stream after the SYN\'s own seque
 	assert.equal(new TextDecoder().decode(flow.stream('client')), '{"id":1}\n');
 });
 
+test('the first payload is shown with its flight, and kept only for a flow still unclassified', () => {
+	const {observer, send} = setup();
+	const seen: string[] = [];
+	observer.classify = (flow) => {
+		seen.push(`${JSON.stringify(flow.flights)} ${flow.stream('server').length}`);
+		return new TextDecoder().decode(flow.stream('client')).startsWith('GET');
+	};
+	const web = send(tcpFrame(miner, {address: '203.0.113.80', port: 80}, 0, flags.syn));
+	send(tcpFrame(miner, {address: '203.0.113.80', port: 80}, 1, flags.ack, 'GET / HTTP/1.1\r\n\r\n'));
+	assert.equal(web.classified, true);
+	assert.equal(web.stream('client').length, 0);
+	assert.deepEqual(web.flights, []);
+	const flow = send(tcpFrame(miner, pool, 50, flags.syn));
+	send(tcpFrame(miner, pool, 900, flags.syn));
+	send(tcpFrame(miner, pool, 901, flags.ack, '{"id":1,'));
+	send(tcpFrame(miner, pool, 909, flags.ack, '"method":"mining.subscribe"}\n'));
+	assert.equal(new TextDecoder().decode(flow.stream('client')), '{"id":1,"method":"mining.subscribe"}\n');
+	assert.deepEqual(flow.flights, [{side: 'client', bytes: 37}]);
+	assert.deepEqual(observer.grew.map((event) => event.stream), ['GET / HTTP/1.1\r\n\r\n', '{"id":1,', '{"id":1,"method":"mining.subscribe"}\n']);
+	assert.deepEqual(seen, ['[{"side":"client","bytes":18}] 0', '[{"side":"client","bytes":8}] 0', '[{"side":"client","bytes":37}] 0']);
+});
+
 test('flights alternate sides: a Stratum V2 style 64-byte then 234-byte handshake', () => {
 	const {send} = setup();
 	const flow = send(tcpFrame(miner, pool, 0, flags.syn));
