@@ -122,7 +122,7 @@ export class FlowTable {
 		if (this.createdFlow !== undefined && flow.observed) this.observer.flowStarted(flow);
 		if (isTcp) this.trackStream(flow, side, packet);
 		else if (protocol === ipProtocols.udp && packet.hasPorts && !flow.classified) {
-			this.observer.datagram(flow, side, packet.data.subarray(packet.payloadOffset, packet.payloadOffset + packet.payloadLength));
+			this.observer.datagram(flow, side, viewOf(packet.data, packet.payloadOffset, packet.payloadLength));
 		}
 		return flow;
 	}
@@ -274,7 +274,7 @@ export class FlowTable {
 	private showFirstPayload(flow: Flow, side: Side, packet: DecodedPacket, sequence: number): void {
 		const length = Math.min(packet.payloadLength, this.payloadBytes);
 		if (length === 0) return;
-		flow.showFirstPayload(side, packet.data.subarray(packet.payloadOffset, packet.payloadOffset + length));
+		flow.showFirstPayload(side, viewOf(packet.data, packet.payloadOffset, length));
 		this.observer.streamGrew(flow, side);
 		flow.keepFirstPayload(sequence, this.payloadBytes);
 	}
@@ -302,6 +302,14 @@ export class FlowTable {
 		if (flow.observed) this.observer.flowEnded(flow);
 		flow.releaseStreams();
 	}
+}
+
+/**
+ * A plain Uint8Array over part of a packet. The capture hands Buffers, whose `subarray` runs through
+ * Node's wrapper and the FastBuffer constructor: several times the cost of the view itself.
+ */
+function viewOf(data: Uint8Array, offset: number, length: number): Uint8Array {
+	return new Uint8Array(data.buffer, data.byteOffset + offset, length);
 }
 
 function timeoutClassOf(flow: Flow): number {
