@@ -112,7 +112,7 @@ export class TcpStream {
 			recycle(this.buffer);
 			this.buffer = grown;
 		}
-		this.buffer.set(data.subarray(start, start + take), this.length);
+		this.buffer.set(new Uint8Array(data.buffer, data.byteOffset + start, take), this.length);
 		this.length = needed;
 		if (this.length >= this.cap) {
 			// Full: nothing later can land, so only the out-of-order segments go; the bytes stay readable.
@@ -127,7 +127,8 @@ export class TcpStream {
 		const kept = Math.min(count, this.cap - relative);
 		this.pending ??= [];
 		if (this.pending.length >= maxPendingSegments || this.pendingBytes + kept > this.cap) return;
-		this.pending.push({offset: relative, bytes: data.slice(start, start + kept)});
+		// A copy: on a Buffer (what captures hand over) `slice` is a view that would pin the whole read chunk.
+		this.pending.push({offset: relative, bytes: Uint8Array.prototype.slice.call(data, start, start + kept)});
 		this.pendingBytes += kept;
 	}
 

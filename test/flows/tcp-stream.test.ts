@@ -85,3 +85,14 @@ test('release frees the bytes and stops the stream', () => {
 	assert.equal(stream.bytes().length, 0);
 	assert.equal(add(stream, 6, 'world'), 0);
 });
+
+test('an out-of-order segment is copied out of the capture buffer it arrived in', () => {
+	const stream = new TcpStream(1024);
+	stream.anchorAtSyn(0);
+	const chunk = Buffer.from('xxworldxx');
+	assert.equal(stream.add(7, chunk, 2, 5), 0);
+	chunk.fill(0x2d);
+	const head = Buffer.from('hello,');
+	assert.equal(stream.add(1, head, 0, head.length), 11);
+	assert.equal(contents(stream), 'hello,world');
+});
