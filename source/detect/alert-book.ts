@@ -2,6 +2,7 @@
 // and re-emitted (same id, `update: true`) only when its severity or certainty rises, or when it
 // learns its agent, worker or algorithm for the first time (so each field updates it at most once).
 import type {Alert, AlertCounts, Detection} from '../model/messages.js';
+import {BoundedMap} from './bounded-map.js';
 import {severityOf, severityRank} from './verdict.js';
 
 /** An alert as a finding proposes it; the book fills in `id`, `severity`, `time` and merges. */
@@ -11,18 +12,27 @@ export type AlertDraft = Omit<Alert, 'type' | 'id' | 'severity' | 'update' | 'ti
 };
 
 const maxEvidence = 8;
+/** Distinct alerts remembered; a flood of new (host, peer) pairs forgets the oldest, never grows memory. */
+const defaultCapacity = 100_000;
 const tierOrder = ['content:', 'shape:', 'reputation:', 'port:'];
 
 export class AlertBook {
-	private readonly alerts = new Map<string, Alert>();
+	private readonly alerts: BoundedMap<string, Alert>;
 	/** Per host, a bit per detection it has an alert for. */
-	private readonly detectionsByHost = new Map<string, number>();
+	private readonly detectionsByHost: BoundedMap<string, number>;
 	private readonly open: AlertCounts = {low: 0, medium: 0, high: 0, critical: 0};
+	private raised = 0;
 
-	constructor(private readonly emit: (alert: Alert) => void) {}
+	constructor(private readonly emit: (alert: Alert) => void, capacity = defaultCapacity) {
+		this.alerts = new BoundedMap(capacity, (_key, forgotten) => {
+			if (!forgotten.allowed) this.open[forgotten.severity]--;
+		});
+		this.detectionsByHost = new BoundedMap(capacity);
+	}
 
+	/** Alerts raised so far (distinct ids, including any forgotten since). */
 	get count(): number {
-		return this.alerts.size;
+		return this.raised;
 	}
 
 	/** Open (not allowed) alerts by current severity. */
@@ -62,6 +72,7 @@ export class AlertBook {
 				allowed: draft.allowed,
 			};
 			this.alerts.set(key, alert);
+			this.raised++;
 			this.detectionsByHost.set(draft.host, (this.detectionsByHost.get(draft.host) ?? 0) | detectionBit(draft.detection));
 			if (!alert.allowed) this.open[alert.severity]++;
 			this.emit(copyOf(alert));

@@ -8,7 +8,8 @@ export class BoundedMap<Key, Value> {
 	private oldest = 0;
 	private readonly capacity: number;
 
-	constructor(capacity: number) {
+	/** `evicted` hears of each key the map forgets to make room. */
+	constructor(capacity: number, private readonly evicted?: (key: Key, value: Value) => void) {
 		this.capacity = Math.max(1, capacity);
 	}
 
@@ -31,7 +32,9 @@ export class BoundedMap<Key, Value> {
 			this.order.push(key);
 			return;
 		}
-		entries.delete(this.order[this.oldest]!);
+		const oldestKey = this.order[this.oldest]!;
+		if (this.evicted !== undefined) this.evicted(oldestKey, entries.get(oldestKey)!);
+		entries.delete(oldestKey);
 		this.order[this.oldest] = key;
 		this.oldest = (this.oldest + 1) % this.capacity;
 	}
