@@ -10,5 +10,3 @@ export const exitCodes = {
 	/** A wrong flag or flag value. */
 	usage: 64,
 } as const;
-
-export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];

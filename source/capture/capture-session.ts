@@ -39,7 +39,7 @@ export class CaptureSession {
 	private firstTimestampMicros: number | undefined;
 	private started = false;
 	private finished = false;
-	private readonly readerTotals = {truncated: 0, corrupt: 0};
+	private corrupt = 0;
 	private warning: string | undefined;
 	private summaryTimer: NodeJS.Timeout | undefined;
 	private durationTimer: NodeJS.Timeout | undefined;
@@ -237,8 +237,8 @@ export class CaptureSession {
 	}
 
 	private collectReaderTotals(reader: CaptureReader): void {
-		this.readerTotals.truncated += reader.stats.truncated;
-		this.readerTotals.corrupt += reader.stats.corrupt;
+		this.pipeline.totals.truncated += reader.stats.truncated;
+		this.corrupt += reader.stats.corrupt;
 		this.warning ??= reader.warning;
 	}
 
@@ -254,7 +254,6 @@ export class CaptureSession {
 			view: this.view,
 			speed: this.options.source.kind === 'file' ? this.speed : 'max',
 			paused: this.paused,
-			truncated: this.readerTotals.truncated,
 			capture: this.live?.stats(),
 			progress: this.input === undefined ? undefined : {
 				// Bytes read ahead into the reader are not played yet: count only what was delivered.
@@ -272,18 +271,11 @@ export class CaptureSession {
 		this.pipeline.flush();
 		this.post(this.summary(true));
 		this.finished = true;
-		const totals = this.pipeline.totals;
 		this.post({
 			type: 'end',
 			source: this.source,
-			packets: totals.packets,
-			bytes: totals.bytes,
-			flows: totals.flows,
-			decodeErrors: totals.decodeErrors,
-			truncated: this.readerTotals.truncated,
-			unsupportedLinkType: totals.unsupportedLinkType,
-			nonFirstFragments: totals.nonFirstFragments,
-			corrupt: this.readerTotals.corrupt,
+			...this.pipeline.totals,
+			corrupt: this.corrupt,
 			durationMs: Date.now() - this.startedAt,
 			alerts: this.engine.alertCount,
 			alertsOpen: this.engine.alertsOpen(),

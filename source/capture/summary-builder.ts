@@ -9,7 +9,6 @@ export interface SummaryContext {
 	view: HostView;
 	speed: Summary['speed'];
 	paused: boolean;
-	truncated: number;
 	capture?: CaptureStats;
 	progress?: Progress;
 }
@@ -26,7 +25,7 @@ export class SummaryBuilder {
 
 	build(context: SummaryContext): Summary {
 		const {pipeline, engine} = this;
-		const totals = {...pipeline.totals, truncated: context.truncated};
+		const totals = {...pipeline.totals};
 		const nowMicros = pipeline.lastTimestampMicros;
 		this.updateRates(totals.packets, totals.bytes, nowMicros);
 		const decorate = (address: string) => engine.hostInfo(address);

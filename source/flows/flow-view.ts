@@ -31,7 +31,7 @@ export interface FlowView {
 	 * The returned view is valid until the next packet; copy what you keep.
 	 */
 	stream(side: Side): Uint8Array;
-	/** TCP only: the sizes of the first few in-order payload flights, alternating sides (at most 8). */
+	/** TCP only: the sizes of the first few in-order payload flights, alternating sides (at most 8); like `stream`, valid until the next packet. */
 	readonly flights: readonly Flight[];
 	/** Set by the detection engine: no more payload work for this flow (reassembly stops). */
 	classified: boolean;

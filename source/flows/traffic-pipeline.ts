@@ -22,7 +22,7 @@ export interface TrafficPipelineOptions {
 }
 
 export class TrafficPipeline {
-	/** `truncated` stays 0 here: the capture reader counts it. */
+	/** `truncated` is added by the capture session from each reader: the pipeline never sees cut records. */
 	readonly totals: Totals = {packets: 0, bytes: 0, flows: 0, decodeErrors: 0, truncated: 0, unsupportedLinkType: 0, nonFirstFragments: 0};
 	readonly hosts: HostTable;
 	readonly flows: FlowTable;

@@ -188,16 +188,10 @@ export interface Summary {
 	paused: boolean;
 }
 
-export interface End {
+/** The last message: the totals since the start (as in `Summary.totals`) and how the capture ended. */
+export interface End extends Totals {
 	type: 'end';
 	source: SourceInfo;
-	packets: number;
-	bytes: number;
-	flows: number;
-	decodeErrors: number;
-	truncated: number;
-	unsupportedLinkType: number;
-	nonFirstFragments: number;
 	/** Corrupt blocks or records skipped in the capture file. */
 	corrupt: number;
 	durationMs: number;
