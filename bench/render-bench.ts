@@ -1,6 +1,9 @@
 // The UI's cost on the main thread: the real monitor (store + Ink) mounted on a fake 200x60
 // terminal, fed summaries for 10,000 tracked hosts four times a second and 20 alerts a second,
 // as the capture worker would. Reports main-thread CPU per second of wall time and time per render.
+// The screen is in its steady state: the window the worker sends is sorted by severity (the
+// default), so the miners and their coloured severity lead the table; hosts were last seen
+// minutes ago in capture time; the sparklines hold six minutes of history.
 import {EventEmitter} from 'node:events';
 import {performance} from 'node:perf_hooks';
 import type {ControlMessage, HostRow, HostView, ProtocolFamily, Summary, TrafficCounter, WorkerMessage} from '../source/model/messages.js';
@@ -13,6 +16,7 @@ const hostCount = 10_000;
 const seconds = 10;
 const summariesPerSecond = 4;
 const alertsPerSummary = 5;
+const historySeconds = 360;
 
 class FakeTerminalOutput extends EventEmitter {
 	readonly isTTY = true;
@@ -61,15 +65,25 @@ function host(index: number): HostRow {
 		bytesOut: 500 * index,
 		packetsPerSecond: index % 13,
 		bitsPerSecond: 8000 * (index % 13),
-		firstSeen: 1_700_000_000_000,
-		lastSeen: 1_700_000_000_000 + index,
+		firstSeen: 0,
+		lastSeen: 0,
 	};
+}
+
+/** The severity order the worker sends by default: miners first. */
+function bySeverity(a: HostRow, b: HostRow): number {
+	return (b.severity === undefined ? 0 : 1) - (a.severity === undefined ? 0 : 1);
+}
+
+function seenBefore(row: HostRow, index: number, captureMillis: number): HostRow {
+	const lastSeen = captureMillis - (index % 600) * 1000;
+	return {...row, firstSeen: lastSeen - 3_600_000, lastSeen};
 }
 
 export async function runRenderBench(log: (line: string) => void): Promise<void> {
 	process.env['NODE_ENV'] ??= 'production';
 	const {mountMonitor, MonitorStore} = await import('../source/ui/run-ui.js');
-	const hosts = Array.from({length: hostCount}, (_, index) => host(index));
+	const hosts = Array.from({length: hostCount}, (_, index) => host(index)).sort(bySeverity);
 	const listeners = new Set<(message: WorkerMessage) => void>();
 	let view: HostView = {sort: 'severity', reverse: false, filter: '', offset: 0, limit: rows};
 	const connection: MonitorConnection = {
@@ -96,6 +110,19 @@ export async function runRenderBench(log: (line: string) => void): Promise<void>
 	const counters = Object.fromEntries(protocolFamilies.map(family => [family, {packets: 0, bytes: 0}])) as Record<ProtocolFamily, TrafficCounter>;
 	let step = 0;
 	let captureMillis = Date.parse('2026-11-30T12:00:00Z');
+	const advanceCounters = () => {
+		protocolFamilies.forEach((family, index) => {
+			counters[family].bytes += (step % (index + 3)) * 1000;
+			counters[family].packets += 10;
+		});
+	};
+
+	for (let second = 0; second <= historySeconds; second++) {
+		step++;
+		advanceCounters();
+		store.getSnapshot().history.update(captureMillis - (historySeconds - second) * 1000, counters);
+	}
+
 	const emit = (message: WorkerMessage) => {
 		for (const listener of listeners) {
 			listener(message);
@@ -107,10 +134,7 @@ export async function runRenderBench(log: (line: string) => void): Promise<void>
 	const timer = setInterval(() => {
 		step++;
 		captureMillis += 1000 / summariesPerSecond;
-		protocolFamilies.forEach((family, index) => {
-			counters[family].bytes += (step % (index + 3)) * 1000;
-			counters[family].packets += 10;
-		});
+		advanceCounters();
 		const summary: Summary = {
 			type: 'summary',
 			time: new Date(captureMillis).toISOString(),
@@ -121,7 +145,7 @@ export async function runRenderBench(log: (line: string) => void): Promise<void>
 			hostsTracked: hostCount,
 			hostsEvicted: 0,
 			hostsMatched: hostCount,
-			hosts: hosts.slice(view.offset, view.offset + view.limit).map(row => ({...row, packets: row.packets + step})),
+			hosts: hosts.slice(view.offset, view.offset + view.limit).map((row, index) => ({...seenBefore(row, view.offset + index, captureMillis), packets: row.packets + step})),
 			protocols: structuredClone(counters),
 			alertsOpen: {low: 0, medium: 0, high: 200, critical: 0},
 			speed: 1,
@@ -129,7 +153,7 @@ export async function runRenderBench(log: (line: string) => void): Promise<void>
 		};
 		emit(summary);
 		for (let index = 0; index < alertsPerSummary; index++) {
-			const miner = hosts[((step * alertsPerSummary) + index) * 50 % hostCount]!;
+			const miner = hosts[((step * alertsPerSummary) + index) % (hostCount / 50)]!;
 			emit({
 				type: 'alert',
 				id: `mining-${miner.address}`,
