@@ -1,13 +1,14 @@
 // Newest alerts first; one line each with severity glyph, word and colour, capture time,
 // host → peer, detection, protocol, repeat count and the strongest evidence.
 import {memo} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
 import type {MonitorState} from './monitor-store.js';
 import type {AlertEntry} from './alert-ring.js';
 import {PaneTitle} from './pane-title.js';
 import {describeAlert} from './alert-description.js';
 import {severityStyles} from './severity-style.js';
 import {clip, fit} from './display-text.js';
+import {ScreenLine} from './screen-line.js';
 import {formatClock, formatInteger} from './format.js';
 
 interface AlertLineProps {
@@ -23,10 +24,11 @@ const AlertLine = memo(function AlertLine({entry, width, selected, focused}: Ale
 	const head = `${style.glyph} ${fit(style.label, 4)}`;
 	const body = clip(`${mark} ${formatClock(entry.alert.time)} ${describeAlert(entry)}`, Math.max(0, width - head.length));
 	return (
-		<Text wrap="truncate" inverse={selected && focused} underline={selected && !focused} dimColor={entry.acknowledged}>
-			<Text color={style.color} bold={!entry.acknowledged}>{head}</Text>
-			{body}
-		</Text>
+		<ScreenLine
+			width={width}
+			line={[{text: head, style: {color: style.color, bold: !entry.acknowledged}}, body]}
+			style={{inverse: selected && focused, underline: selected && !focused, dimColor: entry.acknowledged}}
+		/>
 	);
 });
 
@@ -39,7 +41,7 @@ export function AlertPane({state}: {state: MonitorState}) {
 	return (
 		<Box flexDirection="column" height={layout.alertRows + 1}>
 			<PaneTitle title="Alerts" detail={detail} focused={focused} width={layout.width}/>
-			{visible.length === 0 ? <Text dimColor>no alerts</Text> : null}
+			{visible.length === 0 ? <ScreenLine width={layout.width} line={[{text: 'no alerts', style: {dimColor: true}}]}/> : null}
 			{visible.map((entry, index) => (
 				<AlertLine
 					key={entry.alert.id}

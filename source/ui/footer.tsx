@@ -1,7 +1,7 @@
 // The last line: the keys that matter where the keys go now, or the filter being typed.
-import {Text} from 'ink';
 import type {MonitorState} from './monitor-store.js';
 import {footerBindings, type KeyScope} from './key-map.js';
+import {ScreenLine, type Segment} from './screen-line.js';
 
 const scopeNames: Record<KeyScope, string> = {
 	hosts: 'hosts',
@@ -11,28 +11,26 @@ const scopeNames: Record<KeyScope, string> = {
 	help: 'help',
 };
 
-export function Footer({state, scope}: {state: MonitorState; scope: KeyScope}) {
+function footerLine(state: MonitorState, scope: KeyScope): Segment[] {
 	if (state.filterEditing) {
-		return (
-			<Text wrap="truncate">
-				<Text bold color="cyanBright">{'/ filter: '}</Text>
-				{state.view.filter}
-				<Text inverse> </Text>
-				<Text dimColor>{'  Enter keep · Esc clear · matches address, name, protocol or role'}</Text>
-			</Text>
-		);
+		return [
+			{text: '/ filter: ', style: {bold: true, color: 'cyanBright'}},
+			{text: state.view.filter},
+			{text: ' ', style: {inverse: true}},
+			{text: '  Enter keep · Esc clear · matches address, name, protocol or role', style: {dimColor: true}},
+		];
 	}
 
-	return (
-		<Text wrap="truncate">
-			<Text inverse>{` ${scopeNames[scope]} `}</Text>
-			{footerBindings(scope, state.replay).map(binding => (
-				<Text key={binding.command}>
-					{' '}
-					<Text bold color="cyanBright">{binding.keys.split(', ')[0]}</Text>
-					<Text dimColor>{` ${binding.hint ?? ''}`}</Text>
-				</Text>
-			))}
-		</Text>
-	);
+	return [
+		{text: ` ${scopeNames[scope]} `, style: {inverse: true}},
+		...footerBindings(scope, state.replay).flatMap((binding): Segment[] => [
+			{text: ' '},
+			{text: binding.keys.split(', ')[0] ?? '', style: {bold: true, color: 'cyanBright'}},
+			{text: ` ${binding.hint ?? ''}`, style: {dimColor: true}},
+		]),
+	];
+}
+
+export function Footer({state, scope}: {state: MonitorState; scope: KeyScope}) {
+	return <ScreenLine line={footerLine(state, scope)} width={state.layout.width}/>;
 }

@@ -1,13 +1,14 @@
 // The host table: only the window of rows the worker sent, one preformatted string per row,
 // because Ink's render cost grows with every element.
 import {memo, useMemo} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
 import type {HostRow, HostSortKey} from '../model/messages.js';
 import type {MonitorState} from './monitor-store.js';
 import {PaneTitle} from './pane-title.js';
 import {addressColumn, chooseHostColumns, severityColumn, type HostColumn, type HostColumnSet} from './host-columns.js';
 import {severityStyles} from './severity-style.js';
-import {fit} from './display-text.js';
+import {clip, fit} from './display-text.js';
+import {ScreenLine, type Segment} from './screen-line.js';
 import {formatInteger} from './format.js';
 
 const sortLabels: Record<HostSortKey, string> = {
@@ -27,21 +28,40 @@ function headerCell(column: HostColumn, width: number, sort: HostSortKey, revers
 interface HostLineProps {
 	row: HostRow;
 	columns: HostColumnSet;
+	width: number;
 	now: number;
 	selected: boolean;
 	focused: boolean;
 }
 
-const HostLine = memo(function HostLine({row, columns, now, selected, focused}: HostLineProps) {
+// Every character Ink writes costs a few microseconds each frame and the cells it does not write
+// are blank anyway, so the address column's padding is left to the layout rather than written,
+// except on the selected row, whose highlight spans the whole row.
+const HostLine = memo(function HostLine({row, columns, width, now, selected, focused}: HostLineProps) {
 	const rest = columns.columns.map(column => fit(column.cell(row, now), column.width, column.align)).join(' ');
-	const severity = fit(severityColumn.cell(row, now), severityColumn.width);
-	const address = fit(addressColumn.cell(row, now), columns.addressWidth);
-	const color = row.severity ? severityStyles[row.severity].color : undefined;
+	const severity: Segment = {
+		text: fit(severityColumn.cell(row, now), severityColumn.width),
+		style: {color: row.severity ? severityStyles[row.severity].color : undefined, bold: row.severity !== undefined},
+	};
+	const address = addressColumn.cell(row, now);
+	if (selected) {
+		return (
+			<ScreenLine
+				width={width}
+				line={[severity, ` ${fit(address, columns.addressWidth)} ${rest}`]}
+				style={{inverse: focused, underline: !focused}}
+			/>
+		);
+	}
+
+	const leftWidth = severityColumn.width + 1 + columns.addressWidth;
 	return (
-		<Text wrap="truncate" inverse={selected && focused} underline={selected && !focused}>
-			<Text color={color} bold={row.severity !== undefined}>{severity}</Text>
-			{` ${address} ${rest}`}
-		</Text>
+		<Box height={1}>
+			<Box width={leftWidth} flexShrink={0}>
+				<ScreenLine width={leftWidth} line={[severity, ` ${clip(address, columns.addressWidth)}`]}/>
+			</Box>
+			<ScreenLine width={Math.max(0, width - leftWidth)} line={[` ${rest}`]}/>
+		</Box>
 	);
 });
 
@@ -65,13 +85,14 @@ export function HostTable({state}: {state: MonitorState}) {
 	return (
 		<Box flexDirection="column" height={layout.hostRows + 2}>
 			<PaneTitle title="Hosts" detail={`${shown}${tracked} · sort ${sortLabels[view.sort]} ${view.reverse ? '▲' : '▼'}${filter}`} focused={focused} width={layout.width}/>
-			<Text wrap="truncate" bold dimColor>{header}</Text>
-			{rows.length === 0 ? <Text dimColor wrap="truncate">{fit(empty, layout.width)}</Text> : null}
+			<ScreenLine width={layout.width} line={[{text: header, style: {bold: true, dimColor: true}}]}/>
+			{rows.length === 0 ? <ScreenLine width={layout.width} line={[{text: clip(empty, layout.width), style: {dimColor: true}}]}/> : null}
 			{rows.map((row, index) => (
 				<HostLine
 					key={row.address}
 					row={row}
 					columns={columns}
+					width={layout.width}
 					now={now}
 					selected={view.offset + index === selectedHost}
 					focused={focused}

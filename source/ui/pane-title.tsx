@@ -1,6 +1,6 @@
 // A pane's title rule. The focused pane is marked by a glyph as well as colour.
-import {Text} from 'ink';
-import {clip} from './display-text.js';
+import {clip, displayWidth} from './display-text.js';
+import {ScreenLine} from './screen-line.js';
 
 export interface PaneTitleProps {
 	title: string;
@@ -12,12 +12,12 @@ export interface PaneTitleProps {
 export function PaneTitle({title, detail, focused, width}: PaneTitleProps) {
 	const head = `${focused ? '▶' : '─'} ${title} `;
 	const tail = detail ? clip(`${detail} `, Math.max(0, width - head.length - 2)) : '';
-	const rule = '─'.repeat(Math.max(0, width - head.length - tail.length));
+	const rule = '─'.repeat(Math.max(0, width - head.length - displayWidth(tail)));
 	return (
-		<Text wrap="truncate">
-			<Text bold color={focused ? 'cyanBright' : undefined} dimColor={!focused}>{head}</Text>
-			<Text dimColor={!focused}>{tail}</Text>
-			<Text dimColor>{rule}</Text>
-		</Text>
+		<ScreenLine width={width} line={[
+			{text: head, style: {bold: true, color: focused ? 'cyanBright' : undefined, dimColor: !focused}},
+			{text: tail, style: {dimColor: !focused}},
+			{text: rule, style: {dimColor: true}},
+		]}/>
 	);
 }

@@ -1,5 +1,5 @@
 // One sparkline per protocol family over capture time, with the current rate beside it.
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
 import {protocolFamilies, type ProtocolFamily} from '../model/messages.js';
 import type {MonitorState} from './monitor-store.js';
 import type {RateHistory, RateMetric} from './rate-history.js';
@@ -7,6 +7,7 @@ import {PaneTitle} from './pane-title.js';
 import {familyLabels} from './protocol-names.js';
 import {sparkline} from './sparkline.js';
 import {fit} from './display-text.js';
+import {ScreenLine} from './screen-line.js';
 import {formatBitRate, formatDuration, formatPacketRate} from './format.js';
 
 const familyColors: Record<ProtocolFamily, string> = {
@@ -32,11 +33,11 @@ function FamilyLine({family, history, metric, width}: {family: ProtocolFamily; h
 	const rates = history.rates(family, metric, graphWidth);
 	const current = rates.at(-1) ?? 0;
 	return (
-		<Text wrap="truncate">
-			<Text>{fit(familyLabels[family], labelWidth)} </Text>
-			<Text color={familyColors[family]}>{sparkline(rates, graphWidth)}</Text>
-			<Text bold={current > 0} dimColor={current === 0}>{' ' + fit(formatRate(current, metric), rateWidth, 'right')}</Text>
-		</Text>
+		<ScreenLine width={width} line={[
+			`${fit(familyLabels[family], labelWidth)} `,
+			{text: sparkline(rates, graphWidth), style: {color: familyColors[family]}},
+			{text: ' ' + fit(formatRate(current, metric), rateWidth, 'right'), style: {bold: current > 0, dimColor: current === 0}},
+		]}/>
 	);
 }
 

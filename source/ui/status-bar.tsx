@@ -5,6 +5,7 @@ import {describeSource} from './source-description.js';
 import type {MonitorState} from './monitor-store.js';
 import {severitiesDescending, severityStyles} from './severity-style.js';
 import {clip} from './display-text.js';
+import {ScreenLine, type Segment} from './screen-line.js';
 import {formatBitRate, formatBytes, formatCount, formatInteger, formatPacketRate, formatSpeed, formatTimestamp} from './format.js';
 
 const progressBarWidth = 10;
@@ -25,23 +26,32 @@ function progressText(summary: Summary): string | undefined {
 	return `${'█'.repeat(filled)}${'░'.repeat(progressBarWidth - filled)} ${Math.floor(fraction * 100)}%${loops}`;
 }
 
-function Badges({state}: {state: MonitorState}) {
+function badges(state: MonitorState): Segment[] {
 	const finished = state.end !== undefined || state.summary?.progress?.finished === true;
-	return (
-		<>
-			{state.displayPaused ? <Text inverse bold color="yellow">{` PAUSED · ${formatInteger(state.heldUpdates)} updates held `}</Text> : null}
-			{state.summary?.paused ? <Text inverse color="yellow">{' REPLAY PAUSED '}</Text> : null}
-			{finished ? <Text inverse bold color="green">{' FINISHED '}</Text> : null}
-		</>
-	);
+	const shown: Segment[] = [];
+	if (state.displayPaused) {
+		shown.push({text: ` PAUSED · ${formatInteger(state.heldUpdates)} updates held `, style: {inverse: true, bold: true, color: 'yellow'}});
+	}
+
+	if (state.summary?.paused) {
+		shown.push({text: ' REPLAY PAUSED ', style: {inverse: true, color: 'yellow'}});
+	}
+
+	if (finished) {
+		shown.push({text: ' FINISHED ', style: {inverse: true, bold: true, color: 'green'}});
+	}
+
+	return shown;
 }
+
+const name: Segment = {text: ' minewatch ', style: {bold: true, inverse: true}};
 
 export function StatusBar({state}: {state: MonitorState}) {
 	const {summary, layout} = state;
 	if (summary === undefined) {
 		return (
 			<Box flexDirection="column" height={2}>
-				<Text wrap="truncate"><Text bold inverse>{' minewatch '}</Text><Badges state={state}/>{' waiting for the first summary…'}</Text>
+				<ScreenLine width={layout.width} line={[name, ...badges(state), ' waiting for the first summary…']}/>
 				<Text> </Text>
 			</Box>
 		);
@@ -54,18 +64,18 @@ export function StatusBar({state}: {state: MonitorState}) {
 	const replay = state.replay ? ` · replay ${formatSpeed(state.speed)}${progress ? ` ${progress}` : ''}` : '';
 	return (
 		<Box flexDirection="column" height={2}>
-			<Text wrap="truncate"><Text bold inverse>{' minewatch '}</Text><Badges state={state}/>{first}</Text>
-			<Text wrap="truncate">
-				{' alerts '}
-				{severitiesDescending.map(severity => {
+			<ScreenLine width={layout.width} line={[name, ...badges(state), first]}/>
+			<ScreenLine width={layout.width} line={[
+				' alerts ',
+				...severitiesDescending.map(severity => {
 					const count = summary.alertsOpen[severity];
 					const style = severityStyles[severity];
-					return <Text key={severity} color={count > 0 ? style.color : undefined} dimColor={count === 0} bold={count > 0}>{`${style.glyph} ${count} ${style.label.toLowerCase()}  `}</Text>;
-				})}
-				<Text color={dropped > 0 ? 'red' : undefined}>{`· drops ${formatInteger(dropped)} `}</Text>
-				<Text color={summary.totals.decodeErrors > 0 ? 'yellow' : undefined}>{`· decode errors ${formatInteger(summary.totals.decodeErrors)}`}</Text>
-				{replay}
-			</Text>
+					return {text: `${style.glyph} ${count} ${style.label.toLowerCase()}  `, style: {color: count > 0 ? style.color : undefined, dimColor: count === 0, bold: count > 0}};
+				}),
+				{text: `· drops ${formatInteger(dropped)} `, style: {color: dropped > 0 ? 'red' : undefined}},
+				{text: `· decode errors ${formatInteger(summary.totals.decodeErrors)}`, style: {color: summary.totals.decodeErrors > 0 ? 'yellow' : undefined}},
+				replay,
+			]}/>
 		</Box>
 	);
 }
