@@ -7,7 +7,7 @@ import {PaneTitle} from './pane-title.js';
 import {familyLabels} from './protocol-names.js';
 import {sparkline} from './sparkline.js';
 import {fit} from './display-text.js';
-import {ScreenLine} from './screen-line.js';
+import {ScreenLine, type Segment} from './screen-line.js';
 import {formatBitRate, formatDuration, formatPacketRate} from './format.js';
 
 const familyColors: Record<ProtocolFamily, string> = {
@@ -28,16 +28,31 @@ function formatRate(rate: number, metric: RateMetric): string {
 	return metric === 'bytes' ? formatBitRate(rate * 8) : formatPacketRate(rate);
 }
 
+// Ink pays for every character it writes, every frame; an idle family's graph is blank and a young
+// capture's history is short, so a long blank stretch is left to the layout instead of written.
+const blankWorthSkipping = 16;
+
 function FamilyLine({family, history, metric, width}: {family: ProtocolFamily; history: RateHistory; metric: RateMetric; width: number}) {
 	const graphWidth = Math.max(1, width - labelWidth - rateWidth - 2);
 	const rates = history.rates(family, metric, graphWidth);
 	const current = rates.at(-1) ?? 0;
+	const label = `${fit(familyLabels[family], labelWidth)} `;
+	const graph = sparkline(rates, graphWidth);
+	const drawn = graph.trimStart();
+	const color = familyColors[family];
+	const rate: Segment = {text: ' ' + fit(formatRate(current, metric), rateWidth, 'right'), style: {bold: current > 0, dimColor: current === 0}};
+	if (graph.length - drawn.length < blankWorthSkipping) {
+		return <ScreenLine width={width} line={[label, {text: graph, style: {color}}, rate]}/>;
+	}
+
 	return (
-		<ScreenLine width={width} line={[
-			`${fit(familyLabels[family], labelWidth)} `,
-			{text: sparkline(rates, graphWidth), style: {color: familyColors[family]}},
-			{text: ' ' + fit(formatRate(current, metric), rateWidth, 'right'), style: {bold: current > 0, dimColor: current === 0}},
-		]}/>
+		<Box width={width} height={1}>
+			<ScreenLine width={label.length} line={[label]}/>
+			<Box width={graphWidth} flexShrink={0} justifyContent="flex-end">
+				{drawn === '' ? null : <ScreenLine width={graphWidth} line={[{text: drawn, style: {color}}]}/>}
+			</Box>
+			<ScreenLine width={rateWidth + 1} line={[rate]}/>
+		</Box>
 	);
 }
 
