@@ -1,5 +1,5 @@
-// The host table: only the window of rows the worker sent, one preformatted string per row,
-// because Ink's render cost grows with every element.
+// The host table: only the window of rows the worker sent, each row preformatted into a few
+// strings, because Ink's render cost grows with every element.
 import {memo, useMemo} from 'react';
 import {Box} from 'ink';
 import type {HostRow, HostSortKey} from '../model/messages.js';
@@ -25,40 +25,48 @@ function headerCell(column: HostColumn, width: number, sort: HostSortKey, revers
 	return fit(column.title + arrow, width, column.align);
 }
 
+/** One row as the strings it shows: a row whose text did not change is not rendered again. */
 interface HostLineProps {
-	row: HostRow;
-	columns: HostColumnSet;
+	severity: string;
+	severityColor: string | undefined;
+	address: string;
+	/** The cells after the address, padded and joined. */
+	rest: string;
+	addressWidth: number;
 	width: number;
-	now: number;
 	selected: boolean;
 	focused: boolean;
+}
+
+function hostLineText(row: HostRow, columns: HostColumnSet, now: number): Pick<HostLineProps, 'severity' | 'severityColor' | 'address' | 'rest'> {
+	return {
+		severity: fit(severityColumn.cell(row, now), severityColumn.width),
+		severityColor: row.severity ? severityStyles[row.severity].color : undefined,
+		address: addressColumn.cell(row, now),
+		rest: columns.columns.map(column => fit(column.cell(row, now), column.width, column.align)).join(' '),
+	};
 }
 
 // Every character Ink writes costs a few microseconds each frame and the cells it does not write
 // are blank anyway, so the address column's padding is left to the layout rather than written,
 // except on the selected row, whose highlight spans the whole row.
-const HostLine = memo(function HostLine({row, columns, width, now, selected, focused}: HostLineProps) {
-	const rest = columns.columns.map(column => fit(column.cell(row, now), column.width, column.align)).join(' ');
-	const severity: Segment = {
-		text: fit(severityColumn.cell(row, now), severityColumn.width),
-		style: {color: row.severity ? severityStyles[row.severity].color : undefined, bold: row.severity !== undefined},
-	};
-	const address = addressColumn.cell(row, now);
+const HostLine = memo(function HostLine({severity, severityColor, address, rest, addressWidth, width, selected, focused}: HostLineProps) {
+	const severitySegment: Segment = {text: severity, style: {color: severityColor, bold: severityColor !== undefined}};
 	if (selected) {
 		return (
 			<ScreenLine
 				width={width}
-				line={[severity, ` ${fit(address, columns.addressWidth)} ${rest}`]}
+				line={[severitySegment, ` ${fit(address, addressWidth)} ${rest}`]}
 				style={{inverse: focused, underline: !focused}}
 			/>
 		);
 	}
 
-	const leftWidth = severityColumn.width + 1 + columns.addressWidth;
+	const leftWidth = severityColumn.width + 1 + addressWidth;
 	return (
 		<Box height={1}>
 			<Box width={leftWidth} flexShrink={0}>
-				<ScreenLine width={leftWidth} line={[severity, ` ${clip(address, columns.addressWidth)}`]}/>
+				<ScreenLine width={leftWidth} line={[severitySegment, ` ${clip(address, addressWidth)}`]}/>
 			</Box>
 			<ScreenLine width={Math.max(0, width - leftWidth)} line={[` ${rest}`]}/>
 		</Box>
@@ -90,10 +98,9 @@ export function HostTable({state}: {state: MonitorState}) {
 			{rows.map((row, index) => (
 				<HostLine
 					key={row.address}
-					row={row}
-					columns={columns}
+					{...hostLineText(row, columns, now)}
+					addressWidth={columns.addressWidth}
 					width={layout.width}
-					now={now}
 					selected={view.offset + index === selectedHost}
 					focused={focused}
 				/>
