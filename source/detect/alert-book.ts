@@ -157,7 +157,7 @@ function isoTime(micros: number): string {
  * most `maxEvidence`. `known` itself when nothing is new (most reports repeat what an alert has).
  */
 function mergeEvidence(known: string[], added: readonly string[]): string[] {
-	if (added.every((line) => known.includes(line))) return known;
+	if (containsAll(known, added)) return known;
 	const merged = known.slice();
 	for (const line of added) {
 		if (merged.includes(line)) continue;
@@ -168,6 +168,11 @@ function mergeEvidence(known: string[], added: readonly string[]): string[] {
 		if (merged.length > maxEvidence) merged.length = maxEvidence;
 	}
 	return merged;
+}
+
+function containsAll(known: readonly string[], added: readonly string[]): boolean {
+	for (const line of added) if (!known.includes(line)) return false;
+	return true;
 }
 
 function tierOf(line: string): number {

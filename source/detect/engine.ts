@@ -59,9 +59,9 @@ interface HostFacts {
 	protocols: number;
 	/** What `hostInfo` returns until the facts or the name change. */
 	info?: HostInfo;
-	/** In the home network, in the allow list: worked out when first needed. */
-	internal?: boolean;
-	allowed?: boolean;
+	/** In the home network, in the allow list: worked out once, when a finding first involves the address. */
+	readonly internal: boolean;
+	readonly allowed: boolean;
 }
 
 /** The part of a flow a finding is judged on, copied so a held-back finding outlives the flow. */
@@ -235,23 +235,8 @@ export class DetectionEngine implements FlowObserver {
 		flow.family = family;
 		if (family === 'other') return;
 		const bit = 1 << protocolFamilies.indexOf(family);
-		this.addProtocol(flow.clientAddress, bit);
-		this.addProtocol(flow.serverAddress, bit);
-	}
-
-	private addProtocol(address: string, bit: number): void {
-		const facts = this.factsOf(address);
-		if ((facts.protocols & bit) !== 0) return;
-		facts.protocols |= bit;
-		facts.info = undefined;
-	}
-
-	private addRole(address: string, role: HostRole): void {
-		const facts = this.factsOf(address);
-		const bit = 1 << hostRoles.indexOf(role);
-		if ((facts.roles & bit) !== 0) return;
-		facts.roles |= bit;
-		facts.info = undefined;
+		addProtocol(this.factsOf(flow.clientAddress), bit);
+		addProtocol(this.factsOf(flow.serverAddress), bit);
 	}
 
 	private learnName(address: string | number, name: SeenName): void {
@@ -316,11 +301,11 @@ export class DetectionEngine implements FlowObserver {
 				break;
 			}
 			case 'pool-lookup': {
-				const host = addressOf(facts, finding.actor);
-				const peer = finding.peerAddress ?? addressOf(facts, otherSide(finding.actor));
+				const host = this.party(addressOf(facts, finding.actor));
+				const peer = this.party(finding.peerAddress ?? addressOf(facts, otherSide(finding.actor)));
 				const peerPort = finding.peerAddress === undefined ? portOf(facts, otherSide(finding.actor)) : 0;
-				this.addRole(peer, 'pool');
-				this.record(facts, finding, 'mining-pool-lookup', 'miner', host, peer, peerPort, directionOf(this.internal(host), this.internal(peer)), finding.agent);
+				addRole(peer.facts, 'pool');
+				this.record(facts, finding, 'mining-pool-lookup', 'miner', host, peer, peerPort, directionOf(host.facts.internal, peer.facts.internal), finding.agent);
 				break;
 			}
 		}
@@ -330,22 +315,20 @@ export class DetectionEngine implements FlowObserver {
 	private raiseMining(facts: FlowFacts, finding: Finding): void {
 		const minerSide = finding.actor;
 		const poolSide = otherSide(minerSide);
-		const miner = addressOf(facts, minerSide);
-		const pool = addressOf(facts, poolSide);
-		const poolName = this.poolNames.get(pool) ?? (this.pools.hasAddress(pool) ? pool : undefined);
+		const miner = this.party(addressOf(facts, minerSide));
+		const pool = this.party(addressOf(facts, poolSide));
+		const poolName = this.poolNames.get(pool.address) ?? (this.pools.hasAddress(pool.address) ? pool.address : undefined);
 		const enriched: Finding = poolName === undefined || finding.evidence.some((line) => line.startsWith('reputation:'))
 			? finding
-			: {...finding, evidence: [...finding.evidence, `reputation: ${pool} is mining pool ${poolName}`], peerName: finding.peerName ?? poolName};
-		const minerInternal = this.internal(miner);
-		const poolInternal = this.internal(pool);
-		const direction = directionOf(minerInternal, poolInternal);
-		this.addRole(miner, 'miner');
-		this.addRole(pool, 'pool');
-		if (poolInternal) {
-			const served = {...enriched, evidence: [`content: ${pool} serves miners on port ${portOf(facts, poolSide)}`, ...enriched.evidence], peerName: undefined};
+			: {...finding, evidence: [...finding.evidence, `reputation: ${pool.address} is mining pool ${poolName}`], peerName: finding.peerName ?? poolName};
+		const direction = directionOf(miner.facts.internal, pool.facts.internal);
+		addRole(miner.facts, 'miner');
+		addRole(pool.facts, 'pool');
+		if (pool.facts.internal) {
+			const served = {...enriched, evidence: [`content: ${pool.address} serves miners on port ${portOf(facts, poolSide)}`, ...enriched.evidence], peerName: undefined};
 			this.record(facts, served, 'mining-pool', 'pool', pool, miner, portOf(facts, minerSide), direction, undefined);
 		}
-		if (minerInternal || !poolInternal) {
+		if (miner.facts.internal || !pool.facts.internal) {
 			this.record(facts, enriched, 'mining', 'miner', miner, pool, portOf(facts, poolSide), direction, enriched.agent);
 		}
 	}
@@ -356,34 +339,34 @@ export class DetectionEngine implements FlowObserver {
 	 */
 	private raiseNode(facts: FlowFacts, finding: Finding): void {
 		const detection: Detection = finding.protocol === 'monero-p2p' ? 'crypto-node' : 'bitcoin-node';
-		const initiator = addressOf(facts, finding.actor);
+		const initiator = this.party(addressOf(facts, finding.actor));
 		const responderSide = otherSide(finding.actor);
-		const responder = finding.peerAddress ?? addressOf(facts, responderSide);
-		const direction = directionOf(this.internal(initiator), this.internal(responder));
-		this.addRole(initiator, 'node');
+		const responder = this.party(finding.peerAddress ?? addressOf(facts, responderSide));
+		const direction = directionOf(initiator.facts.internal, responder.facts.internal);
+		addRole(initiator.facts, 'node');
 		if (!finding.peerListens) {
 			this.record(facts, finding, detection, 'node', initiator, responder, portOf(facts, responderSide), direction, finding.agent);
 			return;
 		}
-		this.addRole(responder, 'node');
-		if (this.internal(responder) && !this.internal(initiator)) {
-			const listening = {...finding, evidence: [...finding.evidence, `content: ${responder} accepts inbound P2P connections on port ${portOf(facts, responderSide)} (listening node)`]};
+		addRole(responder.facts, 'node');
+		if (responder.facts.internal && !initiator.facts.internal) {
+			const listening = {...finding, evidence: [...finding.evidence, `content: ${responder.address} accepts inbound P2P connections on port ${portOf(facts, responderSide)} (listening node)`]};
 			this.record(facts, listening, detection, 'node', responder, initiator, portOf(facts, finding.actor), direction, finding.peerAgent);
 			return;
 		}
 		this.record(facts, finding, detection, 'node', initiator, responder, portOf(facts, responderSide), direction, finding.agent);
 	}
 
-	private record(facts: FlowFacts, finding: Finding, detection: Detection, hostRole: HostRole, host: string, peer: string, peerPort: number, direction: Direction, agent: string | undefined): void {
+	private record(facts: FlowFacts, finding: Finding, detection: Detection, hostRole: HostRole, host: Party, peer: Party, peerPort: number, direction: Direction, agent: string | undefined): void {
 		const draft: AlertDraft = {
 			timeMicros: facts.timeMicros,
 			detection,
 			certainty: finding.certainty,
-			host,
+			host: host.address,
 			hostRole,
-			peer,
+			peer: peer.address,
 			peerPort,
-			peerName: finding.peerName ?? this.names.get(peer),
+			peerName: finding.peerName ?? this.names.get(peer.address),
 			direction,
 			protocol: finding.protocol,
 			network: finding.network,
@@ -392,38 +375,49 @@ export class DetectionEngine implements FlowObserver {
 			worker: finding.worker,
 			algorithm: finding.algorithm,
 			mitre: detection === 'mining' || detection === 'mining-pool' || detection === 'mining-pool-lookup' ? mitreComputeHijacking : null,
-			allowed: this.allowed(host) || this.allowed(peer),
+			allowed: host.facts.allowed || peer.facts.allowed,
 		};
 		const alert = this.book.record(draft);
-		const hostFacts = this.factsOf(host);
+		const hostFacts = host.facts;
 		if (!alert.allowed && (hostFacts.severity === undefined || severityRank(alert.severity) > severityRank(hostFacts.severity))) {
 			hostFacts.severity = alert.severity;
 			hostFacts.info = undefined;
 		}
 	}
 
-	/** Home-network membership, remembered with the address (parsing the text costs more than the lookup). */
-	private internal(address: string): boolean {
-		const facts = this.factsOf(address);
-		facts.internal ??= this.homeNet.contains(address);
-		return facts.internal;
-	}
-
-	private allowed(address: string): boolean {
-		const facts = this.factsOf(address);
-		facts.allowed ??= this.allow.contains(address);
-		return facts.allowed;
+	/** An address and its facts, looked up once for everything one finding does with it. */
+	private party(address: string): Party {
+		return {address, facts: this.factsOf(address)};
 	}
 
 	private factsOf(address: string): HostFacts {
 		let facts = this.facts.get(address);
 		if (facts === undefined) {
-			// Every field present from the start keeps all facts objects one shape.
-			facts = {roles: 0, severity: undefined, protocols: 0, info: undefined, internal: undefined, allowed: undefined};
+			// Every field present from the start keeps all facts objects one shape. Membership is worked
+			// out here, once: parsing the address text costs more than the lookup.
+			facts = {roles: 0, severity: undefined, protocols: 0, info: undefined, internal: this.homeNet.contains(address), allowed: this.allow.contains(address)};
 			this.facts.set(address, facts);
 		}
 		return facts;
 	}
+}
+
+interface Party {
+	address: string;
+	facts: HostFacts;
+}
+
+function addRole(facts: HostFacts, role: HostRole): void {
+	const bit = 1 << hostRoles.indexOf(role);
+	if ((facts.roles & bit) !== 0) return;
+	facts.roles |= bit;
+	facts.info = undefined;
+}
+
+function addProtocol(facts: HostFacts, bit: number): void {
+	if ((facts.protocols & bit) !== 0) return;
+	facts.protocols |= bit;
+	facts.info = undefined;
 }
 
 function addressOf(facts: FlowFacts, side: Side): string {

@@ -29,10 +29,10 @@ export const tlsClientHelloDetector: Detector = {
 };
 
 function judge(flow: FlowView, hello: ClientHello, context: DetectContext): void {
-	const server = flow.serverAddress;
 	if (hello.nameStart >= 0) {
 		const name = context.nameIn(hello.bytes, hello.nameStart, hello.nameEnd, 'utf-8');
-		context.learnName(server, name);
+		const serverIpv4 = flow.ipv4('server');
+		context.learnName(serverIpv4 >= 0 ? serverIpv4 : flow.serverAddress, name);
 		const {display, match} = name;
 		if (match?.kind === 'pool') {
 			context.setFamily(flow, 'pool-tls');
@@ -48,6 +48,7 @@ function judge(flow: FlowView, hello: ClientHello, context: DetectContext): void
 		}
 		return;
 	}
+	const server = flow.serverAddress;
 	const poolName = context.poolNameOf(server);
 	if (poolName === undefined) return;
 	context.setFamily(flow, 'pool-tls');

@@ -18,7 +18,7 @@ export class WayTable<Value> {
 		this.bucketBits = Math.max(0, Math.ceil(Math.log2(Math.max(1, capacity) / ways)));
 		const buckets = 1 << this.bucketBits;
 		this.keys = new Uint32Array(buckets * ways);
-		this.values = Array.from({length: buckets * ways}, () => undefined);
+		this.values = new Array<Value | undefined>(buckets * ways).fill(undefined);
 		this.nextWay = new Uint8Array(buckets);
 	}
 

@@ -17,6 +17,8 @@ export interface FlowView {
 	readonly serverAddress: string;
 	readonly clientPort: number;
 	readonly serverPort: number;
+	/** That side's IPv4 address as its 32-bit value, or -1 for IPv6: a key that makes no text. */
+	ipv4(side: Side): number;
 	/** True when the orientation comes from a SYN, so client and server are certain. */
 	readonly sawSyn: boolean;
 	/** Capture time in microseconds since the epoch. */

@@ -109,6 +109,11 @@ export class Flow implements FlowView {
 		return this.serverText;
 	}
 
+	ipv4(side: Side): number {
+		if (this.wideWords !== undefined) return -1;
+		return (side === 'client' ? this.c0 : this.s0) >>> 0;
+	}
+
 	/** Observers only ever see TCP and UDP flows; other protocols are tracked for accounting only. */
 	get transport(): 'tcp' | 'udp' {
 		return this.protocol === ipProtocols.tcp ? 'tcp' : 'udp';

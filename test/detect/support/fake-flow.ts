@@ -2,6 +2,7 @@
 // order) and the flow keeps the reassembled streams and flight sizes the way the flow table would.
 import type {Flight, FlowView, Side} from '../../../source/flows/flow-view.js';
 import type {ProtocolFamily} from '../../../source/model/messages.js';
+import {parseIpv4} from '../../../source/decode/ip-address-text.js';
 
 export interface FakeFlowOptions {
 	transport?: 'tcp' | 'udp';
@@ -41,6 +42,10 @@ export class FakeFlow implements FlowView {
 		this.sawSyn = options.sawSyn ?? true;
 		this.firstSeenMicros = options.startMicros ?? Date.UTC(2024, 0, 1) * 1000;
 		this.lastSeenMicros = this.firstSeenMicros;
+	}
+
+	ipv4(side: Side): number {
+		return parseIpv4(side === 'client' ? this.clientAddress : this.serverAddress) ?? -1;
 	}
 
 	packets(side: Side): number {
