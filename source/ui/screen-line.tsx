@@ -1,12 +1,17 @@
-// One screen line: styled segments drawn by one Ink text node. Ink measures every text node on
-// every frame with string-width, which runs Intl.Segmenter over each character of a line that
-// holds any non-ASCII character (about 1.5 µs a character: one 200-column rule costs 0.3 ms, a
-// frame of glyph-marked lines 10–20 ms). So the UI's own glyphs (severity marks, rules, arrows,
-// sparkline blocks), all one column wide, are laid out as ASCII stand-ins and put back by a
-// Transform just before Ink writes the line. Text from the network keeps its characters and is
-// measured by Ink as before; a screen reader gets the real text.
+// One screen line: styled segments drawn by one Ink text node, laid out as a skeleton of the same
+// width and filled with its text by a Transform as Ink writes the line. Two Ink costs make this
+// worth it on a frame redrawn twice a second:
+// - Ink measures every text node on every frame with string-width, which runs Intl.Segmenter over
+//   each character of a line holding any non-ASCII character (about 1.5 µs a character: one
+//   200-column rule costs 0.3 ms, a frame of glyph-marked lines 10–20 ms). The skeleton stands
+//   the UI's own glyphs (severity marks, rules, arrows, sparkline blocks, all one column wide) and
+//   ASCII in for `#`, which string-width measures on its ASCII path.
+// - Ink 6 keeps every distinct text it ever measured (vadimdemedes/ink#986); skeletons repeat from
+//   frame to frame where the text does not, so a long-running monitor does not grow with them.
+// Text from the network that is not ASCII keeps its characters in the skeleton and is measured by
+// Ink as before; a screen reader gets the real text.
 import {Text, Transform, type TextProps} from 'ink';
-import {clip, displayWidth} from './display-text.js';
+import {clip, displayWidth, scrubControls} from './display-text.js';
 
 export type LineStyle = Pick<TextProps, 'color' | 'bold' | 'dimColor' | 'inverse' | 'underline'>;
 
@@ -18,31 +23,21 @@ export interface Segment {
 /** A line's pieces in order; a plain string is an unstyled segment. */
 export type Line = ReadonlyArray<Segment | string>;
 
-interface Glyph {
-	/** Index of the stand-in among the line's visible characters (code points). */
-	position: number;
-	character: string;
-}
-
 const uiGlyphs = new Set('─▶▲▼✖◆•·→←↑↓×…–—−✓█░▁▂▃▄▅▆▇');
 const standIn = '#';
-const standInCode = standIn.charCodeAt(0);
-const escapeCode = 0x1B;
+const escape = '\u001B';
 const printableAscii = /^[\u0020-\u007E]*$/;
 
-interface Layout {
-	/** The segments' text with stand-ins, in order. */
-	texts: string[];
-	glyphs: Glyph[];
-	plain: string;
-}
-
-/** Cut where the line reaches `width`, as Ink's truncation would, so a line never wraps. */
+/**
+ * Cut where the line reaches `width`, as Ink's truncation would, so a line never wraps. Control
+ * characters are replaced here, whoever built the segments: the text is put back after Ink's own
+ * escape-sequence filter has run.
+ */
 function fitSegments(line: Line, width: number): string[] {
 	const texts: string[] = [];
 	let used = 0;
 	for (const segment of line) {
-		const text = typeof segment === 'string' ? segment : segment.text;
+		const text = scrubControls(typeof segment === 'string' ? segment : segment.text);
 		const textWidth = displayWidth(text);
 		if (used + textWidth > width) {
 			if (width > used) {
@@ -59,73 +54,42 @@ function fitSegments(line: Line, width: number): string[] {
 	return texts;
 }
 
-function layOut(fitted: readonly string[]): Layout {
-	const texts: string[] = [];
-	const glyphs: Glyph[] = [];
-	let plain = '';
-	let position = 0;
-	for (const text of fitted) {
-		plain += text;
-		if (printableAscii.test(text)) {
-			texts.push(text);
-			position += text.length;
-			continue;
-		}
-
-		let laidOut = '';
-		for (const character of text) {
-			if (uiGlyphs.has(character)) {
-				glyphs.push({position, character});
-				laidOut += standIn;
-			} else {
-				laidOut += character;
-			}
-
-			position++;
-		}
-
-		texts.push(laidOut);
+/** The same width and UTF-16 length as `text`: every ASCII character and UI glyph becomes `#`. */
+export function skeletonOf(text: string): string {
+	if (printableAscii.test(text)) {
+		return standIn.repeat(text.length);
 	}
 
-	return {texts, glyphs, plain};
+	let skeleton = '';
+	for (const character of text) {
+		skeleton += character.length === 1 && (character < '\u007F' || uiGlyphs.has(character)) ? standIn : character;
+	}
+
+	return skeleton;
 }
 
-/** Puts the glyphs back in a line as Ink hands it over: stand-ins amid the SGR codes of its styles. */
-export function restoreGlyphs(line: string, glyphs: readonly Glyph[]): string {
-	let restored = '';
-	let copiedUpTo = 0;
-	let visible = 0;
-	let next = 0;
-	for (let index = 0; index < line.length && next < glyphs.length; index++) {
-		const code = line.charCodeAt(index);
-		if (code === escapeCode) {
-			const end = line.indexOf('m', index);
-			if (end === -1) {
-				break;
-			}
-
-			index = end;
-			continue;
+/**
+ * Fills a skeleton line, as Ink hands it over with the SGR codes of its styles, with `text`. A
+ * skeleton has the text's UTF-16 length, so each run between codes takes the next slice of it.
+ */
+export function fillLine(line: string, text: string): string {
+	let filled = '';
+	let runStart = 0;
+	let textIndex = 0;
+	let codeStart = line.indexOf(escape);
+	while (codeStart !== -1) {
+		const codeEnd = line.indexOf('m', codeStart);
+		if (codeEnd === -1) {
+			break;
 		}
 
-		const glyph = glyphs[next]!;
-		if (visible === glyph.position) {
-			if (code === standInCode) {
-				restored += line.slice(copiedUpTo, index) + glyph.character;
-				copiedUpTo = index + 1;
-			}
-
-			next++;
-		}
-
-		if (code >= 0xD8_00 && code <= 0xDB_FF) {
-			index++;
-		}
-
-		visible++;
+		filled += text.slice(textIndex, textIndex + codeStart - runStart) + line.slice(codeStart, codeEnd + 1);
+		textIndex += codeStart - runStart;
+		runStart = codeEnd + 1;
+		codeStart = line.indexOf(escape, runStart);
 	}
 
-	return copiedUpTo === 0 ? line : restored + line.slice(copiedUpTo);
+	return filled + text.slice(textIndex, textIndex + line.length - runStart);
 }
 
 export interface ScreenLineProps {
@@ -137,19 +101,16 @@ export interface ScreenLineProps {
 }
 
 export function ScreenLine({line, width, style}: ScreenLineProps) {
-	const {texts, glyphs, plain} = layOut(fitSegments(line, width));
+	const texts = fitSegments(line, width);
 	const children = texts.map((text, index) => {
 		const segment = line[index]!;
-		return typeof segment === 'string' || segment.style === undefined ? text : <Text key={index} {...segment.style}>{text}</Text>;
+		const skeleton = skeletonOf(text);
+		return typeof segment === 'string' || segment.style === undefined ? skeleton : <Text key={index} {...segment.style}>{skeleton}</Text>;
 	});
-	const content = style === undefined ? children : <Text {...style}>{children}</Text>;
-	if (glyphs.length === 0) {
-		return <Transform transform={keepLine} accessibilityLabel={plain}>{content}</Transform>;
-	}
-
-	return <Transform transform={line => restoreGlyphs(line, glyphs)} accessibilityLabel={plain}>{content}</Transform>;
-}
-
-function keepLine(line: string): string {
-	return line;
+	const plain = texts.join('');
+	return (
+		<Transform transform={laidOut => fillLine(laidOut, plain)} accessibilityLabel={plain}>
+			{style === undefined ? children : <Text {...style}>{children}</Text>}
+		</Transform>
+	);
 }

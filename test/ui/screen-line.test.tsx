@@ -2,7 +2,7 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {render} from 'ink-testing-library';
 import {Box} from 'ink';
-import {ScreenLine, restoreGlyphs, type Line} from '../../source/ui/screen-line.js';
+import {ScreenLine, fillLine, skeletonOf, type Line} from '../../source/ui/screen-line.js';
 
 function frameOf(line: Line, width: number): string {
 	const ui = render(<Box width={width}><ScreenLine line={line} width={width}/></Box>);
@@ -27,13 +27,20 @@ test('a line longer than its width is cut with an ellipsis and never wraps onto 
 	assert.equal(frame.split('\n').length, 1);
 });
 
-test('glyphs are put back between the SGR codes of nested styles, counting only visible characters', () => {
-	const glyphs = [{position: 0, character: '▲'}, {position: 7, character: '→'}, {position: 9, character: '█'}];
-	const styled = '\u001B[31m\u001B[1m# HIGH\u001B[22m\u001B[39m # \u001B[36m#\u001B[39m';
-	assert.equal(restoreGlyphs(styled, glyphs), '\u001B[31m\u001B[1m▲ HIGH\u001B[22m\u001B[39m → \u001B[36m█\u001B[39m');
+test('control characters in a segment never reach the terminal, whoever built the segment', () => {
+	const frame = frameOf(['name \u001B]0;pwned\u0007 \u001B[2J end'], 40);
+	assert.equal(frame, 'name \ufffd]0;pwned\ufffd \ufffd[2J end');
 });
 
-test('a position that no longer holds a stand-in (Ink cut the line) is left alone', () => {
-	assert.equal(restoreGlyphs('ab…', [{position: 2, character: '→'}]), 'ab…');
-	assert.equal(restoreGlyphs('abc', []), 'abc');
+test('a skeleton keeps the width and length of its text: ASCII and UI glyphs become #, other characters stay', () => {
+	assert.equal(skeletonOf('10.0.0.7 ▲ HIGH'), '#'.repeat(15));
+	assert.equal(skeletonOf('café 矿工 😀'), '###é#矿工#😀');
+	assert.equal(skeletonOf('café 矿工 😀').length, 'café 矿工 😀'.length);
+});
+
+test('a skeleton line is filled with its text between the SGR codes of nested styles', () => {
+	const text = '▲ HIGH 10.0.0.7 → █';
+	const styled = '\u001B[31m\u001B[1m######\u001B[22m\u001B[39m########### \u001B[36m#\u001B[39m';
+	assert.equal(fillLine(styled, text), '\u001B[31m\u001B[1m▲ HIGH\u001B[22m\u001B[39m 10.0.0.7 → \u001B[36m█\u001B[39m');
+	assert.equal(fillLine('#####', 'plain'), 'plain');
 });
