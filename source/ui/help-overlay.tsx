@@ -1,9 +1,9 @@
 // The help overlay, generated from the key table.
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
 import type {MonitorState} from './monitor-store.js';
 import {PaneTitle} from './pane-title.js';
 import {buildHelpLines} from './help-lines.js';
-import {clip} from './display-text.js';
+import {ScreenLine} from './screen-line.js';
 
 export function HelpOverlay({state}: {state: MonitorState}) {
 	const {layout, helpScroll, replay} = state;
@@ -14,9 +14,7 @@ export function HelpOverlay({state}: {state: MonitorState}) {
 		<Box flexDirection="column" height={layout.bodyLines}>
 			<PaneTitle title="Help" detail="keys · ? or Esc closes" focused width={layout.width}/>
 			{lines.slice(first, first + room).map((line, index) => (
-				<Text key={first + index} wrap="truncate" bold={line.heading} color={line.heading ? 'cyanBright' : undefined}>
-					{clip(line.text, layout.width)}
-				</Text>
+				<ScreenLine key={first + index} width={layout.width} line={[{text: line.text, style: {bold: line.heading, color: line.heading ? 'cyanBright' : undefined}}]}/>
 			))}
 		</Box>
 	);

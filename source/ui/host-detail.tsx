@@ -1,9 +1,9 @@
 // The host detail view: identity, the evidence of each of its alerts, its flows and peers.
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
 import type {MonitorState} from './monitor-store.js';
 import {PaneTitle} from './pane-title.js';
 import {buildDetailLines} from './detail-lines.js';
-import {clip} from './display-text.js';
+import {ScreenLine} from './screen-line.js';
 
 export function HostDetail({state}: {state: MonitorState}) {
 	const {layout, view, summary, alerts, detailScroll} = state;
@@ -16,9 +16,7 @@ export function HostDetail({state}: {state: MonitorState}) {
 		<Box flexDirection="column" height={layout.bodyLines}>
 			<PaneTitle title="Host detail" detail={`Esc back${more}`} focused width={layout.width}/>
 			{lines.slice(first, first + room).map((line, index) => (
-				<Text key={first + index} wrap="truncate" bold={line.heading} dimColor={line.dim} color={line.color}>
-					{clip(line.text, layout.width) || ' '}
-				</Text>
+				<ScreenLine key={first + index} width={layout.width} line={[{text: line.text || ' ', style: {bold: line.heading, dimColor: line.dim, color: line.color}}]}/>
 			))}
 		</Box>
 	);
