@@ -100,17 +100,22 @@ export interface ScreenLineProps {
 	style?: LineStyle;
 }
 
+/** A style that changes nothing costs Ink a node and a colouring pass each frame all the same. */
+function styles(style: LineStyle | undefined): style is LineStyle {
+	return style !== undefined && (style.color !== undefined || style.bold === true || style.dimColor === true || style.inverse === true || style.underline === true);
+}
+
 export function ScreenLine({line, width, style}: ScreenLineProps) {
 	const texts = fitSegments(line, width);
 	const children = texts.map((text, index) => {
 		const segment = line[index]!;
 		const skeleton = skeletonOf(text);
-		return typeof segment === 'string' || segment.style === undefined ? skeleton : <Text key={index} {...segment.style}>{skeleton}</Text>;
+		return typeof segment !== 'string' && styles(segment.style) ? <Text key={index} {...segment.style}>{skeleton}</Text> : skeleton;
 	});
 	const plain = texts.join('');
 	return (
 		<Transform transform={laidOut => fillLine(laidOut, plain)} accessibilityLabel={plain}>
-			{style === undefined ? children : <Text {...style}>{children}</Text>}
+			{styles(style) ? <Text {...style}>{children}</Text> : children}
 		</Transform>
 	);
 }
