@@ -79,6 +79,13 @@ function checkLegacyVersion(bytes: Uint8Array, offset: number, network: BitcoinN
 	return {network, command: 'version', payloadStart, payloadLength, end};
 }
 
+/** The known commands by their first byte, matched in place: no string is made per message. */
+const commandsByFirstByte = new Map<number, string[]>();
+for (const command of bitcoinCommands) {
+	const first = command.charCodeAt(0);
+	commandsByFirstByte.set(first, [...(commandsByFirstByte.get(first) ?? []), command]);
+}
+
 function readCommand(bytes: Uint8Array, offset: number): string | undefined {
 	let end = offset;
 	while (end < offset + 12 && bytes[end] !== 0) {
@@ -88,8 +95,16 @@ function readCommand(bytes: Uint8Array, offset: number): string | undefined {
 	}
 	if (end === offset) return undefined;
 	for (let index = end; index < offset + 12; index++) if (bytes[index] !== 0) return undefined;
-	const command = String.fromCharCode(...bytes.subarray(offset, end));
-	return bitcoinCommands.has(command) ? command : undefined;
+	for (const command of commandsByFirstByte.get(bytes[offset]!) ?? []) {
+		if (spells(bytes, offset, end, command)) return command;
+	}
+	return undefined;
+}
+
+function spells(bytes: Uint8Array, start: number, end: number, text: string): boolean {
+	if (text.length !== end - start) return false;
+	for (let index = 0; index < text.length; index++) if (bytes[start + index] !== text.charCodeAt(index)) return false;
+	return true;
 }
 
 /**

@@ -49,7 +49,8 @@ export function parseDnsMessage(bytes: Uint8Array): DnsMessage | undefined {
 	message.isResponse = (flags & 0x8000) !== 0;
 	message.questionLength = nameLength;
 	message.answerCount = 0;
-	message.ipv6.length = 0;
+	// Setting an array's length is a runtime call even when it changes nothing.
+	if (message.ipv6.length > 0) message.ipv6.length = 0;
 	let at = questionEnd + 4;
 	for (let index = 0; index < Math.min(answers, maxAnswers); index++) {
 		const ownerEnd = readName(bytes, at, undefined);

@@ -268,6 +268,8 @@ export class FlowTable {
 		if (grown === 0) return;
 		flow.noteFlight(side, grown);
 		this.observer.streamGrew(flow, side);
+		// Settled: its buffers go back for the next flows now, not at its next packet.
+		if (flow.classified) flow.releaseStreams();
 	}
 
 	/** The flow's first payload, in order: detection reads it in the packet, and it is copied only if still wanted. */
