@@ -8,8 +8,8 @@
 //   ASCII in for `#`, which string-width measures on its ASCII path.
 // - Ink 6 keeps every distinct text it ever measured (vadimdemedes/ink#986); skeletons repeat from
 //   frame to frame where the text does not, so a long-running monitor does not grow with them.
-// Text from the network that is not ASCII keeps its characters in the skeleton and is measured by
-// Ink as before; a screen reader gets the real text.
+// A line holding other characters (network text that is not ASCII) is left to Ink to measure and
+// cut, as before; a screen reader gets the real text either way.
 import {Text, Transform, type TextProps} from 'ink';
 import {clip, displayWidth, scrubControls} from './display-text.js';
 
@@ -54,15 +54,23 @@ function fitSegments(line: Line, width: number): string[] {
 	return texts;
 }
 
-/** The same width and UTF-16 length as `text`: every ASCII character and UI glyph becomes `#`. */
-export function skeletonOf(text: string): string {
+/**
+ * `#` for each character: the same width and length, provided every character is printable ASCII
+ * or a UI glyph, whose width is one column for the UI and Ink alike. Anything else (text from the
+ * network, whose width only Ink knows for sure) has no skeleton.
+ */
+export function skeletonOf(text: string): string | undefined {
 	if (printableAscii.test(text)) {
 		return standIn.repeat(text.length);
 	}
 
 	let skeleton = '';
 	for (const character of text) {
-		skeleton += character.length === 1 && (character < '\u007F' || uiGlyphs.has(character)) ? standIn : character;
+		if (character >= '\u007F' && !uiGlyphs.has(character)) {
+			return undefined;
+		}
+
+		skeleton += standIn;
 	}
 
 	return skeleton;
@@ -107,14 +115,21 @@ function styles(style: LineStyle | undefined): style is LineStyle {
 
 export function ScreenLine({line, width, style}: ScreenLineProps) {
 	const texts = fitSegments(line, width);
+	const skeletons = texts.map(text => skeletonOf(text));
+	const laidOut = skeletons.every(skeleton => skeleton !== undefined);
 	const children = texts.map((text, index) => {
 		const segment = line[index]!;
-		const skeleton = skeletonOf(text);
-		return typeof segment !== 'string' && styles(segment.style) ? <Text key={index} {...segment.style}>{skeleton}</Text> : skeleton;
+		const shown = laidOut ? skeletons[index]! : text;
+		return typeof segment !== 'string' && styles(segment.style) ? <Text key={index} {...segment.style}>{shown}</Text> : shown;
 	});
+	if (!laidOut) {
+		// Ink measures this line itself, and cuts it should its width differ from the UI's count.
+		return <Text wrap="truncate" {...(styles(style) ? style : {})}>{children}</Text>;
+	}
+
 	const plain = texts.join('');
 	return (
-		<Transform transform={laidOut => fillLine(laidOut, plain)} accessibilityLabel={plain}>
+		<Transform transform={skeleton => fillLine(skeleton, plain)} accessibilityLabel={plain}>
 			{styles(style) ? <Text {...style}>{children}</Text> : children}
 		</Transform>
 	);

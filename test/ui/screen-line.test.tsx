@@ -32,10 +32,16 @@ test('control characters in a segment never reach the terminal, whoever built th
 	assert.equal(frame, 'name \ufffd]0;pwned\ufffd \ufffd[2J end');
 });
 
-test('a skeleton keeps the width and length of its text: ASCII and UI glyphs become #, other characters stay', () => {
+test('a skeleton keeps the width and length of ASCII and UI glyphs; other characters have none', () => {
 	assert.equal(skeletonOf('10.0.0.7 ▲ HIGH'), '#'.repeat(15));
-	assert.equal(skeletonOf('café 矿工 😀'), '###é#矿工#😀');
-	assert.equal(skeletonOf('café 矿工 😀').length, 'café 矿工 😀'.length);
+	assert.equal(skeletonOf('café'), undefined);
+	assert.equal(skeletonOf('rig 😀'), undefined);
+});
+
+test('a name whose width the UI undercounts (an emoji presentation) is cut by Ink and stays on one line', () => {
+	const frame = frameOf([{text: '▲ HIGH', style: {color: 'red'}}, ' sun\u2600\ufe0f' + 'x'.repeat(20)], 16);
+	assert.equal(frame.split('\n').length, 1);
+	assert.ok(frame.startsWith('▲ HIGH sun\u2600\ufe0f'), frame);
 });
 
 test('a skeleton line is filled with its text between the SGR codes of nested styles', () => {
