@@ -4,7 +4,7 @@ import type {AlertEntry} from './alert-ring.js';
 import {alertProtocolLabels, familyLabels} from './protocol-names.js';
 import {severityStyles} from './severity-style.js';
 import {fit} from './display-text.js';
-import {formatBytes, formatClock, formatCount, formatInteger, formatPacketRate, formatTimestamp} from './format.js';
+import {formatBytes, formatClock, formatCount, formatEndpoint, formatInteger, formatPacketRate, formatTimestamp} from './format.js';
 
 export interface DetailLine {
 	text: string;
@@ -20,7 +20,7 @@ function alertsAbout(address: string, alerts: readonly AlertEntry[]): AlertEntry
 function alertLines(entry: AlertEntry, address: string): DetailLine[] {
 	const {alert} = entry;
 	const style = severityStyles[alert.severity];
-	const other = alert.host === address ? `→ ${alert.peer}:${alert.peerPort}` : `← ${alert.host} (${alert.hostRole})`;
+	const other = alert.host === address ? `→ ${formatEndpoint(alert.peer, alert.peerPort)}` : `← ${alert.host} (${alert.hostRole})`;
 	const peerName = alert.peerName && alert.host === address ? ` (${alert.peerName})` : '';
 	const count = entry.count > 1 ? ` ×${entry.count}` : '';
 	const acknowledged = entry.acknowledged ? ' ✓ acknowledged' : '';
@@ -72,7 +72,7 @@ function describeFacts(alert: Alert): string {
 function flowLine(flow: FlowRow): string {
 	return [
 		fit(flow.protocol, 5),
-		fit(`${flow.client}:${flow.clientPort} → ${flow.server}:${flow.serverPort}`, 52),
+		fit(`${formatEndpoint(flow.client, flow.clientPort)} → ${formatEndpoint(flow.server, flow.serverPort)}`, 52),
 		fit(familyLabels[flow.family], 11),
 		fit(formatCount(flow.packets), 6, 'right'),
 		fit(formatBytes(flow.bytesToServer), 8, 'right'),

@@ -23,6 +23,15 @@ export function formatBitRate(bitsPerSecond: number): string {
 	return `${amount} ${prefix}b/s`;
 }
 
+/**
+ * An address and port as people write them: `[2001:db8::1]:8333` for IPv6, and the address alone
+ * for port 0 (a pool lookup's peer is the address a name resolved to, with no connection yet).
+ */
+export function formatEndpoint(address: string, port: number): string {
+	if (port === 0) return address;
+	return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
 /** Compact count: 950, 12.3k, 4.56M. */
 export function formatCount(count: number): string {
 	const {amount, prefix} = scaled(count);

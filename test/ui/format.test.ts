@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import {formatEndpoint} from '../../source/ui/format.js';
+import {describeAlert} from '../../source/ui/alert-description.js';
+import type {Alert} from '../../source/model/messages.js';
+
+test('endpoints are written as people read them: IPv6 in brackets, no port for a lookup', () => {
+	assert.equal(formatEndpoint('203.0.113.7', 3333), '203.0.113.7:3333');
+	assert.equal(formatEndpoint('2001:db8::1', 8333), '[2001:db8::1]:8333');
+	assert.equal(formatEndpoint('198.51.100.99', 0), '198.51.100.99');
+});
+
+test('a pool lookup alert names the resolved address without a port', () => {
+	const alert: Alert = {
+		type: 'alert',
+		id: '0123456789abcdef',
+		time: '2026-11-30T09:00:00.000Z',
+		detection: 'mining-pool-lookup',
+		severity: 'medium',
+		certainty: 60,
+		host: '192.168.10.28',
+		hostRole: 'miner',
+		peer: '198.51.100.99',
+		peerPort: 0,
+		peerName: 'xmr-eu1.nanopool.org',
+		direction: 'internal-external',
+		protocol: 'dns',
+		evidence: ['reputation: DNS lookup of mining pool xmr-eu1.nanopool.org (nanopool.org)'],
+		mitre: {tactic: 'TA0040', technique: 'T1496.001'},
+		allowed: false,
+	};
+	const line = describeAlert({alert, count: 1, acknowledged: false});
+	assert.ok(line.startsWith('192.168.10.28 → 198.51.100.99 (xmr-eu1.nanopool.org) mining-pool-lookup'), line);
+});
