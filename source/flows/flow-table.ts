@@ -120,8 +120,12 @@ export class FlowTable {
 		if (isTcp) flow.noteTcpFlags(side, packet.flags);
 		this.touch(flow);
 		if (this.createdFlow !== undefined && flow.observed) this.observer.flowStarted(flow);
-		if (isTcp) this.trackStream(flow, side, packet);
-		else if (protocol === ipProtocols.udp && packet.hasPorts && !flow.classified) {
+		if (isTcp) {
+			this.trackStream(flow, side, packet);
+			// Closed (FIN both ways) or reset: no payload is coming, so its buffers go back now, not when
+			// the flow leaves the table after the closed timeout.
+			if (flow.ended) flow.releaseStreams();
+		} else if (protocol === ipProtocols.udp && packet.hasPorts && !flow.classified) {
 			this.observer.datagram(flow, side, viewOf(packet.data, packet.payloadOffset, packet.payloadLength));
 		}
 		return flow;

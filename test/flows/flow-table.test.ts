@@ -144,6 +144,24 @@ test('a classified flow stops buffering and releases its streams', () => {
 	assert.equal(flow.packets('client'), 3, 'accounting goes on');
 });
 
+test('a closed connection hands its streams back at once, though it stays in the table for the last packets', () => {
+	const {observer, table, send} = setup();
+	const flow = send(tcpFrame(miner, pool, 0, flags.syn));
+	send(tcpFrame(miner, pool, 1, flags.ack, '{"id":1,'));
+	send(tcpFrame(miner, pool, 9, flags.ack, '"method":"mining.subscribe"}\n'));
+	assert.equal(flow.classified, false);
+	assert.equal(new TextDecoder().decode(flow.stream('client')), '{"id":1,"method":"mining.subscribe"}\n');
+	send(tcpFrame(miner, pool, 38, flags.fin | flags.ack, 'tail'));
+	assert.equal(observer.grew.at(-1)?.stream, '{"id":1,"method":"mining.subscribe"}\ntail', 'data riding on the FIN is still read');
+	send(tcpFrame(pool, miner, 1, flags.fin | flags.ack));
+	assert.equal(flow.ended, true);
+	assert.equal(flow.stream('client').length, 0);
+	assert.equal(table.active, 1, 'the flow waits out the closed timeout');
+	assert.equal(observer.ended.length, 0);
+	send(tcpFrame(miner, pool, 38, flags.ack, 'tail'));
+	assert.equal(observer.grew.length, 3, 'a retransmission after the close shows nothing new');
+});
+
 test('UDP datagrams go to the observer until the flow is classified', () => {
 	const {observer, send} = setup();
 	const resolver: Endpoint = {address: '192.168.1.1', port: 53};
