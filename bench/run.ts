@@ -6,6 +6,7 @@ import {fileURLToPath} from 'node:url';
 import path from 'node:path';
 import {ensureBenchCapture} from './bench-capture.js';
 import {runRenderBench} from './render-bench.js';
+import {runInkFloorBench} from './ink-floor.js';
 
 const runs = 3;
 /** Detection's cost is a ratio of two timings: taken as back-to-back pairs, each pair under the same machine load. */
@@ -104,4 +105,6 @@ if (!existsSync(cliPath)) {
 }
 
 log('');
-await runRenderBench(log);
+const uiMillis = await runRenderBench(log);
+const floorMillis = await runInkFloorBench(log);
+log(`the UI renders at ${(uiMillis / floorMillis).toFixed(2)}x a bare Ink frame of the same size`);
