@@ -3,6 +3,7 @@
 // builds each frame anew (a fresh Output and fresh caches), so its cost follows the characters on
 // screen, not what changed; the UI can only be measured against what Ink itself needs.
 import {FakeTerminalInput, FakeTerminalOutput} from './fake-terminal.js';
+import {median} from './statistics.js';
 
 const columns = 200;
 const rows = 60;
@@ -41,8 +42,7 @@ export async function runInkFloorBench(log: (line: string) => void): Promise<num
 	}
 
 	instance.unmount();
-	renderTimes.sort((a, b) => a - b);
-	const median = renderTimes[Math.floor(renderTimes.length / 2)] ?? Number.NaN;
-	log(`bare Ink at ${columns}x${rows} (${rows - 1} plain full-width lines, a third changing, ${1000 / frameMillis} renders/s): median ${median.toFixed(1)} ms per render`);
-	return median;
+	const medianMillis = median(renderTimes);
+	log(`bare Ink at ${columns}x${rows} (${rows - 1} plain full-width lines, a third changing, ${1000 / frameMillis} renders/s): median ${medianMillis.toFixed(1)} ms per render`);
+	return medianMillis;
 }

@@ -9,6 +9,7 @@ import type {ControlMessage, HostRow, HostView, ProtocolFamily, Summary, Traffic
 import {protocolFamilies} from '../source/model/messages.js';
 import type {MonitorConnection} from '../source/ui/monitor-store.js';
 import {FakeTerminalInput, FakeTerminalOutput} from './fake-terminal.js';
+import {median, quantile} from './statistics.js';
 
 const columns = 200;
 const rows = 60;
@@ -153,11 +154,10 @@ export async function runRenderBench(log: (line: string) => void): Promise<numbe
 	const wallMillis = performance.now() - wallBefore;
 	instance.unmount();
 	store.dispose();
-	renderTimes.sort((a, b) => a - b);
-	const median = renderTimes[Math.floor(renderTimes.length / 2)] ?? Number.NaN;
-	const p90 = renderTimes[Math.floor(renderTimes.length * 0.9)] ?? Number.NaN;
+	const medianMillis = median(renderTimes);
+	const p90 = quantile(renderTimes, 0.9);
 	log(`UI at ${columns}x${rows}, ${hostCount.toLocaleString('en')} hosts tracked, ${summariesPerSecond} summaries/s, ${summariesPerSecond * alertsPerSummary} alerts/s, ${seconds} s:`);
 	log(`  main-thread CPU ${(100 * ((cpu.user + cpu.system) / 1000) / wallMillis).toFixed(1)}% of one core (target under 10%)`);
-	log(`  ${renderTimes.length} renders, median ${median.toFixed(1)} ms, p90 ${p90.toFixed(1)} ms per render (target under 20 ms)`);
-	return median;
+	log(`  ${renderTimes.length} renders, median ${medianMillis.toFixed(1)} ms, p90 ${p90.toFixed(1)} ms per render (target under 20 ms)`);
+	return medianMillis;
 }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import {ensureBenchCapture} from './bench-capture.js';
 import {runRenderBench} from './render-bench.js';
 import {runInkFloorBench} from './ink-floor.js';
+import {median} from './statistics.js';
 
 const runs = 3;
 /** Detection's cost is a ratio of two timings: taken as back-to-back pairs, each pair under the same machine load. */
@@ -21,11 +22,6 @@ interface Measurement {
 
 function log(line: string): void {
 	process.stdout.write(line + '\n');
-}
-
-function median(values: number[]): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 function onPath(command: string): boolean {

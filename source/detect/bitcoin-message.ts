@@ -2,6 +2,7 @@
 // and reading the `version` payload.
 import {hash} from 'node:crypto';
 import {bitcoinCommands, bitcoinNetworks, type BitcoinNetwork} from './bitcoin-networks.js';
+import {spells} from './byte-text.js';
 
 export const headerLength = 24;
 /** Pre-0.7 clients sent `version` and `verack` with no checksum field (a 20-byte header). */
@@ -99,12 +100,6 @@ function readCommand(bytes: Uint8Array, offset: number): string | undefined {
 		if (spells(bytes, offset, end, command)) return command;
 	}
 	return undefined;
-}
-
-function spells(bytes: Uint8Array, start: number, end: number, text: string): boolean {
-	if (text.length !== end - start) return false;
-	for (let index = 0; index < text.length; index++) if (bytes[start + index] !== text.charCodeAt(index)) return false;
-	return true;
 }
 
 /**

@@ -3,6 +3,7 @@
 // found again by their bytes, so a name already seen makes no string at all.
 import {toDisplay} from '../model/sanitize.js';
 import {WayTable} from './way-table.js';
+import {spells} from './byte-text.js';
 import type {NameMatch, PoolList} from './pool-list.js';
 
 export interface SeenName {
@@ -38,7 +39,7 @@ export class NameBook {
 		for (let index = start; index < end; index++) hash = Math.imul(hash ^ bytes[index]!, 0x01000193);
 		const key = hash >>> 0;
 		const known = this.entries.get(key);
-		if (known !== undefined && known.encoding === encoding && sameBytes(known.bytes, bytes, start, end)) return known;
+		if (known !== undefined && known.encoding === encoding && spells(bytes, start, end, known.bytes)) return known;
 		const view = bytes.subarray(start, end);
 		// Latin1 by hand: TextDecoder('latin1') is windows-1252, which turns 0x80-0x9f into other characters.
 		const latin1 = String.fromCharCode(...view);
@@ -47,10 +48,4 @@ export class NameBook {
 		this.entries.set(key, entry);
 		return entry;
 	}
-}
-
-function sameBytes(known: string, bytes: Uint8Array, start: number, end: number): boolean {
-	if (known.length !== end - start) return false;
-	for (let index = 0; index < known.length; index++) if (known.charCodeAt(index) !== bytes[start + index]) return false;
-	return true;
 }

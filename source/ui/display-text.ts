@@ -4,6 +4,11 @@
 const unsafeCharacters = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 const printableAscii = /^[\u0020-\u007e]*$/;
 
+/** Only printable ASCII: one column a character, as every width measure agrees. */
+export function isPrintableAscii(text: string): boolean {
+	return printableAscii.test(text);
+}
+
 export function scrubControls(text: string): string {
 	return text.replace(unsafeCharacters, '\ufffd');
 }
@@ -36,7 +41,7 @@ function codePointWidth(codePoint: number): number {
 }
 
 export function displayWidth(text: string): number {
-	if (printableAscii.test(text)) {
+	if (isPrintableAscii(text)) {
 		return text.length;
 	}
 

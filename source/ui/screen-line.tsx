@@ -11,7 +11,7 @@
 // A line holding other characters (network text that is not ASCII) is left to Ink to measure and
 // cut, as before; a screen reader gets the real text either way.
 import {Text, Transform, type TextProps} from 'ink';
-import {clip, displayWidth, scrubControls} from './display-text.js';
+import {clip, displayWidth, isPrintableAscii, scrubControls} from './display-text.js';
 
 export type LineStyle = Pick<TextProps, 'color' | 'bold' | 'dimColor' | 'inverse' | 'underline'>;
 
@@ -26,7 +26,6 @@ export type Line = ReadonlyArray<Segment | string>;
 const uiGlyphs = new Set('─▶▲▼✖◆•·→←↑↓×…–—−✓█░▁▂▃▄▅▆▇');
 const standIn = '#';
 const escape = '\u001B';
-const printableAscii = /^[\u0020-\u007E]*$/;
 
 /**
  * Cut where the line reaches `width`, as Ink's truncation would, so a line never wraps. Control
@@ -60,7 +59,7 @@ function fitSegments(line: Line, width: number): string[] {
  * network, whose width only Ink knows for sure) has no skeleton.
  */
 export function skeletonOf(text: string): string | undefined {
-	if (printableAscii.test(text)) {
+	if (isPrintableAscii(text)) {
 		return standIn.repeat(text.length);
 	}
 
