@@ -123,6 +123,9 @@ export class CaptureSession {
 
 	private startTimers(): void {
 		this.summaryTimer = setInterval(() => {
+			// A live link's capture time is the clock: it moves on when no packet comes, so idle flows
+			// end and held findings come due on a quiet link too.
+			if (this.live !== undefined) this.pipeline.tick(Date.now() * 1000);
 			this.postSummary();
 		}, this.options.intervalMs);
 		if (this.options.durationSeconds !== undefined) {

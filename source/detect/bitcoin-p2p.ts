@@ -64,8 +64,9 @@ export const bitcoinP2pDetector: Detector = {
 		const direction = state.sides[side];
 		if (!direction.rejected && !direction.finished) readMessages(flow, flow.stream(side), direction);
 		const {client, server} = state.sides;
-		if (client.verified + server.verified > 0) report(flow, state, context);
 		const bothKnown = client.verified > 0 && server.verified > 0 && (client.verified >= 2 || client.version !== undefined) && (server.verified >= 2 || server.version !== undefined);
+		// Until both sides are known the handshake is still under way: what it showed so far is provisional.
+		if (client.verified + server.verified > 0) report(flow, state, !bothKnown, context);
 		if (bothKnown || client.finished || server.finished) {
 			context.settle(flow);
 			return false;
@@ -123,7 +124,7 @@ function synchronise(flow: FlowView, stream: Uint8Array, direction: DirectionSta
 	return false;
 }
 
-function report(flow: FlowView, state: BitcoinState, context: DetectContext): void {
+function report(flow: FlowView, state: BitcoinState, provisional: boolean, context: DetectContext): void {
 	const {client, server} = state.sides;
 	const certainty = client.verified > 0 && server.verified > 0 ? 98 : 90;
 	const versions = (client.version ? 1 : 0) + (server.version ? 1 : 0);
@@ -153,6 +154,7 @@ function report(flow: FlowView, state: BitcoinState, context: DetectContext): vo
 		agent: agents[initiator],
 		peerAgent: agents[responder],
 		peerListens: true,
+		provisional,
 	});
 }
 

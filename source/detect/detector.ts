@@ -34,6 +34,13 @@ export interface Finding {
 	 * to mine (pool lookups) or to run a node (seed lookups), since it then adds nothing.
 	 */
 	tentative?: boolean;
+	/**
+	 * One stage of an exchange the flow is expected to complete within moments (a client's call
+	 * before the server's answer): held, and replaced by the flow's next report, so a whole exchange
+	 * raises one alert instead of one and its updates. Raised as it stands if nothing follows within
+	 * a grace of capture time, or when the flow is settled or ends.
+	 */
+	provisional?: boolean;
 }
 
 /** What a detector may do while inspecting a flow. */

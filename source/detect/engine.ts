@@ -15,6 +15,7 @@ import {directionOf, severityRank} from './verdict.js';
 import {BoundedMap} from './bounded-map.js';
 import {AddressNames} from './address-names.js';
 import {FlowBits} from './flow-bits.js';
+import {HeldFindings, type FlowFacts, type HeldFinding} from './held-findings.js';
 
 /** What the engine needs of the home-network and allow lists (`CidrSet` fits). */
 export interface AddressSet {
@@ -29,6 +30,8 @@ export interface DetectionEngineOptions {
 	onAlert(alert: Alert): void;
 	/** Capture time a tentative finding (a lookup) waits for stronger evidence; default 10 s. */
 	tentativeGraceMicros?: number;
+	/** Capture time a provisional finding waits for its flow to complete the exchange; default 2 s. */
+	provisionalGraceMicros?: number;
 }
 
 /** What the host table shows of an address; shared and frozen, so never modify one. */
@@ -64,27 +67,12 @@ interface HostFacts {
 	readonly allowed: boolean;
 }
 
-/** The part of a flow a finding is judged on, copied so a held-back finding outlives the flow. */
-interface FlowFacts {
-	clientAddress: string;
-	serverAddress: string;
-	clientPort: number;
-	serverPort: number;
-	timeMicros: number;
-}
-
-interface HeldFinding {
-	facts: FlowFacts;
-	finding: Finding;
-	deadlineMicros: number;
-}
 
 export class DetectionEngine implements FlowObserver {
 	private readonly pools: PoolList;
 	private readonly homeNet: AddressSet;
 	private readonly allow: AddressSet;
 	private readonly book: AlertBook;
-	private readonly graceMicros: number;
 	/**
 	 * By flow id, for flows some detector still wants after their first payload: bit i set while
 	 * detector i does. A flow with no entry has not been inspected yet (or is settled: a classified
@@ -96,7 +84,11 @@ export class DetectionEngine implements FlowObserver {
 	/** Names from DNS answers and SNI: most servers get one and nothing else. */
 	private readonly names = new AddressNames(maxAddressFacts);
 	private readonly poolNames = new BoundedMap<string, string>(maxPoolAddresses);
-	private readonly held = new Map<string, HeldFinding>();
+	/** Tentative findings by what they suggest (kind, actor, peer). */
+	private readonly tentative: HeldFindings<string>;
+	/** Provisional findings by flow id: the flow's latest, until it reports a complete one. */
+	private readonly provisional: HeldFindings<number>;
+	/** The earliest deadline held (or earlier: a finding taken back early leaves it stale, which only costs a look). */
 	private nextDeadline = Number.POSITIVE_INFINITY;
 	/** Flows started and not yet ended; none left means the capture is over (or quiet). */
 	private liveFlows = 0;
@@ -109,7 +101,8 @@ export class DetectionEngine implements FlowObserver {
 		this.homeNet = options.homeNet;
 		this.allow = options.allow;
 		this.book = new AlertBook(options.onAlert);
-		this.graceMicros = options.tentativeGraceMicros ?? 10_000_000;
+		this.tentative = new HeldFindings(options.tentativeGraceMicros ?? 10_000_000);
+		this.provisional = new HeldFindings(options.provisionalGraceMicros ?? 2_000_000);
 		this.streamMask = maskOf((index) => detectors[index]!.inspectStream !== undefined);
 		this.datagramMask = maskOf((index) => detectors[index]!.inspectDatagram !== undefined);
 		const names = new NameBook(this.pools);
@@ -148,7 +141,12 @@ export class DetectionEngine implements FlowObserver {
 
 	flowStarted(flow: FlowView): void {
 		this.liveFlows++;
-		if (flow.lastSeenMicros >= this.nextDeadline) this.releaseExpired(flow.lastSeenMicros);
+		this.releaseDue(flow.lastSeenMicros);
+	}
+
+	/** Capture time moved on without a packet (a quiet live link): raise what is due. */
+	tick(nowMicros: number): void {
+		this.releaseDue(nowMicros);
 	}
 
 	streamGrew(flow: FlowView, side: Side): void {
@@ -203,8 +201,7 @@ export class DetectionEngine implements FlowObserver {
 		}
 		this.liveFlows = Math.max(0, this.liveFlows - 1);
 		// With no flow left (end of capture) nothing stronger can arrive: release what was held.
-		const now = this.liveFlows === 0 ? Number.POSITIVE_INFINITY : flow.lastSeenMicros;
-		if (now >= this.nextDeadline) this.releaseExpired(now);
+		this.releaseDue(this.liveFlows === 0 ? Number.POSITIVE_INFINITY : flow.lastSeenMicros);
 	}
 
 	/** Remembers which detectors still want the flow, or settles it when none does. */
@@ -215,6 +212,7 @@ export class DetectionEngine implements FlowObserver {
 		}
 		this.active.delete(flow.id);
 		flow.classified = true;
+		this.raiseProvisional(flow);
 	}
 
 	/** The flow is settled or over: the detectors still holding it drop their state. */
@@ -223,6 +221,14 @@ export class DetectionEngine implements FlowObserver {
 			if ((active & (1 << index)) !== 0) detectors[index]!.release?.(flow);
 		}
 		this.active.delete(flow.id);
+		this.raiseProvisional(flow);
+	}
+
+	/** Nothing more will be read from the flow: what it reported provisionally is all there is. */
+	private raiseProvisional(flow: FlowView): void {
+		if (this.provisional.size === 0) return;
+		const held = this.provisional.take(flow.id);
+		if (held !== undefined) this.raise(held.facts, held.finding);
 	}
 
 	/** Ends inspection at once; the inspection loop then releases every detector's state. */
@@ -256,34 +262,35 @@ export class DetectionEngine implements FlowObserver {
 			serverPort: flow.serverPort,
 			timeMicros: flow.lastSeenMicros,
 		};
-		if (flow.lastSeenMicros >= this.nextDeadline) this.releaseExpired(flow.lastSeenMicros);
+		this.releaseDue(flow.lastSeenMicros);
+		if (finding.provisional) {
+			this.nextDeadline = Math.min(this.nextDeadline, this.provisional.hold(flow.id, facts, finding));
+			return;
+		}
+		// A complete finding replaces the flow's provisional one (it holds the same evidence and more);
+		// another protocol's is its own.
+		const superseded = this.provisional.size === 0 ? undefined : this.provisional.take(flow.id);
+		if (superseded !== undefined && superseded.finding.protocol !== finding.protocol) this.raise(superseded.facts, superseded.finding);
 		if (!finding.tentative) {
 			this.raise(facts, finding);
 			return;
 		}
 		const key = `${finding.kind}|${addressOf(facts, finding.actor)}|${finding.peerAddress ?? addressOf(facts, otherSide(finding.actor))}`;
-		const held = this.held.get(key);
-		if (held !== undefined) {
-			held.finding = {...held.finding, evidence: [...held.finding.evidence, ...finding.evidence], certainty: Math.max(held.finding.certainty, finding.certainty)};
-			return;
-		}
-		const deadlineMicros = flow.lastSeenMicros + this.graceMicros;
-		this.held.set(key, {facts, finding, deadlineMicros});
-		this.nextDeadline = Math.min(this.nextDeadline, deadlineMicros);
+		const held = this.tentative.get(key);
+		const merged = held === undefined ? finding : {...held.finding, evidence: [...held.finding.evidence, ...finding.evidence], certainty: Math.max(held.finding.certainty, finding.certainty)};
+		this.nextDeadline = Math.min(this.nextDeadline, this.tentative.hold(key, held?.facts ?? facts, merged));
 	}
 
-	private releaseExpired(nowMicros: number): void {
-		if (nowMicros < this.nextDeadline || this.held.size === 0) return;
-		this.nextDeadline = Number.POSITIVE_INFINITY;
-		for (const [key, held] of this.held) {
-			if (held.deadlineMicros <= nowMicros) this.releaseHeld(key, held);
-			else this.nextDeadline = Math.min(this.nextDeadline, held.deadlineMicros);
-		}
+	/** Raises the held findings due by `nowMicros`: provisional ones first, since they may make a tentative one redundant. */
+	private releaseDue(nowMicros: number): void {
+		if (nowMicros < this.nextDeadline) return;
+		const nextProvisional = this.provisional.releaseDue(nowMicros, (_flowId, held) => this.raise(held.facts, held.finding));
+		const nextTentative = this.tentative.releaseDue(nowMicros, (_key, held) => this.releaseTentative(held));
+		this.nextDeadline = Math.min(nextProvisional, nextTentative);
 	}
 
-	/** Raises a held finding unless the host has meanwhile been shown to do what it suggested. */
-	private releaseHeld(key: string, held: HeldFinding): void {
-		this.held.delete(key);
+	/** Raises a tentative finding unless the host has meanwhile been shown to do what it suggested. */
+	private releaseTentative(held: HeldFinding): void {
 		const host = addressOf(held.facts, held.finding.actor);
 		const supersededBy: Detection[] = held.finding.kind === 'pool-lookup' ? ['mining'] : ['bitcoin-node', 'crypto-node'];
 		if (supersededBy.some((detection) => this.book.hasDetection(host, detection))) return;

@@ -317,5 +317,7 @@ function reportProgress(flow: FlowView, state: StratumState, context: DetectCont
 		agent: state.agent,
 		worker: state.worker,
 		algorithm: state.algorithm,
+		// The pool's answer, then the miner's name, are moments away until both are in.
+		provisional: !(state.confirmed && identified(state)),
 	});
 }

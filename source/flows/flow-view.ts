@@ -51,4 +51,6 @@ export interface FlowObserver {
 	datagram(flow: FlowView, side: Side, payload: Uint8Array): void;
 	/** The flow ended (FIN/RST seen on both sides, idle timeout, eviction or end of capture). */
 	flowEnded(flow: FlowView): void;
+	/** Capture time moved on to `nowMicros` without a packet (a quiet live link). */
+	tick?(nowMicros: number): void;
 }

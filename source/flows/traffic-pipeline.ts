@@ -28,10 +28,12 @@ export class TrafficPipeline {
 	readonly flows: FlowTable;
 	private readonly families = new FamilyCounters();
 	private readonly decoded = new DecodedPacket();
+	private readonly observer: FlowObserver;
 	/** Always a number, so storing it each packet does not box a new heap number. */
 	private newestMicros = Number.NEGATIVE_INFINITY;
 
 	constructor(options: TrafficPipelineOptions) {
+		this.observer = options.observer;
 		const settle = (flow: Flow): void => this.hosts.settlePeerBytes(flow);
 		this.hosts = new HostTable({homeNet: options.homeNet, hostCap: options.hostCap, settleLiveFlows: () => this.flows.forEachLive(settle)});
 		this.flows = new FlowTable({
@@ -83,6 +85,7 @@ export class TrafficPipeline {
 	/** Moves capture time on without a packet (a quiet live link) so idle flows still end. */
 	tick(timestampMicros: number): void {
 		this.flows.advance(timestampMicros);
+		this.observer.tick?.(timestampMicros);
 	}
 
 	/** End of capture: every live flow ends. */

@@ -64,9 +64,11 @@ test('an unknown command or an oversized length is rejected even with the right 
 });
 
 test('version details become evidence: agent, services (P2P_V2, NETWORK_LIMITED) and height', () => {
-	const {open, send, latest} = harness();
+	const {open, send, end, latest} = harness();
 	const flow = open({client: '10.0.0.8', server: '198.51.100.20', serverPort: 8333});
 	send(flow, 'client', bitcoinMessage(0xf9beb4d9, 'version', versionPayload({userAgent: '/Satoshi:26.0.0/', services: 0xc08n, startHeight: 850_123})));
+	// One side of the handshake so far: raised as it stands once the flow ends.
+	end(flow);
 	const [alert] = latest();
 	assert.equal(alert?.certainty, 90);
 	assert.ok(alert?.evidence.some((line) => line === 'content: 10.0.0.8 version 70016, agent /Satoshi:26.0.0/, services WITNESS|NETWORK_LIMITED|P2P_V2, height 850123'), alert?.evidence.join(' | '));
@@ -87,38 +89,42 @@ test('a home host accepting inbound P2P from outside is a listening node (extern
 });
 
 test('a capture joined mid-connection finds the next message boundary', () => {
-	const {open, send, latest} = harness();
+	const {open, send, end, latest} = harness();
 	const flow = open({sawSyn: false, serverPort: 18_333});
 	const inv = bitcoinMessage(0x0b110907, 'inv', concatBytes(new Uint8Array([1, 1, 0, 0, 0]), new Uint8Array(32).fill(7)));
 	send(flow, 'client', concatBytes(new Uint8Array(300).fill(0xf9), inv.subarray(0, 10)));
 	assert.deepEqual(latest(), []);
 	send(flow, 'client', concatBytes(inv.subarray(10), bitcoinMessage(0x0b110907, 'ping', new Uint8Array(8))));
+	end(flow);
 	assert.equal(latest()[0]?.network, 'bitcoin-testnet3');
 });
 
 test('the checksum-less version and verack of pre-0.7 clients are recognised by structure', () => {
-	const {open, send, latest} = harness();
+	const {open, send, end, latest} = harness();
 	const flow = open({serverPort: 8333});
 	const legacy = bitcoinMessage(0xf9beb4d9, 'version', versionPayload({protocolVersion: 32_001, userAgent: '', timestamp: 1_301_327_937}).subarray(0, 85));
 	const withoutChecksum = concatBytes(legacy.subarray(0, 20), legacy.subarray(24));
 	const legacyVerack = bitcoinMessage(0xf9beb4d9, 'verack', new Uint8Array(0)).subarray(0, 20);
 	send(flow, 'client', concatBytes(withoutChecksum, legacyVerack, bitcoinMessage(0xf9beb4d9, 'getaddr', new Uint8Array(0))));
+	end(flow);
 	const [alert] = latest();
 	assert.equal(alert?.network, 'bitcoin-mainnet');
 	assert.ok(alert?.evidence.some((line) => line.includes('version 32001, no user agent')), alert?.evidence.join(' | '));
 });
 
 test('the regtest magic shared with Litecoin is told apart by the user agent', () => {
-	const {open, send, latest} = harness();
+	const {open, send, end, latest} = harness();
 	const flow = open({serverPort: 19_444});
 	send(flow, 'client', bitcoinMessage(0xfabfb5da, 'version', versionPayload({userAgent: '/LitecoinCore:0.21.3/'})));
+	end(flow);
 	assert.equal(latest()[0]?.network, 'litecoin-regtest');
 });
 
 test('a hostile user agent comes out sanitized', () => {
-	const {open, send, latest} = harness();
+	const {open, send, end, latest} = harness();
 	const flow = open({serverPort: 8333});
 	send(flow, 'client', bitcoinMessage(0xf9beb4d9, 'version', versionPayload({userAgent: '/Satoshi:27.0.0/\u001b]0;x\u0007\u202e'})));
+	end(flow);
 	const [alert] = latest();
 	assert.equal(alert?.agent, '/Satoshi:27.0.0/\\x1b]0;x\\x07\\u{202e}');
 });

@@ -58,9 +58,10 @@ test('hosts detection knows nothing about share one frozen, empty answer', () =>
 });
 
 test('a known host keeps one answer until its facts change', () => {
-	const {open, send, engine} = harness();
+	const {open, send, end, engine} = harness();
 	const flow = open({client: '10.0.0.5', server: '198.51.100.86'});
 	send(flow, 'client', '{"id":1,"method":"mining.subscribe","params":["cgminer/4.12.1"]}\n');
+	end(flow);
 	const before = engine.hostInfo('10.0.0.5');
 	assert.equal(engine.hostInfo('10.0.0.5'), before);
 	assert.deepEqual(before.roles, ['miner']);
@@ -68,6 +69,7 @@ test('a known host keeps one answer until its facts change', () => {
 	const second = open({client: '10.0.0.5', server: '198.51.100.87', serverPort: 8333});
 	send(second, 'client', '{"id":2,"method":"mining.subscribe","params":["cgminer/4.12.1"]}\n');
 	send(second, 'server', '{"id":2,"result":[[["mining.notify","ae6812eb"]],"08000002",4],"error":null}\n');
+	end(second);
 	assert.equal(engine.hostInfo('10.0.0.5'), before, 'nothing new about the host');
 	assert.deepEqual(engine.hostInfo('198.51.100.87').roles, ['pool']);
 });

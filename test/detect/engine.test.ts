@@ -7,21 +7,51 @@ const authorize = '{"id":2,"method":"mining.authorize","params":["farm.rig1","x"
 const subscribed = '{"id":1,"result":[[["mining.notify","ae6812eb"]],"08000002",4],"error":null}\n';
 
 test('one alert per (detection, host, peer); re-emitted with the same id only when certainty rises', () => {
-	const {open, send, alerts} = harness();
+	const {open, send, end, alerts} = harness();
 	const first = open({client: '10.0.0.5', server: '198.51.100.9'});
 	send(first, 'client', subscribe);
-	send(first, 'client', authorize);
-	send(first, 'server', subscribed);
+	end(first);
 	const second = open({client: '10.0.0.5', server: '198.51.100.9', clientPort: 50_001});
 	send(second, 'client', subscribe);
 	send(second, 'server', subscribed);
+	send(second, 'client', authorize);
+	const third = open({client: '10.0.0.5', server: '198.51.100.9', clientPort: 50_002});
+	send(third, 'client', subscribe);
+	send(third, 'server', subscribed);
+	send(third, 'client', authorize);
 	assert.equal(alerts.length, 2);
 	assert.equal(alerts[0]?.id, alerts[1]?.id);
 	assert.equal(alerts[0]?.update, undefined);
+	assert.equal(alerts[0]?.certainty, 70);
 	assert.equal(alerts[1]?.update, true);
 	assert.equal(alerts[1]?.certainty, 95);
 	assert.match(alerts[0]!.id, /^[0-9a-f]{16}$/);
-	assert.equal(alerts[1]?.time, new Date(first.lastSeenMicros / 1000).toISOString());
+	assert.equal(alerts[1]?.time, new Date(second.lastSeenMicros / 1000).toISOString());
+});
+
+test('an exchange still under way is held as one provisional finding: one alert once it completes, or when it stalls or ends', () => {
+	const {open, send, end, engine, alerts} = harness();
+	const whole = open({client: '10.0.0.5', server: '198.51.100.9'});
+	send(whole, 'client', subscribe);
+	send(whole, 'server', subscribed);
+	assert.equal(alerts.length, 0);
+	send(whole, 'client', authorize);
+	assert.deepEqual(alerts.map((alert) => [alert.certainty, alert.worker, alert.update]), [[95, 'farm.rig1', undefined]]);
+
+	const stalled = open({client: '10.0.0.6', server: '198.51.100.9'});
+	send(stalled, 'client', subscribe);
+	// The grace runs from the exchange's first provisional report.
+	const heldAt = stalled.lastSeenMicros;
+	send(stalled, 'server', subscribed);
+	engine.tick(heldAt + 1_999_999);
+	assert.equal(alerts.length, 1);
+	engine.tick(heldAt + 2_000_000);
+	assert.deepEqual(alerts.slice(1).map((alert) => [alert.host, alert.certainty, alert.worker]), [['10.0.0.6', 95, undefined]]);
+
+	const ended = open({client: '10.0.0.7', server: '198.51.100.9'});
+	send(ended, 'client', subscribe);
+	end(ended);
+	assert.deepEqual(alerts.slice(2).map((alert) => [alert.host, alert.certainty]), [['10.0.0.7', 70]]);
 });
 
 test('an internal miner through an internal proxy: mining for the miner, mining-pool for the proxy', () => {
@@ -29,6 +59,7 @@ test('an internal miner through an internal proxy: mining for the miner, mining-
 	const flow = open({client: '10.0.0.5', server: '10.0.0.200', serverPort: 3333});
 	send(flow, 'client', subscribe);
 	send(flow, 'server', subscribed);
+	send(flow, 'client', authorize);
 	const alerts = latest();
 	assert.deepEqual(alerts.map((alert) => [alert.detection, alert.host, alert.peer, alert.direction, alert.severity]), [
 		['mining-pool', '10.0.0.200', '10.0.0.5', 'internal-internal', 'medium'],
@@ -44,6 +75,7 @@ test('outside miners using a home-network pool raise only mining-pool, critical'
 	const flow = open({client: '198.51.100.30', server: '10.0.0.200', serverPort: 3333});
 	send(flow, 'client', subscribe);
 	send(flow, 'server', subscribed);
+	send(flow, 'client', authorize);
 	const alerts = latest();
 	assert.equal(alerts.length, 1);
 	assert.equal(alerts[0]?.detection, 'mining-pool');
@@ -57,16 +89,19 @@ test('external to external mining is still reported, at low severity', () => {
 	const flow = open({client: '147.229.13.222', server: '185.71.66.39', serverPort: 9999});
 	send(flow, 'client', subscribe);
 	send(flow, 'server', subscribed);
+	send(flow, 'client', authorize);
 	assert.deepEqual(latest().map((alert) => [alert.detection, alert.direction, alert.severity]), [['mining', 'external-external', 'low']]);
 });
 
 test('allowed hosts are flagged and not counted as open', () => {
-	const {open, send, latest, engine} = harness({allow: ['10.0.0.0/24']});
+	const {open, send, end, latest, engine} = harness({allow: ['10.0.0.0/24']});
 	const flow = open({client: '10.0.0.5', server: '198.51.100.9'});
 	send(flow, 'client', subscribe);
 	send(flow, 'server', subscribed);
+	send(flow, 'client', authorize);
 	const other = open({client: '10.9.0.5', server: '198.51.100.9'});
 	send(other, 'client', subscribe);
+	end(other);
 	assert.deepEqual(latest().map((alert) => alert.allowed), [true, false]);
 	assert.deepEqual(engine.alertsOpen(), {low: 0, medium: 0, high: 1, critical: 0});
 	assert.equal(engine.alertCount, 2);
@@ -75,9 +110,10 @@ test('allowed hosts are flagged and not counted as open', () => {
 });
 
 test('mining alerts carry MITRE TA0040 / T1496.001', () => {
-	const {open, send, latest} = harness();
+	const {open, send, end, latest} = harness();
 	const flow = open({client: '10.0.0.5', server: '198.51.100.9'});
 	send(flow, 'client', subscribe);
+	end(flow);
 	assert.deepEqual(latest()[0]?.mitre, {tactic: 'TA0040', technique: 'T1496.001'});
 });
 

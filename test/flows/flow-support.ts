@@ -10,6 +10,7 @@ export class RecordingObserver implements FlowObserver {
 	readonly ended: FlowView[] = [];
 	readonly grew: Array<{side: Side; stream: string}> = [];
 	readonly datagrams: Array<{side: Side; payload: string}> = [];
+	readonly ticks: number[] = [];
 	/** Marks a flow classified when it returns true after a stream grew or a datagram came. */
 	classify: (flow: FlowView) => boolean = () => false;
 
@@ -20,6 +21,10 @@ export class RecordingObserver implements FlowObserver {
 	streamGrew(flow: FlowView, side: Side): void {
 		this.grew.push({side, stream: new TextDecoder().decode(flow.stream(side))});
 		if (this.classify(flow)) flow.classified = true;
+	}
+
+	tick(nowMicros: number): void {
+		this.ticks.push(nowMicros);
 	}
 
 	datagram(flow: FlowView, side: Side, payload: Uint8Array): void {

@@ -94,6 +94,7 @@ test('tick ends idle flows without packets; flush ends the rest', () => {
 	pipeline.packet(frameRecord(tcpFrame({address: '10.0.0.1', port: 2000}, {address: '10.0.0.2', port: 22}, 0, flags.syn), startMicros));
 	pipeline.tick(startMicros + 61_000_000);
 	assert.equal(observer.ended.length, 1);
+	assert.deepEqual(observer.ticks, [startMicros + 61_000_000], 'detection hears of the time too (held findings come due)');
 	assert.equal(pipeline.flows.active, 1);
 	pipeline.flush();
 	assert.equal(observer.ended.length, 2);
