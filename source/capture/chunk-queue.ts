@@ -16,7 +16,10 @@ export class ChunkQueue {
 
 	append(chunk: Uint8Array): void {
 		if (chunk.length === 0) return;
-		this.chunks.push(chunk);
+		// Streams hand Buffers, the carry and every view made downstream are plain Uint8Arrays: one kind
+		// of array through decoding, flows and detection keeps their optimized code for a single map,
+		// where a Buffer here and a Uint8Array there deoptimized the decoder and all that inlined it.
+		this.chunks.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
 		this.available += chunk.length;
 	}
 
