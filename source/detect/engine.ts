@@ -67,7 +67,6 @@ interface HostFacts {
 	readonly allowed: boolean;
 }
 
-
 export class DetectionEngine implements FlowObserver {
 	private readonly pools: PoolList;
 	private readonly homeNet: AddressSet;

@@ -233,5 +233,7 @@ function report(flow: FlowView, state: GetworkState, context: DetectContext): vo
 		certainty,
 		evidence: [...state.requestEvidence, ...state.responseEvidence],
 		agent: state.agent,
+		// The server's answer is moments away until both request and response were read.
+		provisional: !(state.requestDone && state.responseDone),
 	});
 }

@@ -86,6 +86,8 @@ function report(flow: FlowView, state: LevinState, context: DetectContext): void
 		evidence,
 		network: state.network ?? 'cryptonote',
 		peerListens: true,
+		// The handshake's other half is moments away until both sides were read.
+		provisional: state.sides.client === undefined || state.sides.server === undefined,
 	});
 }
 

@@ -11,7 +11,7 @@ test('getwork over HTTP is mining, confirmed by the X-Stratum response header', 
 	const {open, send, latest} = harness();
 	const flow = open({serverPort: 8332});
 	send(flow, 'client', post('{"method": "getwork", "params": [], "id": 0}', 'X-Mining-Extensions: longpoll midstate rollntime submitold\r\n'));
-	assert.equal(latest()[0]?.certainty, 85);
+	assert.equal(latest().length, 0, 'the request is held while its response is moments away');
 	send(flow, 'server', 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Stratum: stratum+tcp://pool.example:3333\r\nX-Long-Polling: /LP\r\nContent-Length: 27\r\n\r\n{"result":{},"error":null}\n');
 	const [alert] = latest();
 	assert.equal(alert?.detection, 'mining');
@@ -25,9 +25,10 @@ test('getwork over HTTP is mining, confirmed by the X-Stratum response header', 
 
 for (const method of ['getblocktemplate', 'submitblock', 'get_block_template', 'eth_getWork']) {
 	test(`HTTP JSON-RPC ${method} is mining on any port`, () => {
-		const {open, send, latest} = harness();
+		const {open, send, end, latest} = harness();
 		const flow = open({serverPort: 18_081});
 		send(flow, 'client', post(JSON.stringify({jsonrpc: '2.0', id: '0', method, params: {wallet_address: '4...', reserve_size: 60}})));
+		end(flow);
 		assert.equal(latest()[0]?.protocol, 'getwork');
 		assert.equal(latest()[0]?.certainty, 80);
 	});

@@ -49,11 +49,12 @@ for (const [networkByte, network] of [[0x10, 'monero-mainnet'], [0x11, 'monero-t
 }
 
 test('another CryptoNote network_id is not called Monero', () => {
-	const {open, send, latest} = harness();
+	const {open, send, end, latest} = harness();
 	const flow = open({serverPort: 34_567});
 	const body = handshakeBody(0x10);
 	body[body.indexOf(0x12, 20)] = 0x99;
 	send(flow, 'client', concatBytes(levinHeader(body.length, 1001, 1), body));
+	end(flow);
 	assert.equal(latest()[0]?.network, 'cryptonote-other');
 });
 
