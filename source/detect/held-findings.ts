@@ -19,9 +19,22 @@ export interface HeldFinding {
 	deadlineMicros: number;
 }
 
+interface Entry<Key> extends HeldFinding {
+	readonly key: Key;
+}
+
+/** Queue entries read past before the queue's front is cut off. */
+const compactAfter = 1024;
+
 export class HeldFindings<Key> {
-	/** In the order first held, which is deadline order (capture time out of order by a packet or two aside). */
-	private readonly entries = new Map<Key, HeldFinding>();
+	private readonly entries = new Map<Key, Entry<Key>>();
+	/**
+	 * Every entry in the order first held, which is deadline order (capture time out of order by a
+	 * packet or two aside). One taken back stays here until the front reaches it: walking a Map
+	 * from its start would pass over every entry deleted since V8 last rebuilt it.
+	 */
+	private queue: Array<Entry<Key>> = [];
+	private front = 0;
 
 	constructor(private readonly graceMicros: number) {}
 
@@ -36,14 +49,15 @@ export class HeldFindings<Key> {
 	/** Holds `finding` under `key` (one already held there is replaced and keeps its deadline); returns the deadline. */
 	hold(key: Key, facts: FlowFacts, finding: Finding): number {
 		const held = this.entries.get(key);
-		if (held === undefined) {
-			const deadlineMicros = facts.timeMicros + this.graceMicros;
-			this.entries.set(key, {facts, finding, deadlineMicros});
-			return deadlineMicros;
+		if (held !== undefined) {
+			held.facts = facts;
+			held.finding = finding;
+			return held.deadlineMicros;
 		}
-		held.facts = facts;
-		held.finding = finding;
-		return held.deadlineMicros;
+		const entry: Entry<Key> = {key, facts, finding, deadlineMicros: facts.timeMicros + this.graceMicros};
+		this.entries.set(key, entry);
+		this.queue.push(entry);
+		return entry.deadlineMicros;
 	}
 
 	/** Removes and returns what `key` holds. */
@@ -58,11 +72,26 @@ export class HeldFindings<Key> {
 	 * `release`; returns the next deadline still held, or +Infinity.
 	 */
 	releaseDue(nowMicros: number, release: (key: Key, held: HeldFinding) => void): number {
-		for (const [key, held] of this.entries) {
-			if (held.deadlineMicros > nowMicros) return held.deadlineMicros;
-			this.entries.delete(key);
-			release(key, held);
+		let next = Number.POSITIVE_INFINITY;
+		while (this.front < this.queue.length) {
+			const entry = this.queue[this.front]!;
+			// Taken back since (or taken and held again: then a later entry stands for the key).
+			if (this.entries.get(entry.key) !== entry) {
+				this.front++;
+				continue;
+			}
+			if (entry.deadlineMicros > nowMicros) {
+				next = entry.deadlineMicros;
+				break;
+			}
+			this.front++;
+			this.entries.delete(entry.key);
+			release(entry.key, entry);
 		}
-		return Number.POSITIVE_INFINITY;
+		if (this.front >= compactAfter && this.front * 2 >= this.queue.length) {
+			this.queue = this.queue.slice(this.front);
+			this.front = 0;
+		}
+		return next;
 	}
 }

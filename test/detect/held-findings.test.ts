@@ -36,3 +36,27 @@ test('a finding taken back is not released; releasing everything empties the set
 	assert.deepEqual(released, ['a', 'c']);
 	assert.equal(held.size, 0);
 });
+
+test('a finding taken back and held again under the same key is released once, at its new deadline', () => {
+	const held = new HeldFindings<string>(1000);
+	held.hold('a', facts(0), finding(70));
+	held.take('a');
+	held.hold('a', facts(500), finding(95));
+	const released: Array<[string, number]> = [];
+	assert.equal(held.releaseDue(1000, (key, entry) => released.push([key, entry.finding.certainty])), 1500);
+	assert.equal(released.length, 0);
+	held.releaseDue(1500, (key, entry) => released.push([key, entry.finding.certainty]));
+	assert.deepEqual(released, [['a', 95]]);
+});
+
+test('releasing from a long queue of findings taken back stays with the live ones', () => {
+	const held = new HeldFindings<number>(1000);
+	for (let key = 0; key < 5000; key++) {
+		held.hold(key, facts(key), finding(70));
+		if (key % 100 !== 0) held.take(key);
+	}
+	const released: number[] = [];
+	assert.equal(held.releaseDue(2500, (key) => released.push(key)), 2600);
+	assert.deepEqual(released, Array.from({length: 16}, (_, index) => index * 100));
+	assert.equal(held.size, 34);
+});
