@@ -19,22 +19,26 @@ export interface HeldFinding {
 	deadlineMicros: number;
 }
 
-interface Entry<Key> extends HeldFinding {
-	readonly key: Key;
+interface Entry extends HeldFinding {
+	/** Which hold of its key this is: a key taken back and held again gets a new one. */
+	readonly hold: number;
 }
 
-/** Queue entries read past before the queue's front is cut off. */
+/** Queue places read past before the queue's front is cut off. */
 const compactAfter = 1024;
 
 export class HeldFindings<Key> {
-	private readonly entries = new Map<Key, Entry<Key>>();
+	private readonly entries = new Map<Key, Entry>();
 	/**
-	 * Every entry in the order first held, which is deadline order (capture time out of order by a
-	 * packet or two aside). One taken back stays here until the front reaches it: walking a Map
-	 * from its start would pass over every entry deleted since V8 last rebuilt it.
+	 * Every hold's key, in the order first held, which is deadline order (capture time out of order
+	 * by a packet or two aside). A finding taken back leaves its key here until the front reaches it,
+	 * holding nothing else alive: walking the Map from its start instead would pass over every entry
+	 * deleted since V8 last rebuilt it.
 	 */
-	private queue: Array<Entry<Key>> = [];
+	private queueKeys: Key[] = [];
+	private queueHolds: number[] = [];
 	private front = 0;
+	private holds = 0;
 
 	constructor(private readonly graceMicros: number) {}
 
@@ -54,10 +58,12 @@ export class HeldFindings<Key> {
 			held.finding = finding;
 			return held.deadlineMicros;
 		}
-		const entry: Entry<Key> = {key, facts, finding, deadlineMicros: facts.timeMicros + this.graceMicros};
-		this.entries.set(key, entry);
-		this.queue.push(entry);
-		return entry.deadlineMicros;
+		const hold = ++this.holds;
+		const deadlineMicros = facts.timeMicros + this.graceMicros;
+		this.entries.set(key, {facts, finding, deadlineMicros, hold});
+		this.queueKeys.push(key);
+		this.queueHolds.push(hold);
+		return deadlineMicros;
 	}
 
 	/** Removes and returns what `key` holds. */
@@ -73,23 +79,25 @@ export class HeldFindings<Key> {
 	 */
 	releaseDue(nowMicros: number, release: (key: Key, held: HeldFinding) => void): number {
 		let next = Number.POSITIVE_INFINITY;
-		while (this.front < this.queue.length) {
-			const entry = this.queue[this.front]!;
-			// Taken back since (or taken and held again: then a later entry stands for the key).
-			if (this.entries.get(entry.key) !== entry) {
+		while (this.front < this.queueKeys.length) {
+			const key = this.queueKeys[this.front]!;
+			const held = this.entries.get(key);
+			// Taken back since (or taken and held again: then a later place stands for the key).
+			if (held === undefined || held.hold !== this.queueHolds[this.front]) {
 				this.front++;
 				continue;
 			}
-			if (entry.deadlineMicros > nowMicros) {
-				next = entry.deadlineMicros;
+			if (held.deadlineMicros > nowMicros) {
+				next = held.deadlineMicros;
 				break;
 			}
 			this.front++;
-			this.entries.delete(entry.key);
-			release(entry.key, entry);
+			this.entries.delete(key);
+			release(key, held);
 		}
-		if (this.front >= compactAfter && this.front * 2 >= this.queue.length) {
-			this.queue = this.queue.slice(this.front);
+		if (this.front >= compactAfter && this.front * 2 >= this.queueKeys.length) {
+			this.queueKeys = this.queueKeys.slice(this.front);
+			this.queueHolds = this.queueHolds.slice(this.front);
 			this.front = 0;
 		}
 		return next;
