@@ -5,6 +5,10 @@
 import assert from 'node:assert/strict';
 import {afterEach, test} from 'node:test';
 import {styledCharsFromTokens, styledCharsToString, tokenize} from '@alcalzone/ansi-tokenize';
+import {createElement} from 'react';
+import {Box} from 'ink';
+import {render} from 'ink-testing-library';
+import {ScreenLine} from '../../source/ui/screen-line.js';
 
 const sgr = (code: number) => `\u001B[${code}m`;
 const segmenter = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
@@ -53,6 +57,16 @@ test('ASCII and the UI glyphs are read without Intl.Segmenter; text that may joi
 	assert.equal(segmentCalls, 0);
 	characters('cafe\u0301');
 	assert.equal(segmentCalls, 1);
+});
+
+test('Ink itself draws a coloured line without Intl.Segmenter: the copy of the tokenizer Ink loads is the patched one', () => {
+	// ASCII only: Ink also measures each distinct non-ASCII character of a frame once, through string-width.
+	const line = [{text: 'HIGH', style: {color: 'red', bold: true}}, ' 10.0.0.7 -> 203.0.113.7:3333 ', {text: 'stratum', style: {color: 'cyan'}}];
+	const ui = render(createElement(Box, {width: 60}, createElement(ScreenLine, {line, width: 60})));
+	const frame = ui.lastFrame() ?? '';
+	ui.unmount();
+	assert.match(frame, /HIGH 10\.0\.0\.7 -> 203\.0\.113\.7:3333 stratum/);
+	assert.equal(segmentCalls, 0);
 });
 
 test('escape codes split from the text as before: an invalid one stays as characters', () => {
