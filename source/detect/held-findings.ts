@@ -20,8 +20,8 @@ export interface HeldFinding {
 }
 
 interface Entry extends HeldFinding {
-	/** Which hold of its key this is: a key taken back and held again gets a new one. */
-	readonly hold: number;
+	/** Numbers every hold: a key taken back and held again gets a new one. */
+	readonly serial: number;
 }
 
 /** Queue places read past before the queue's front is cut off. */
@@ -30,15 +30,15 @@ const compactAfter = 1024;
 export class HeldFindings<Key> {
 	private readonly entries = new Map<Key, Entry>();
 	/**
-	 * Every hold's key, in the order first held, which is deadline order (capture time out of order
-	 * by a packet or two aside). A finding taken back leaves its key here until the front reaches it,
-	 * holding nothing else alive: walking the Map from its start instead would pass over every entry
-	 * deleted since V8 last rebuilt it.
+	 * Every hold's key and serial, in the order first held, which is deadline order (capture time
+	 * out of order by a packet or two aside). A finding taken back leaves its key here until the
+	 * front reaches it, holding nothing else alive: walking the Map from its start instead would pass
+	 * over every entry deleted since V8 last rebuilt it.
 	 */
 	private queueKeys: Key[] = [];
-	private queueHolds: number[] = [];
+	private queueSerials: number[] = [];
 	private front = 0;
-	private holds = 0;
+	private serials = 0;
 
 	constructor(private readonly graceMicros: number) {}
 
@@ -58,11 +58,11 @@ export class HeldFindings<Key> {
 			held.finding = finding;
 			return held.deadlineMicros;
 		}
-		const hold = ++this.holds;
+		const serial = ++this.serials;
 		const deadlineMicros = facts.timeMicros + this.graceMicros;
-		this.entries.set(key, {facts, finding, deadlineMicros, hold});
+		this.entries.set(key, {facts, finding, deadlineMicros, serial});
 		this.queueKeys.push(key);
-		this.queueHolds.push(hold);
+		this.queueSerials.push(serial);
 		return deadlineMicros;
 	}
 
@@ -83,7 +83,7 @@ export class HeldFindings<Key> {
 			const key = this.queueKeys[this.front]!;
 			const held = this.entries.get(key);
 			// Taken back since (or taken and held again: then a later place stands for the key).
-			if (held === undefined || held.hold !== this.queueHolds[this.front]) {
+			if (held === undefined || held.serial !== this.queueSerials[this.front]) {
 				this.front++;
 				continue;
 			}
@@ -97,7 +97,7 @@ export class HeldFindings<Key> {
 		}
 		if (this.front >= compactAfter && this.front * 2 >= this.queueKeys.length) {
 			this.queueKeys = this.queueKeys.slice(this.front);
-			this.queueHolds = this.queueHolds.slice(this.front);
+			this.queueSerials = this.queueSerials.slice(this.front);
 			this.front = 0;
 		}
 		return next;
