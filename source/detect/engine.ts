@@ -14,7 +14,6 @@ import {AlertBook, type AlertDraft} from './alert-book.js';
 import {directionOf, severityRank} from './verdict.js';
 import {BoundedMap} from './bounded-map.js';
 import {AddressNames} from './address-names.js';
-import {FlowBits} from './flow-bits.js';
 import {HeldFindings, type FlowFacts, type HeldFinding} from './held-findings.js';
 
 /** What the engine needs of the home-network and allow lists (`CidrSet` fits). */
@@ -72,12 +71,6 @@ export class DetectionEngine implements FlowObserver {
 	private readonly homeNet: AddressSet;
 	private readonly allow: AddressSet;
 	private readonly book: AlertBook;
-	/**
-	 * By flow id, for flows some detector still wants after their first payload: bit i set while
-	 * detector i does. A flow with no entry has not been inspected yet (or is settled: a classified
-	 * flow never has one).
-	 */
-	private readonly active = new FlowBits();
 	/** Only addresses a finding involved: few, so looking them up stays cheap. */
 	private readonly facts = new BoundedMap<string, HostFacts>(maxAddressFacts);
 	/** Names from DNS answers and SNI: most servers get one and nothing else. */
@@ -150,13 +143,13 @@ export class DetectionEngine implements FlowObserver {
 
 	streamGrew(flow: FlowView, side: Side): void {
 		if (flow.classified) return;
-		const active = this.active.get(flow.id) ?? this.firstLook(flow, side, flow.stream(side), this.streamMask);
+		const active = flow.activeDetectors === 0 ? this.firstLook(flow, side, flow.stream(side), this.streamMask) : flow.activeDetectors;
 		this.inspect(flow, side, undefined, active);
 	}
 
 	datagram(flow: FlowView, side: Side, payload: Uint8Array): void {
 		if (flow.classified) return;
-		const active = this.active.get(flow.id) ?? this.firstLook(flow, side, payload, this.datagramMask);
+		const active = flow.activeDetectors === 0 ? this.firstLook(flow, side, payload, this.datagramMask) : flow.activeDetectors;
 		this.inspect(flow, side, payload, active);
 	}
 
@@ -191,8 +184,8 @@ export class DetectionEngine implements FlowObserver {
 
 	flowEnded(flow: FlowView): void {
 		// Only flows still being classified have detectors holding them (most ended flows were settled).
-		const active = flow.classified ? undefined : this.active.get(flow.id);
-		if (active !== undefined) {
+		const active = flow.classified ? 0 : flow.activeDetectors;
+		if (active !== 0) {
 			for (let index = 0; index < detectors.length; index++) {
 				if ((active & (1 << index)) !== 0) detectors[index]!.flowEnded?.(flow, this.context);
 			}
@@ -205,11 +198,8 @@ export class DetectionEngine implements FlowObserver {
 
 	/** Remembers which detectors still want the flow, or settles it when none does. */
 	private keep(flow: FlowView, active: number): void {
-		if (active !== 0) {
-			this.active.set(flow.id, active);
-			return;
-		}
-		this.active.delete(flow.id);
+		flow.activeDetectors = active;
+		if (active !== 0) return;
 		flow.classified = true;
 		this.raiseProvisional(flow);
 	}
@@ -219,7 +209,7 @@ export class DetectionEngine implements FlowObserver {
 		for (let index = 0; index < detectors.length; index++) {
 			if ((active & (1 << index)) !== 0) detectors[index]!.release?.(flow);
 		}
-		this.active.delete(flow.id);
+		flow.activeDetectors = 0;
 		this.raiseProvisional(flow);
 	}
 

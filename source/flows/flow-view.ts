@@ -39,6 +39,11 @@ export interface FlowView {
 	classified: boolean;
 	/** Set by the detection engine: which sparkline family this flow's traffic counts toward. */
 	family: ProtocolFamily;
+	/**
+	 * Kept by the detection engine: bit i set while its detector i still reads the flow, 0 before the
+	 * first look. On the flow, which is at hand on every packet, rather than in a table of its own.
+	 */
+	activeDetectors: number;
 }
 
 /** Implemented by the detection engine; the flow table calls it and knows nothing else of detection. */

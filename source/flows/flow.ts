@@ -43,6 +43,7 @@ export class Flow implements FlowView {
 	lastSeenMicros = 0;
 	classified = false;
 	family: ProtocolFamily = 'other';
+	activeDetectors = 0;
 	/** Empty for flows that are not TCP. */
 	tcpState: TcpState | '' = '';
 	clientPackets = 0;

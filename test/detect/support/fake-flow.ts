@@ -30,6 +30,7 @@ export class FakeFlow implements FlowView {
 	readonly flights: Flight[] = [];
 	classified = false;
 	family: ProtocolFamily = 'other';
+	activeDetectors = 0;
 	private readonly streams: Record<Side, Uint8Array> = {client: new Uint8Array(0), server: new Uint8Array(0)};
 	private readonly counts: Record<Side, number> = {client: 0, server: 0};
 
