@@ -115,7 +115,8 @@ function checksumMatches(bytes: Uint8Array, checksumAt: number, start: number, e
 
 export interface VersionInfo {
 	protocolVersion: number;
-	services: bigint;
+	/** The services field's low 32 bits, where every service bit with a name is. */
+	servicesLow: number;
 	/** Raw user agent bytes (sanitize before display). */
 	userAgent: Uint8Array;
 	startHeight: number;
@@ -130,7 +131,7 @@ export function parseVersion(bytes: Uint8Array, start: number, end: number): Ver
 	if (end - start < 85) return undefined;
 	const protocolVersion = readU32LE(bytes, start);
 	if (protocolVersion < 106 || protocolVersion > 1_000_000) return undefined;
-	const services = BigInt(readU32LE(bytes, start + 4)) | (BigInt(readU32LE(bytes, start + 8)) << 32n);
+	const servicesLow = readU32LE(bytes, start + 4);
 	const timestamp = readU32LE(bytes, start + 12) + readU32LE(bytes, start + 16) * 2 ** 32;
 	if (timestamp < 1_230_768_000 || timestamp > 4_102_444_800) return undefined;
 	let at = start + 80;
@@ -143,7 +144,7 @@ export function parseVersion(bytes: Uint8Array, start: number, end: number): Ver
 	const startHeight = readU32LE(bytes, at) | 0;
 	at += 4;
 	if (end - at > 1) return undefined;
-	return {protocolVersion, services, userAgent, startHeight};
+	return {protocolVersion, servicesLow, userAgent, startHeight};
 }
 
 function readVarInt(bytes: Uint8Array, at: number, end: number): {value: number; size: number} | undefined {

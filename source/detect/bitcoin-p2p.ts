@@ -4,8 +4,8 @@
 // first message opened the connection, so the other side is a listening node.
 import type {FlowView, Side} from '../flows/flow-view.js';
 import {toDisplay} from '../model/sanitize.js';
-import {otherSide, type DetectContext, type Detector} from './detector.js';
-import {checkMessage, isMagicAt, parseVersion, type VersionInfo} from './bitcoin-message.js';
+import {otherSide, type Detector, type Finding, type Stage} from './detector.js';
+import {checkMessage, isMagicAt, parseVersion} from './bitcoin-message.js';
 import {refineNetwork, serviceBits} from './bitcoin-networks.js';
 import {FlowStates} from './flow-states.js';
 
@@ -27,21 +27,22 @@ interface DirectionState {
 	finished: boolean;
 	verified: number;
 	network?: string;
-	/** What this side's `version` said, worked out once: the flow is reported more than once. */
+	/** What this side's `version` said (its text is made only for a finding). */
 	version?: AnnouncedVersion;
 }
 
 interface AnnouncedVersion {
+	protocolVersion: number;
+	servicesLow: number;
+	startHeight: number;
 	/** The user agent through `toDisplay`. */
 	agent: string | undefined;
-	/** `version 70016, agent …, services …, height …` */
-	description: string;
 }
 
 interface BitcoinState {
 	sides: Record<Side, DirectionState>;
-	reportedCertainty: number;
-	reportedVersions: number;
+	/** Made once, when the handshake is first held. */
+	stage?: Stage;
 }
 
 const states = new FlowStates<BitcoinState>();
@@ -58,15 +59,19 @@ export const bitcoinP2pDetector: Detector = {
 	inspectStream(flow, side, context) {
 		let state = states.get(flow);
 		if (state === undefined) {
-			state = {sides: {client: newDirection(), server: newDirection()}, reportedCertainty: 0, reportedVersions: 0};
+			state = {sides: {client: newDirection(), server: newDirection()}};
 			states.set(flow, state);
 		}
 		const direction = state.sides[side];
 		if (!direction.rejected && !direction.finished) readMessages(flow, flow.stream(side), direction);
 		const {client, server} = state.sides;
 		const bothKnown = client.verified > 0 && server.verified > 0 && (client.verified >= 2 || client.version !== undefined) && (server.verified >= 2 || server.version !== undefined);
-		// Until both sides are known the handshake is still under way: what it showed so far is provisional.
-		if (client.verified + server.verified > 0) report(flow, state, !bothKnown, context);
+		if (client.verified + server.verified > 0) {
+			context.setFamily(flow, 'bitcoin-p2p');
+			// Until both sides are known the handshake is still under way.
+			if (bothKnown) context.report(flow, findingOf(flow, state));
+			else context.hold(flow, state.stage ??= () => findingOf(flow, state));
+		}
 		if (bothKnown || client.finished || server.finished) {
 			context.settle(flow);
 			return false;
@@ -93,7 +98,7 @@ function readMessages(flow: FlowView, stream: Uint8Array, direction: DirectionSt
 		direction.network ??= message.network.label;
 		if (message.command === 'version' && direction.version === undefined) {
 			const version = parseVersion(stream, message.payloadStart, message.payloadStart + message.payloadLength);
-			if (version !== undefined) direction.version = announced(version);
+			if (version !== undefined) direction.version = {protocolVersion: version.protocolVersion, servicesLow: version.servicesLow, startHeight: version.startHeight, agent: version.userAgent.length > 0 ? toDisplay(version.userAgent) : undefined};
 		}
 		direction.offset = message.end;
 		if (direction.verified >= messagesPerSide) direction.finished = true;
@@ -124,13 +129,9 @@ function synchronise(flow: FlowView, stream: Uint8Array, direction: DirectionSta
 	return false;
 }
 
-function report(flow: FlowView, state: BitcoinState, provisional: boolean, context: DetectContext): void {
+/** What the handshake shows so far: messages from both sides make the connection certain. */
+function findingOf(flow: FlowView, state: BitcoinState): Finding {
 	const {client, server} = state.sides;
-	const certainty = client.verified > 0 && server.verified > 0 ? 98 : 90;
-	const versions = (client.version ? 1 : 0) + (server.version ? 1 : 0);
-	if (certainty <= state.reportedCertainty && versions <= state.reportedVersions) return;
-	state.reportedCertainty = certainty;
-	state.reportedVersions = versions;
 	const initiator = initiatorOf(flow);
 	const responder = otherSide(initiator);
 	const agents = {client: client.version?.agent, server: server.version?.agent};
@@ -141,21 +142,19 @@ function report(flow: FlowView, state: BitcoinState, provisional: boolean, conte
 	}
 	for (const side of [initiator, responder]) {
 		const version = state.sides[side].version;
-		if (version) evidence.push(`content: ${addressOf(flow, side)} ${version.description}`);
+		if (version) evidence.push(`content: ${addressOf(flow, side)} ${describeVersion(version)}`);
 	}
-	context.setFamily(flow, 'bitcoin-p2p');
-	context.report(flow, {
+	return {
 		kind: 'node',
 		protocol: 'bitcoin-p2p',
 		actor: initiator,
-		certainty,
+		certainty: client.verified > 0 && server.verified > 0 ? 98 : 90,
 		evidence,
 		network,
 		agent: agents[initiator],
 		peerAgent: agents[responder],
 		peerListens: true,
-		provisional,
-	});
+	};
 }
 
 /** The side that spoke first opened the connection (v1 initiators send `version` first). */
@@ -168,18 +167,12 @@ function addressOf(flow: FlowView, side: Side): string {
 	return side === 'client' ? flow.clientAddress : flow.serverAddress;
 }
 
-function announced(version: VersionInfo): AnnouncedVersion {
-	const agent = version.userAgent.length > 0 ? toDisplay(version.userAgent) : undefined;
-	return {agent, description: describeVersion(version, agent)};
-}
-
-function describeVersion(version: VersionInfo, agent: string | undefined): string {
-	// Every named service bit is in the low word: one BigInt operation instead of one per bit.
-	const low = Number(BigInt.asUintN(32, version.services));
-	const services = serviceBits.filter(([bit]) => (low & bit) !== 0).map(([, name]) => name);
+/** `version 70016, agent …, services …, height …` */
+function describeVersion(version: AnnouncedVersion): string {
+	const services = serviceBits.filter(([bit]) => (version.servicesLow & bit) !== 0).map(([, name]) => name);
 	return [
 		`version ${version.protocolVersion}`,
-		agent === undefined ? 'no user agent' : `agent ${agent}`,
+		version.agent === undefined ? 'no user agent' : `agent ${version.agent}`,
 		`services ${services.length > 0 ? services.join('|') : 'none'}`,
 		`height ${version.startHeight}`,
 	].join(', ');

@@ -34,18 +34,22 @@ export interface Finding {
 	 * to mine (pool lookups) or to run a node (seed lookups), since it then adds nothing.
 	 */
 	tentative?: boolean;
-	/**
-	 * One stage of an exchange the flow is expected to complete within moments (a client's call
-	 * before the server's answer): held, and replaced by the flow's next report, so a whole exchange
-	 * raises one alert instead of one and its updates. Raised as it stands if nothing follows within
-	 * a grace of capture time, or when the flow is settled or ends.
-	 */
-	provisional?: boolean;
 }
+
+/** Makes the finding an exchange under way supports as it stands when called. */
+export type Stage = () => Finding;
 
 /** What a detector may do while inspecting a flow. */
 export interface DetectContext {
 	report(flow: FlowView, finding: Finding): void;
+	/**
+	 * The flow is partway through an exchange it is expected to complete within moments (a client's
+	 * call before the server's answer). The flow's next report replaces the stage, so a whole exchange
+	 * raises one alert instead of one and its updates; `stage` is called only if the exchange stops
+	 * short: nothing followed within a grace of capture time, or the flow was settled or ended. So
+	 * nothing is built for the stages of exchanges that complete, most of them.
+	 */
+	hold(flow: FlowView, stage: Stage): void;
 	/** Count this flow's traffic toward `family` from now on. */
 	setFamily(flow: FlowView, family: ProtocolFamily): void;
 	/** Nothing more to learn from this flow's payload: stop inspecting it (and stop reassembly). */

@@ -5,7 +5,7 @@ import type {Alert, AlertCounts, Detection, Direction, HostRole, ProtocolFamily,
 import {protocolFamilies} from '../model/messages.js';
 import type {FlowObserver, FlowView, Side} from '../flows/flow-view.js';
 import {formatIpv4} from '../decode/ip-address-text.js';
-import type {DetectContext, Finding} from './detector.js';
+import type {DetectContext, Finding, Stage} from './detector.js';
 import {otherSide} from './detector.js';
 import {detectors} from './registry.js';
 import {PoolList} from './pool-list.js';
@@ -29,7 +29,7 @@ export interface DetectionEngineOptions {
 	onAlert(alert: Alert): void;
 	/** Capture time a tentative finding (a lookup) waits for stronger evidence; default 10 s. */
 	tentativeGraceMicros?: number;
-	/** Capture time a provisional finding waits for its flow to complete the exchange; default 2 s. */
+	/** Capture time a held stage waits for its flow to complete the exchange; default 2 s. */
 	provisionalGraceMicros?: number;
 }
 
@@ -77,9 +77,9 @@ export class DetectionEngine implements FlowObserver {
 	private readonly names = new AddressNames(maxAddressFacts);
 	private readonly poolNames = new BoundedMap<string, string>(maxPoolAddresses);
 	/** Tentative findings by what they suggest (kind, actor, peer). */
-	private readonly tentative: HeldFindings<string>;
-	/** Provisional findings by flow id: the flow's latest, until it reports a complete one. */
-	private readonly provisional: HeldFindings<number>;
+	private readonly tentative: HeldFindings<string, Finding>;
+	/** Stages of exchanges under way by flow id: the flow's latest, until it reports a complete finding. */
+	private readonly stages: HeldFindings<number, Stage>;
 	/** The earliest deadline held (or earlier: a finding taken back early leaves it stale, which only costs a look). */
 	private nextDeadline = Number.POSITIVE_INFINITY;
 	/** Flows started and not yet ended; none left means the capture is over (or quiet). */
@@ -94,13 +94,14 @@ export class DetectionEngine implements FlowObserver {
 		this.allow = options.allow;
 		this.book = new AlertBook(options.onAlert);
 		this.tentative = new HeldFindings(options.tentativeGraceMicros ?? 10_000_000);
-		this.provisional = new HeldFindings(options.provisionalGraceMicros ?? 2_000_000);
+		this.stages = new HeldFindings(options.provisionalGraceMicros ?? 2_000_000);
 		this.streamMask = maskOf((index) => detectors[index]!.inspectStream !== undefined);
 		this.datagramMask = maskOf((index) => detectors[index]!.inspectDatagram !== undefined);
 		const names = new NameBook(this.pools);
 		this.context = {
 			nameIn: (bytes, start, end, encoding) => names.nameIn(bytes, start, end, encoding),
 			report: (flow, finding) => this.report(flow, finding),
+			hold: (flow, stage) => this.hold(flow, stage),
 			setFamily: (flow, family) => this.setFamily(flow, family),
 			settle: (flow) => this.settle(flow),
 			learnName: (address, name) => this.learnName(address, name),
@@ -201,7 +202,7 @@ export class DetectionEngine implements FlowObserver {
 		flow.activeDetectors = active;
 		if (active !== 0) return;
 		flow.classified = true;
-		this.raiseProvisional(flow);
+		this.raiseStage(flow);
 	}
 
 	/** The flow is settled or over: the detectors still holding it drop their state. */
@@ -210,14 +211,14 @@ export class DetectionEngine implements FlowObserver {
 			if ((active & (1 << index)) !== 0) detectors[index]!.release?.(flow);
 		}
 		flow.activeDetectors = 0;
-		this.raiseProvisional(flow);
+		this.raiseStage(flow);
 	}
 
-	/** Nothing more will be read from the flow: what it reported provisionally is all there is. */
-	private raiseProvisional(flow: FlowView): void {
-		if (this.provisional.size === 0) return;
-		const held = this.provisional.take(flow.id);
-		if (held !== undefined) this.raise(held.facts, held.finding);
+	/** Nothing more will be read from the flow: the stage its exchange stopped at is all there is. */
+	private raiseStage(flow: FlowView): void {
+		if (this.stages.size === 0) return;
+		const held = this.stages.take(flow.id);
+		if (held !== undefined) this.raise(held.facts, held.held());
 	}
 
 	/** Ends inspection at once; the inspection loop then releases every detector's state. */
@@ -243,47 +244,45 @@ export class DetectionEngine implements FlowObserver {
 		return this.poolNames.get(address) ?? (this.pools.hasAddress(address) ? `${address} (listed pool address)` : undefined);
 	}
 
-	private report(flow: FlowView, finding: Finding): void {
-		const facts: FlowFacts = {
-			clientAddress: flow.clientAddress,
-			serverAddress: flow.serverAddress,
-			clientPort: flow.clientPort,
-			serverPort: flow.serverPort,
-			timeMicros: flow.lastSeenMicros,
-		};
+	private hold(flow: FlowView, stage: Stage): void {
 		this.releaseDue(flow.lastSeenMicros);
-		if (finding.provisional) {
-			this.nextDeadline = Math.min(this.nextDeadline, this.provisional.hold(flow.id, facts, finding));
-			return;
+		this.nextDeadline = Math.min(this.nextDeadline, this.stages.hold(flow.id, flowFactsOf(flow), stage));
+	}
+
+	private report(flow: FlowView, finding: Finding): void {
+		const facts = flowFactsOf(flow);
+		this.releaseDue(flow.lastSeenMicros);
+		// A complete finding replaces the flow's held stage (it holds the same evidence and more);
+		// another protocol's stage is its own.
+		const superseded = this.stages.size === 0 ? undefined : this.stages.take(flow.id);
+		if (superseded !== undefined) {
+			const stage = superseded.held();
+			if (stage.protocol !== finding.protocol) this.raise(superseded.facts, stage);
 		}
-		// A complete finding replaces the flow's provisional one (it holds the same evidence and more);
-		// another protocol's is its own.
-		const superseded = this.provisional.size === 0 ? undefined : this.provisional.take(flow.id);
-		if (superseded !== undefined && superseded.finding.protocol !== finding.protocol) this.raise(superseded.facts, superseded.finding);
 		if (!finding.tentative) {
 			this.raise(facts, finding);
 			return;
 		}
 		const key = `${finding.kind}|${addressOf(facts, finding.actor)}|${finding.peerAddress ?? addressOf(facts, otherSide(finding.actor))}`;
 		const held = this.tentative.get(key);
-		const merged = held === undefined ? finding : {...held.finding, evidence: [...held.finding.evidence, ...finding.evidence], certainty: Math.max(held.finding.certainty, finding.certainty)};
+		const merged = held === undefined ? finding : {...held.held, evidence: [...held.held.evidence, ...finding.evidence], certainty: Math.max(held.held.certainty, finding.certainty)};
 		this.nextDeadline = Math.min(this.nextDeadline, this.tentative.hold(key, held?.facts ?? facts, merged));
 	}
 
-	/** Raises the held findings due by `nowMicros`: provisional ones first, since they may make a tentative one redundant. */
+	/** Raises the held findings due by `nowMicros`: stages first, since they may make a tentative finding redundant. */
 	private releaseDue(nowMicros: number): void {
 		if (nowMicros < this.nextDeadline) return;
-		const nextProvisional = this.provisional.releaseDue(nowMicros, (_flowId, held) => this.raise(held.facts, held.finding));
+		const nextStage = this.stages.releaseDue(nowMicros, (_flowId, held) => this.raise(held.facts, held.held()));
 		const nextTentative = this.tentative.releaseDue(nowMicros, (_key, held) => this.releaseTentative(held));
-		this.nextDeadline = Math.min(nextProvisional, nextTentative);
+		this.nextDeadline = Math.min(nextStage, nextTentative);
 	}
 
 	/** Raises a tentative finding unless the host has meanwhile been shown to do what it suggested. */
-	private releaseTentative(held: HeldFinding): void {
-		const host = addressOf(held.facts, held.finding.actor);
-		const supersededBy: Detection[] = held.finding.kind === 'pool-lookup' ? ['mining'] : ['bitcoin-node', 'crypto-node'];
+	private releaseTentative({facts, held: finding}: HeldFinding<Finding>): void {
+		const host = addressOf(facts, finding.actor);
+		const supersededBy: Detection[] = finding.kind === 'pool-lookup' ? ['mining'] : ['bitcoin-node', 'crypto-node'];
 		if (supersededBy.some((detection) => this.book.hasDetection(host, detection))) return;
-		this.raise(held.facts, held.finding);
+		this.raise(facts, finding);
 	}
 
 	private raise(facts: FlowFacts, finding: Finding): void {
@@ -414,6 +413,17 @@ function addProtocol(facts: HostFacts, bit: number): void {
 	if ((facts.protocols & bit) !== 0) return;
 	facts.protocols |= bit;
 	facts.info = undefined;
+}
+
+/** What a held finding keeps of its flow, as the flow stands now. */
+function flowFactsOf(flow: FlowView): FlowFacts {
+	return {
+		clientAddress: flow.clientAddress,
+		serverAddress: flow.serverAddress,
+		clientPort: flow.clientPort,
+		serverPort: flow.serverPort,
+		timeMicros: flow.lastSeenMicros,
+	};
 }
 
 function addressOf(facts: FlowFacts, side: Side): string {

@@ -4,7 +4,7 @@
 // `X-Stratum` / `X-Long-Polling`. Any other HTTP is left alone.
 import type {FlowView, Side} from '../flows/flow-view.js';
 import {toDisplay} from '../model/sanitize.js';
-import type {DetectContext, Detector} from './detector.js';
+import type {DetectContext, Detector, Finding, Stage} from './detector.js';
 import {isObject} from './json-lines.js';
 import {FlowStates} from './flow-states.js';
 
@@ -41,7 +41,8 @@ interface GetworkState {
 	requestEvidence: string[];
 	responseEvidence: string[];
 	agent?: string;
-	reportedCertainty: number;
+	/** Made once, when the exchange is first held. */
+	stage?: Stage;
 }
 
 const states = new FlowStates<GetworkState>();
@@ -57,7 +58,7 @@ export const getworkDetector: Detector = {
 		if (state === undefined) {
 			const requester = startsWithRequest(flow.stream('client')) ? 'client' : startsWithRequest(flow.stream('server')) ? 'server' : undefined;
 			if (requester === undefined) return flow.stream('client').length < 8 && flow.stream('server').length === 0;
-			state = {requester, requestDone: false, responseDone: false, requestEvidence: [], responseEvidence: [], reportedCertainty: 0};
+			state = {requester, requestDone: false, responseDone: false, requestEvidence: [], responseEvidence: []};
 			states.set(flow, state);
 		}
 		if (side === state.requester && !state.requestDone) inspectRequest(flow, side, state);
@@ -65,7 +66,7 @@ export const getworkDetector: Detector = {
 		report(flow, state, context);
 		if (state.requestDone && state.requestEvidence.length === 0) return false;
 		if (state.requestDone && state.responseDone) {
-			if (state.reportedCertainty > 0) context.settle(flow);
+			if (state.requestEvidence.length > 0) context.settle(flow);
 			return false;
 		}
 		return true;
@@ -219,21 +220,23 @@ function miningMethodOf(body: Uint8Array): string | undefined {
 }
 
 function report(flow: FlowView, state: GetworkState, context: DetectContext): void {
-	if (state.requestEvidence.length === 0 || state.requester === undefined) return;
-	const hasMethod = state.requestEvidence[0]!.startsWith('content: HTTP JSON-RPC');
-	let certainty = hasMethod && state.requestEvidence.length > 1 ? 85 : hasMethod ? 80 : 75;
-	if (state.responseEvidence.length > 0) certainty = 95;
-	if (certainty <= state.reportedCertainty) return;
-	state.reportedCertainty = certainty;
+	const requester = state.requester;
+	if (state.requestEvidence.length === 0 || requester === undefined) return;
 	context.setFamily(flow, 'getwork');
-	context.report(flow, {
+	// The server's answer is moments away until both request and response were read.
+	if (state.requestDone && state.responseDone) context.report(flow, findingOf(state, requester));
+	else context.hold(flow, state.stage ??= () => findingOf(state, requester));
+}
+
+function findingOf(state: GetworkState, requester: Side): Finding {
+	const hasMethod = state.requestEvidence[0]!.startsWith('content: HTTP JSON-RPC');
+	const requestCertainty = hasMethod && state.requestEvidence.length > 1 ? 85 : hasMethod ? 80 : 75;
+	return {
 		kind: 'mining',
 		protocol: 'getwork',
-		actor: state.requester,
-		certainty,
+		actor: requester,
+		certainty: state.responseEvidence.length > 0 ? 95 : requestCertainty,
 		evidence: [...state.requestEvidence, ...state.responseEvidence],
 		agent: state.agent,
-		// The server's answer is moments away until both request and response were read.
-		provisional: !(state.requestDone && state.responseDone),
-	});
+	};
 }

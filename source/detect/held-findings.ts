@@ -1,8 +1,7 @@
 // Findings the engine holds back for a while of capture time before raising them: a lookup that
-// stronger evidence may make redundant, or one side of an exchange the same flow is about to
+// stronger evidence may make redundant, or the stage of an exchange the same flow is about to
 // complete. Each kind of hold has one grace, so deadlines come in the order findings were first
 // held and the due ones are always at the front: releasing them never walks the whole set.
-import type {Finding} from './detector.js';
 
 /** The part of a flow a finding is judged on, copied so a held finding outlives the flow. */
 export interface FlowFacts {
@@ -13,13 +12,14 @@ export interface FlowFacts {
 	timeMicros: number;
 }
 
-export interface HeldFinding {
+/** `held`: a finding, or what makes one. */
+export interface HeldFinding<Held> {
 	facts: FlowFacts;
-	finding: Finding;
+	held: Held;
 	deadlineMicros: number;
 }
 
-interface Entry extends HeldFinding {
+interface Entry<Held> extends HeldFinding<Held> {
 	/** Numbers every hold: a key taken back and held again gets a new one. */
 	readonly serial: number;
 }
@@ -27,8 +27,8 @@ interface Entry extends HeldFinding {
 /** Queue places read past before the queue's front is cut off. */
 const compactAfter = 1024;
 
-export class HeldFindings<Key> {
-	private readonly entries = new Map<Key, Entry>();
+export class HeldFindings<Key, Held> {
+	private readonly entries = new Map<Key, Entry<Held>>();
 	/**
 	 * Every hold's key and serial, in the order first held, which is deadline order (capture time
 	 * out of order by a packet or two aside). A finding taken back leaves its key here until the
@@ -46,54 +46,54 @@ export class HeldFindings<Key> {
 		return this.entries.size;
 	}
 
-	get(key: Key): HeldFinding | undefined {
+	get(key: Key): HeldFinding<Held> | undefined {
 		return this.entries.get(key);
 	}
 
-	/** Holds `finding` under `key` (one already held there is replaced and keeps its deadline); returns the deadline. */
-	hold(key: Key, facts: FlowFacts, finding: Finding): number {
-		const held = this.entries.get(key);
-		if (held !== undefined) {
-			held.facts = facts;
-			held.finding = finding;
-			return held.deadlineMicros;
+	/** Holds `held` under `key` (what is already held there is replaced and keeps its deadline); returns the deadline. */
+	hold(key: Key, facts: FlowFacts, held: Held): number {
+		const entry = this.entries.get(key);
+		if (entry !== undefined) {
+			entry.facts = facts;
+			entry.held = held;
+			return entry.deadlineMicros;
 		}
 		const serial = ++this.serials;
 		const deadlineMicros = facts.timeMicros + this.graceMicros;
-		this.entries.set(key, {facts, finding, deadlineMicros, serial});
+		this.entries.set(key, {facts, held, deadlineMicros, serial});
 		this.queueKeys.push(key);
 		this.queueSerials.push(serial);
 		return deadlineMicros;
 	}
 
 	/** Removes and returns what `key` holds. */
-	take(key: Key): HeldFinding | undefined {
-		const held = this.entries.get(key);
-		if (held !== undefined) this.entries.delete(key);
-		return held;
+	take(key: Key): HeldFinding<Held> | undefined {
+		const entry = this.entries.get(key);
+		if (entry !== undefined) this.entries.delete(key);
+		return entry;
 	}
 
 	/**
 	 * Removes the findings due by `nowMicros` (all of them for +Infinity) and hands each to
 	 * `release`; returns the next deadline still held, or +Infinity.
 	 */
-	releaseDue(nowMicros: number, release: (key: Key, held: HeldFinding) => void): number {
+	releaseDue(nowMicros: number, release: (key: Key, held: HeldFinding<Held>) => void): number {
 		let next = Number.POSITIVE_INFINITY;
 		while (this.front < this.queueKeys.length) {
 			const key = this.queueKeys[this.front]!;
-			const held = this.entries.get(key);
+			const entry = this.entries.get(key);
 			// Taken back since (or taken and held again: then a later place stands for the key).
-			if (held === undefined || held.serial !== this.queueSerials[this.front]) {
+			if (entry === undefined || entry.serial !== this.queueSerials[this.front]) {
 				this.front++;
 				continue;
 			}
-			if (held.deadlineMicros > nowMicros) {
-				next = held.deadlineMicros;
+			if (entry.deadlineMicros > nowMicros) {
+				next = entry.deadlineMicros;
 				break;
 			}
 			this.front++;
 			this.entries.delete(key);
-			release(key, held);
+			release(key, entry);
 		}
 		if (this.front >= compactAfter && this.front * 2 >= this.queueKeys.length) {
 			this.queueKeys = this.queueKeys.slice(this.front);

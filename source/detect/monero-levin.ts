@@ -2,7 +2,7 @@
 // header counts only when all of its 33 bytes are sound (sizes, command number, flags, protocol
 // version) and the network is named from the handshake's `network_id`, never from the signature.
 import type {FlowView, Side} from '../flows/flow-view.js';
-import type {DetectContext, Detector} from './detector.js';
+import type {DetectContext, Detector, Finding, Stage} from './detector.js';
 import {readU32LE} from './bitcoin-message.js';
 import {FlowStates} from './flow-states.js';
 
@@ -26,7 +26,8 @@ type Verdict = 'valid' | 'invalid' | undefined;
 interface LevinState {
 	sides: Record<Side, Verdict>;
 	network?: string;
-	reportedCertainty: number;
+	/** Made once, when the handshake is first held. */
+	stage?: Stage;
 }
 
 const states = new FlowStates<LevinState>();
@@ -39,7 +40,7 @@ export const moneroLevinDetector: Detector = {
 	inspectStream(flow, side, context) {
 		let state = states.get(flow);
 		if (state === undefined) {
-			state = {sides: {client: undefined, server: undefined}, reportedCertainty: 0};
+			state = {sides: {client: undefined, server: undefined}};
 			states.set(flow, state);
 		}
 		if (state.sides[side] === undefined) inspectSide(flow, side, state);
@@ -71,24 +72,25 @@ function inspectSide(flow: FlowView, side: Side, state: LevinState): void {
 }
 
 function report(flow: FlowView, state: LevinState, context: DetectContext): void {
+	context.setFamily(flow, 'monero-p2p');
+	// The handshake's other half is moments away until both sides were read.
+	if (state.sides.client === undefined || state.sides.server === undefined) context.hold(flow, state.stage ??= () => findingOf(flow, state));
+	else context.report(flow, findingOf(flow, state));
+}
+
+function findingOf(flow: FlowView, state: LevinState): Finding {
 	const both = state.sides.client === 'valid' && state.sides.server === 'valid';
-	const certainty = state.network !== undefined ? 95 : both ? 90 : 80;
-	if (certainty <= state.reportedCertainty) return;
-	state.reportedCertainty = certainty;
 	const evidence = [`content: Levin header with valid sizes, command and version${both ? ' from both sides' : ''}`];
 	if (state.network !== undefined) evidence.push(`content: handshake network_id names ${state.network}`);
-	context.setFamily(flow, 'monero-p2p');
-	context.report(flow, {
+	return {
 		kind: 'node',
 		protocol: 'monero-p2p',
 		actor: flow.sawSyn ? 'client' : flow.flights[0]?.side ?? 'client',
-		certainty,
+		certainty: state.network !== undefined ? 95 : both ? 90 : 80,
 		evidence,
 		network: state.network ?? 'cryptonote',
 		peerListens: true,
-		// The handshake's other half is moments away until both sides were read.
-		provisional: state.sides.client === undefined || state.sides.server === undefined,
-	});
+	};
 }
 
 /** The first Levin header: at the start of a connection seen from its SYN, else scanned for. */

@@ -4,7 +4,7 @@
 // other method) is never mining. A client method answered by the other side is the strongest proof.
 import type {FlowView, Side} from '../flows/flow-view.js';
 import {toDisplay} from '../model/sanitize.js';
-import {otherSide, type DetectContext, type Detector} from './detector.js';
+import {otherSide, type DetectContext, type Detector, type Finding, type Stage} from './detector.js';
 import {firstLineMethod, isObject, newLineCursor, nextJsonLine, type JsonObject, type LineCursor} from './json-lines.js';
 import {FlowStates} from './flow-states.js';
 
@@ -53,14 +53,6 @@ const lineBudget = 24;
  */
 const identityLineBudget = 4;
 
-interface Reported {
-	certainty: number;
-	evidence: string[];
-	agent?: string;
-	worker?: string;
-	algorithm?: string;
-}
-
 interface StratumState {
 	cursors: Record<Side, LineCursor>;
 	lines: number;
@@ -76,7 +68,8 @@ interface StratumState {
 	identityLines: number;
 	/** The connection (seen from its SYN) opened with a call no miner makes: generic JSON-RPC. */
 	genericClient: boolean;
-	reported?: Reported;
+	/** Made once, when the exchange is first held. */
+	stage?: Stage;
 	agent?: string;
 	worker?: string;
 	algorithm?: string;
@@ -287,37 +280,32 @@ function isSubscribeResult(result: unknown): boolean {
 }
 
 /**
- * Reports when certainty rises; once the pool confirmed the exchange, also for each of agent,
- * worker and algorithm first learned afterwards (same evidence: the engine re-emits the alert with
- * the new field). Before that, what was learned rides along with the confirmation.
+ * Once the pool confirmed the exchange and the miner named itself, reports the flow's finding (the
+ * inspection then settles the flow). Until then the exchange's stage is held, made only if it stops short.
  */
 function reportProgress(flow: FlowView, state: StratumState, context: DetectContext): void {
-	if (state.minerSide === undefined) return;
+	if (state.minerSide === undefined || (state.clientMethods.length === 0 && state.serverSignals.length === 0)) return;
+	context.setFamily(flow, 'stratum');
+	if (state.confirmed && identified(state)) context.report(flow, findingOf(state, state.minerSide));
+	else context.hold(flow, state.stage ??= () => findingOf(state, state.minerSide!));
+}
+
+/** What the flow shows so far: both sides' methods confirm mining, one side alone suggests it. */
+function findingOf(state: StratumState, minerSide: Side): Finding {
 	const hasClient = state.clientMethods.length > 0;
 	const hasServer = state.serverSignals.length > 0;
-	if (!hasClient && !hasServer) return;
-	const certainty = hasClient && hasServer ? 95 : 70;
-	const reported = state.reported;
-	if (reported !== undefined && certainty <= reported.certainty && (!state.confirmed || (state.agent === reported.agent && state.worker === reported.worker && state.algorithm === reported.algorithm))) return;
-	let evidence = reported?.evidence;
-	if (evidence === undefined || certainty > reported!.certainty) {
-		evidence = [];
-		if (hasClient) evidence.push(`content: Stratum client methods ${state.clientMethods.join(', ')}`);
-		if (hasServer) evidence.push(hasClient ? `content: the pool answered (${state.serverSignals.join(', ')})` : `content: Stratum pool messages ${state.serverSignals.join(', ')}`);
-		if (state.dialect !== undefined) evidence.push(`content: dialect ${state.dialect}`);
-	}
-	state.reported = {certainty: Math.max(certainty, reported?.certainty ?? 0), evidence, agent: state.agent, worker: state.worker, algorithm: state.algorithm};
-	context.setFamily(flow, 'stratum');
-	context.report(flow, {
+	const evidence: string[] = [];
+	if (hasClient) evidence.push(`content: Stratum client methods ${state.clientMethods.join(', ')}`);
+	if (hasServer) evidence.push(hasClient ? `content: the pool answered (${state.serverSignals.join(', ')})` : `content: Stratum pool messages ${state.serverSignals.join(', ')}`);
+	if (state.dialect !== undefined) evidence.push(`content: dialect ${state.dialect}`);
+	return {
 		kind: 'mining',
 		protocol: 'stratum',
-		actor: state.minerSide,
-		certainty,
+		actor: minerSide,
+		certainty: hasClient && hasServer ? 95 : 70,
 		evidence,
 		agent: state.agent,
 		worker: state.worker,
 		algorithm: state.algorithm,
-		// The pool's answer, then the miner's name, are moments away until both are in.
-		provisional: !(state.confirmed && identified(state)),
-	});
+	};
 }

@@ -12,24 +12,24 @@ function finding(certainty: number): Finding {
 }
 
 test('held findings come due in the order first held, a replaced one keeping its deadline', () => {
-	const held = new HeldFindings<number>(1000);
+	const held = new HeldFindings<number, Finding>(1000);
 	assert.equal(held.hold(1, facts(0), finding(70)), 1000);
 	assert.equal(held.hold(2, facts(500), finding(70)), 1500);
 	assert.equal(held.hold(1, facts(900), finding(95)), 1000, 'a later stage of the same exchange does not postpone it');
 	const released: Array<[number, number]> = [];
-	assert.equal(held.releaseDue(999, (key, entry) => released.push([key, entry.finding.certainty])), 1000);
+	assert.equal(held.releaseDue(999, (key, entry) => released.push([key, entry.held.certainty])), 1000);
 	assert.equal(released.length, 0);
-	assert.equal(held.releaseDue(1000, (key, entry) => released.push([key, entry.finding.certainty])), 1500);
+	assert.equal(held.releaseDue(1000, (key, entry) => released.push([key, entry.held.certainty])), 1500);
 	assert.deepEqual(released, [[1, 95]]);
 	assert.equal(held.size, 1);
 });
 
 test('a finding taken back is not released; releasing everything empties the set', () => {
-	const held = new HeldFindings<string>(1000);
+	const held = new HeldFindings<string, Finding>(1000);
 	held.hold('a', facts(0), finding(70));
 	held.hold('b', facts(10), finding(70));
 	held.hold('c', facts(20), finding(70));
-	assert.equal(held.take('b')?.finding.certainty, 70);
+	assert.equal(held.take('b')?.held.certainty, 70);
 	assert.equal(held.take('b'), undefined);
 	const released: string[] = [];
 	assert.equal(held.releaseDue(Number.POSITIVE_INFINITY, (key) => released.push(key)), Number.POSITIVE_INFINITY);
@@ -38,19 +38,19 @@ test('a finding taken back is not released; releasing everything empties the set
 });
 
 test('a finding taken back and held again under the same key is released once, at its new deadline', () => {
-	const held = new HeldFindings<string>(1000);
+	const held = new HeldFindings<string, Finding>(1000);
 	held.hold('a', facts(0), finding(70));
 	held.take('a');
 	held.hold('a', facts(500), finding(95));
 	const released: Array<[string, number]> = [];
-	assert.equal(held.releaseDue(1000, (key, entry) => released.push([key, entry.finding.certainty])), 1500);
+	assert.equal(held.releaseDue(1000, (key, entry) => released.push([key, entry.held.certainty])), 1500);
 	assert.equal(released.length, 0);
-	held.releaseDue(1500, (key, entry) => released.push([key, entry.finding.certainty]));
+	held.releaseDue(1500, (key, entry) => released.push([key, entry.held.certainty]));
 	assert.deepEqual(released, [['a', 95]]);
 });
 
 test('releasing from a long queue of findings taken back stays with the live ones', () => {
-	const held = new HeldFindings<number>(1000);
+	const held = new HeldFindings<number, Finding>(1000);
 	for (let key = 0; key < 5000; key++) {
 		held.hold(key, facts(key), finding(70));
 		if (key % 100 !== 0) held.take(key);
