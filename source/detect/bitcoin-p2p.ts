@@ -5,7 +5,7 @@
 import type {FlowView, Side} from '../flows/flow-view.js';
 import {toDisplay} from '../model/sanitize.js';
 import {otherSide, type Detector, type Finding, type Stage} from './detector.js';
-import {checkMessage, isMagicAt, parseVersion} from './bitcoin-message.js';
+import {checkMessage, isMagicAt, parseVersion, type VersionInfo} from './bitcoin-message.js';
 import {refineNetwork, serviceBits} from './bitcoin-networks.js';
 import {FlowStates} from './flow-states.js';
 
@@ -98,7 +98,7 @@ function readMessages(flow: FlowView, stream: Uint8Array, direction: DirectionSt
 		direction.network ??= message.network.label;
 		if (message.command === 'version' && direction.version === undefined) {
 			const version = parseVersion(stream, message.payloadStart, message.payloadStart + message.payloadLength);
-			if (version !== undefined) direction.version = {protocolVersion: version.protocolVersion, servicesLow: version.servicesLow, startHeight: version.startHeight, agent: version.userAgent.length > 0 ? toDisplay(version.userAgent) : undefined};
+			if (version !== undefined) direction.version = announced(version);
 		}
 		direction.offset = message.end;
 		if (direction.verified >= messagesPerSide) direction.finished = true;
@@ -165,6 +165,12 @@ function initiatorOf(flow: FlowView): Side {
 
 function addressOf(flow: FlowView, side: Side): string {
 	return side === 'client' ? flow.clientAddress : flow.serverAddress;
+}
+
+/** The version's facts, with the user agent (a view of the stream) made safe text. */
+function announced(version: VersionInfo): AnnouncedVersion {
+	const agent = version.userAgent.length > 0 ? toDisplay(version.userAgent) : undefined;
+	return {protocolVersion: version.protocolVersion, servicesLow: version.servicesLow, startHeight: version.startHeight, agent};
 }
 
 /** `version 70016, agent …, services …, height …` */

@@ -30,7 +30,7 @@ export interface DetectionEngineOptions {
 	/** Capture time a tentative finding (a lookup) waits for stronger evidence; default 10 s. */
 	tentativeGraceMicros?: number;
 	/** Capture time a held stage waits for its flow to complete the exchange; default 2 s. */
-	provisionalGraceMicros?: number;
+	stageGraceMicros?: number;
 }
 
 /** What the host table shows of an address; shared and frozen, so never modify one. */
@@ -94,7 +94,7 @@ export class DetectionEngine implements FlowObserver {
 		this.allow = options.allow;
 		this.book = new AlertBook(options.onAlert);
 		this.tentative = new HeldFindings(options.tentativeGraceMicros ?? 10_000_000);
-		this.stages = new HeldFindings(options.provisionalGraceMicros ?? 2_000_000);
+		this.stages = new HeldFindings(options.stageGraceMicros ?? 2_000_000);
 		this.streamMask = maskOf((index) => detectors[index]!.inspectStream !== undefined);
 		this.datagramMask = maskOf((index) => detectors[index]!.inspectDatagram !== undefined);
 		const names = new NameBook(this.pools);
@@ -218,7 +218,7 @@ export class DetectionEngine implements FlowObserver {
 	private raiseStage(flow: FlowView): void {
 		if (this.stages.size === 0) return;
 		const held = this.stages.take(flow.id);
-		if (held !== undefined) this.raise(held.facts, held.held());
+		if (held !== undefined) this.raise(held.facts, held.value());
 	}
 
 	/** Ends inspection at once; the inspection loop then releases every detector's state. */
@@ -256,7 +256,7 @@ export class DetectionEngine implements FlowObserver {
 		// another protocol's stage is its own.
 		const superseded = this.stages.size === 0 ? undefined : this.stages.take(flow.id);
 		if (superseded !== undefined) {
-			const stage = superseded.held();
+			const stage = superseded.value();
 			if (stage.protocol !== finding.protocol) this.raise(superseded.facts, stage);
 		}
 		if (!finding.tentative) {
@@ -265,20 +265,20 @@ export class DetectionEngine implements FlowObserver {
 		}
 		const key = `${finding.kind}|${addressOf(facts, finding.actor)}|${finding.peerAddress ?? addressOf(facts, otherSide(finding.actor))}`;
 		const held = this.tentative.get(key);
-		const merged = held === undefined ? finding : {...held.held, evidence: [...held.held.evidence, ...finding.evidence], certainty: Math.max(held.held.certainty, finding.certainty)};
+		const merged = held === undefined ? finding : {...held.value, evidence: [...held.value.evidence, ...finding.evidence], certainty: Math.max(held.value.certainty, finding.certainty)};
 		this.nextDeadline = Math.min(this.nextDeadline, this.tentative.hold(key, held?.facts ?? facts, merged));
 	}
 
 	/** Raises the held findings due by `nowMicros`: stages first, since they may make a tentative finding redundant. */
 	private releaseDue(nowMicros: number): void {
 		if (nowMicros < this.nextDeadline) return;
-		const nextStage = this.stages.releaseDue(nowMicros, (_flowId, held) => this.raise(held.facts, held.held()));
+		const nextStage = this.stages.releaseDue(nowMicros, (_flowId, held) => this.raise(held.facts, held.value()));
 		const nextTentative = this.tentative.releaseDue(nowMicros, (_key, held) => this.releaseTentative(held));
 		this.nextDeadline = Math.min(nextStage, nextTentative);
 	}
 
 	/** Raises a tentative finding unless the host has meanwhile been shown to do what it suggested. */
-	private releaseTentative({facts, held: finding}: HeldFinding<Finding>): void {
+	private releaseTentative({facts, value: finding}: HeldFinding<Finding>): void {
 		const host = addressOf(facts, finding.actor);
 		const supersededBy: Detection[] = finding.kind === 'pool-lookup' ? ['mining'] : ['bitcoin-node', 'crypto-node'];
 		if (supersededBy.some((detection) => this.book.hasDetection(host, detection))) return;

@@ -12,10 +12,10 @@ export interface FlowFacts {
 	timeMicros: number;
 }
 
-/** `held`: a finding, or what makes one. */
+/** `value`: a finding, or what makes one. */
 export interface HeldFinding<Held> {
 	facts: FlowFacts;
-	held: Held;
+	value: Held;
 	deadlineMicros: number;
 }
 
@@ -50,17 +50,17 @@ export class HeldFindings<Key, Held> {
 		return this.entries.get(key);
 	}
 
-	/** Holds `held` under `key` (what is already held there is replaced and keeps its deadline); returns the deadline. */
-	hold(key: Key, facts: FlowFacts, held: Held): number {
+	/** Holds `value` under `key` (what is already held there is replaced and keeps its deadline); returns the deadline. */
+	hold(key: Key, facts: FlowFacts, value: Held): number {
 		const entry = this.entries.get(key);
 		if (entry !== undefined) {
 			entry.facts = facts;
-			entry.held = held;
+			entry.value = value;
 			return entry.deadlineMicros;
 		}
 		const serial = ++this.serials;
 		const deadlineMicros = facts.timeMicros + this.graceMicros;
-		this.entries.set(key, {facts, held, deadlineMicros, serial});
+		this.entries.set(key, {facts, value, deadlineMicros, serial});
 		this.queueKeys.push(key);
 		this.queueSerials.push(serial);
 		return deadlineMicros;

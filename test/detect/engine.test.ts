@@ -29,7 +29,7 @@ test('one alert per (detection, host, peer); re-emitted with the same id only wh
 	assert.equal(alerts[1]?.time, new Date(second.lastSeenMicros / 1000).toISOString());
 });
 
-test('an exchange still under way is held as one provisional finding: one alert once it completes, or when it stalls or ends', () => {
+test('an exchange still under way is held as one stage: one alert once it completes, or when it stalls or ends', () => {
 	const {open, send, end, engine, alerts} = harness();
 	const whole = open({client: '10.0.0.5', server: '198.51.100.9'});
 	send(whole, 'client', subscribe);
@@ -40,7 +40,7 @@ test('an exchange still under way is held as one provisional finding: one alert 
 
 	const stalled = open({client: '10.0.0.6', server: '198.51.100.9'});
 	send(stalled, 'client', subscribe);
-	// The grace runs from the exchange's first provisional report.
+	// The grace runs from the exchange's first held stage.
 	const heldAt = stalled.lastSeenMicros;
 	send(stalled, 'server', subscribed);
 	engine.tick(heldAt + 1_999_999);

@@ -17,9 +17,9 @@ test('held findings come due in the order first held, a replaced one keeping its
 	assert.equal(held.hold(2, facts(500), finding(70)), 1500);
 	assert.equal(held.hold(1, facts(900), finding(95)), 1000, 'a later stage of the same exchange does not postpone it');
 	const released: Array<[number, number]> = [];
-	assert.equal(held.releaseDue(999, (key, entry) => released.push([key, entry.held.certainty])), 1000);
+	assert.equal(held.releaseDue(999, (key, entry) => released.push([key, entry.value.certainty])), 1000);
 	assert.equal(released.length, 0);
-	assert.equal(held.releaseDue(1000, (key, entry) => released.push([key, entry.held.certainty])), 1500);
+	assert.equal(held.releaseDue(1000, (key, entry) => released.push([key, entry.value.certainty])), 1500);
 	assert.deepEqual(released, [[1, 95]]);
 	assert.equal(held.size, 1);
 });
@@ -29,7 +29,7 @@ test('a finding taken back is not released; releasing everything empties the set
 	held.hold('a', facts(0), finding(70));
 	held.hold('b', facts(10), finding(70));
 	held.hold('c', facts(20), finding(70));
-	assert.equal(held.take('b')?.held.certainty, 70);
+	assert.equal(held.take('b')?.value.certainty, 70);
 	assert.equal(held.take('b'), undefined);
 	const released: string[] = [];
 	assert.equal(held.releaseDue(Number.POSITIVE_INFINITY, (key) => released.push(key)), Number.POSITIVE_INFINITY);
@@ -43,9 +43,9 @@ test('a finding taken back and held again under the same key is released once, a
 	held.take('a');
 	held.hold('a', facts(500), finding(95));
 	const released: Array<[string, number]> = [];
-	assert.equal(held.releaseDue(1000, (key, entry) => released.push([key, entry.held.certainty])), 1500);
+	assert.equal(held.releaseDue(1000, (key, entry) => released.push([key, entry.value.certainty])), 1500);
 	assert.equal(released.length, 0);
-	held.releaseDue(1500, (key, entry) => released.push([key, entry.held.certainty]));
+	held.releaseDue(1500, (key, entry) => released.push([key, entry.value.certainty]));
 	assert.deepEqual(released, [['a', 95]]);
 });
 
