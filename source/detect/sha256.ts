@@ -2,8 +2,8 @@
 // bytes of SHA-256(SHA-256(payload)). Written here rather than taken from node:crypto because a
 // checksum is one short payload at a time: timed in place in a busy capture, the two crypto calls
 // with their argument checks, native crossings and digest conversions took 4-15 µs a version
-// message, this 3-8 µs, though node:crypto is the faster of the two in a tight loop. Everything it works
-// in is allocated once.
+// message, this 3-8 µs, though node:crypto is the faster of the two in a tight loop. Everything
+// it works in is allocated once.
 
 const roundConstants = Int32Array.from([
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
