@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import {once} from 'node:events';
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
-import {createServer, connect, type AddressInfo} from 'node:net';
+import {createServer, connect, type AddressInfo, type Socket} from 'node:net';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {describe, test} from 'node:test';
@@ -232,6 +232,61 @@ describe('live capture on loopback', () => {
 			assert.ok(run.end?.capture !== undefined || helper === 'dumpcap', 'libpcap counters reported');
 		});
 	}
+
+	test('a quiet live link still raises a stalled exchange once its grace passes, while the capture runs', {timeout: 60_000}, async t => {
+		if (skipLive(t, isRoot() ? helperMissing('tcpdump') : 'not root')) {
+			return;
+		}
+
+		const port = await freePort();
+		// A pool that accepts and never answers: the miner's subscribe stays one-sided and no packet follows.
+		const pool = createServer(() => {});
+		pool.listen(port, '127.0.0.1');
+		await once(pool, 'listening');
+		let miner: Socket | undefined;
+		let sentAt = 0;
+		let alertAt = 0;
+		const run = await runCli(['-i', 'lo', '-f', `tcp port ${port}`, '--capture', 'tcpdump', '--json', '--interval', '0.2'], {
+			timeoutMs: 45_000,
+			started(child) {
+				let printed = '';
+				let stopping = false;
+				const stop = () => {
+					if (!stopping) {
+						stopping = true;
+						child.kill('SIGTERM');
+					}
+				};
+
+				child.stdout!.on('data', (chunk: Buffer) => {
+					printed += chunk.toString('utf8');
+					if (miner === undefined) {
+						miner = connect(port, '127.0.0.1', () => {
+							miner!.write('{"id":1,"method":"mining.subscribe","params":["quiet-link-test/1.0"]}\n');
+							sentAt = Date.now();
+						});
+						setTimeout(stop, 15_000);
+					}
+
+					if (alertAt === 0 && !stopping && printed.includes('"type":"alert"')) {
+						alertAt = Date.now();
+						stop();
+					}
+				});
+			},
+		});
+		miner?.destroy();
+		pool.close();
+		assert.equal(run.exitCode, 0, run.stderr);
+		assert.ok(alertAt > 0, 'the alert came while the capture was running, not from its end');
+		// The stage waits 2 s of capture time; only the capture clock's tick can raise it on a quiet link.
+		assert.ok(alertAt - sentAt >= 1900, `raised ${alertAt - sentAt} ms after the subscribe`);
+		// Both ends are in the home network: the listening end is a pool serving a miner.
+		assert.deepEqual(run.alerts.map(alert => [alert.detection, alert.protocol, alert.certainty, alert.agent]), [
+			['mining-pool', 'stratum', 70, undefined],
+			['mining', 'stratum', 70, 'quiet-link-test/1.0'],
+		]);
+	});
 
 	test('a missing interface → exit 3 before anything is drawn, naming it', {timeout: 30_000}, async t => {
 		if (skipLive(t, isRoot() ? helperMissing('tcpdump') : 'not root')) {
