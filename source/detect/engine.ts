@@ -27,10 +27,6 @@ export interface DetectionEngineOptions {
 	/** Pool names and addresses from `--pools FILE`, added to the built-in list. */
 	extraPools?: PoolList;
 	onAlert(alert: Alert): void;
-	/** Capture time a tentative finding (a lookup) waits for stronger evidence; default 10 s. */
-	tentativeGraceMicros?: number;
-	/** Capture time a held stage waits for its flow to complete the exchange; default 2 s. */
-	stageGraceMicros?: number;
 }
 
 /** What the host table shows of an address; shared and frozen, so never modify one. */
@@ -53,6 +49,10 @@ const mitreComputeHijacking = {tactic: 'TA0040', technique: 'T1496.001'};
 /** Addresses remembered (roles, names); the oldest is forgotten beyond this. */
 const maxAddressFacts = 100_000;
 const maxPoolAddresses = 20_000;
+/** Capture time a tentative finding (a lookup) waits for stronger evidence. */
+const tentativeGraceMicros = 10_000_000;
+/** Capture time a held stage waits for its flow to complete the exchange. */
+const stageGraceMicros = 2_000_000;
 
 /** Roles and protocols as bit sets (bit i = `hostRoles[i]`, `protocolFamilies[i]`): no Set per address. */
 interface HostFacts {
@@ -93,8 +93,8 @@ export class DetectionEngine implements FlowObserver {
 		this.homeNet = options.homeNet;
 		this.allow = options.allow;
 		this.book = new AlertBook(options.onAlert);
-		this.tentative = new HeldFindings(options.tentativeGraceMicros ?? 10_000_000);
-		this.stages = new HeldFindings(options.stageGraceMicros ?? 2_000_000);
+		this.tentative = new HeldFindings(tentativeGraceMicros);
+		this.stages = new HeldFindings(stageGraceMicros);
 		this.streamMask = maskOf((index) => detectors[index]!.inspectStream !== undefined);
 		this.datagramMask = maskOf((index) => detectors[index]!.inspectDatagram !== undefined);
 		const names = new NameBook(this.pools);
