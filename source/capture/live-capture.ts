@@ -8,14 +8,17 @@ import {
 	CaptureError,
 	classifyOpenFailure,
 	findProgram,
+	helperArguments,
 	notInstalledError,
+	pcapChildOptions,
 	openFailureError,
 	pcapChildPath,
 	type CaptureHelperName,
+	type HelperCaptureRequest,
 	type OpenFailure,
 } from './capture-helper.js';
 import {listInterfaces} from './interfaces.js';
-import type {CaptureChildControl, CaptureChildMessage, CaptureChildOptions} from './pcap-child.js';
+import type {CaptureChildControl, CaptureChildMessage} from './pcap-child.js';
 
 export {CaptureError, captureHelperNames, defaultCaptureHelper, type CaptureHelperName} from './capture-helper.js';
 export {defaultInterface, listInterfaces, type InterfaceInfo} from './interfaces.js';
@@ -88,34 +91,15 @@ function spawnProgram(helper: 'tcpdump' | 'dumpcap', args: string[]): HelperComm
 }
 
 function startHelper(options: LiveCaptureOptions, snaplen: number): HelperCommand {
-	const {filter} = options;
-	const hasFilter = filter !== undefined && filter.trim() !== '';
-	switch (options.helper) {
-		case 'pcap': {
-			const childOptions: CaptureChildOptions = {interface: options.interface, snaplen};
-			if (hasFilter) childOptions.filter = filter;
-			const child = fork(pcapChildPath(), ['capture', JSON.stringify(childOptions)], {
-				stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-				execArgv: [],
-				serialization: 'json',
-			});
-			return {child};
-		}
-
-		case 'tcpdump': {
-			return spawnProgram('tcpdump', [
-				'-U', '-n', '--immediate-mode', '-w', '-', '-i', options.interface, '-s', String(snaplen),
-				...(hasFilter ? ['--', filter] : []),
-			]);
-		}
-
-		case 'dumpcap': {
-			return spawnProgram('dumpcap', [
-				'-P', '-q', '-w', '-', '-i', options.interface, '-s', String(snaplen),
-				...(hasFilter ? ['-f', filter] : []),
-			]);
-		}
-	}
+	const filter = options.filter?.trim() === '' ? undefined : options.filter;
+	const request: HelperCaptureRequest = {interface: options.interface, snaplen, filter};
+	if (options.helper !== 'pcap') return spawnProgram(options.helper, helperArguments(options.helper, request));
+	const child = fork(pcapChildPath(), ['capture', JSON.stringify(pcapChildOptions(request))], {
+		stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+		execArgv: [],
+		serialization: 'json',
+	});
+	return {child};
 }
 
 /** tcpdump (on SIGUSR1 and at exit) and dumpcap (at exit) print their counters on stderr. */

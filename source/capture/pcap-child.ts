@@ -7,13 +7,7 @@
 //   node pcap-child.js probe     exits 0 when the module loads
 import {createRequire} from 'node:module';
 import type {CaptureStats} from '../model/messages.js';
-import {classifyOpenFailure, type OpenFailure} from './capture-helper.js';
-
-export interface CaptureChildOptions {
-	interface: string;
-	filter?: string;
-	snaplen: number;
-}
+import {classifyOpenFailure, type CaptureChildOptions, type OpenFailure} from './capture-helper.js';
 
 export type CaptureChildMessage =
 	| {type: 'stats'; stats: CaptureStats}
@@ -37,7 +31,7 @@ interface PcapSession {
 }
 
 interface PcapModule {
-	createSession(device: string, options: {filter?: string; snap_length?: number; buffer_timeout?: number; promiscuous?: boolean}): PcapSession;
+	createSession(device: string, options: {filter?: string; snap_length?: number; buffer_size?: number; buffer_timeout?: number; promiscuous?: boolean}): PcapSession;
 	findalldevs(): PcapDevice[];
 	warningHandler: (text: string) => void;
 }
@@ -171,7 +165,8 @@ async function capture(options: CaptureChildOptions): Promise<void> {
 		session = pcap.createSession(options.interface, {
 			filter: options.filter ?? '',
 			snap_length: options.snaplen,
-			buffer_timeout: 0,
+			buffer_size: options.bufferBytes,
+			buffer_timeout: options.bufferTimeoutMillis,
 			promiscuous: true,
 		});
 	} catch (error) {

@@ -3,12 +3,12 @@
 import assert from 'node:assert/strict';
 import {execFile, execFileSync, spawn} from 'node:child_process';
 import {once} from 'node:events';
-import {chmodSync, copyFileSync, mkdtempSync, rmSync} from 'node:fs';
+import {chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import net from 'node:net';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {test, type TestContext} from 'node:test';
-import {findProgram} from '../../source/capture/capture-helper.js';
+import {findProgram, helperArguments, pcapChildOptions} from '../../source/capture/capture-helper.js';
 import {CaptureError, captureHelperNames, startLiveCapture, type CaptureHelperName, type LiveCapture} from '../../source/capture/live-capture.js';
 import {childPids, childPidsOf, helperMissing, isRoot, processGone, SegmentCollector, skipLive, waitFor} from './live-support.js';
 
@@ -86,6 +86,13 @@ for (const helper of captureHelperNames) {
 		if (capture === undefined) return;
 		const helperPids = [...childPids()].filter(pid => !childrenBefore.has(pid));
 		assert.equal(helperPids.length, 1, 'one helper process runs while capturing');
+		const request = {interface: 'lo', snaplen: 262_144, filter: `tcp port ${port}`};
+		const commandLine = readFileSync(`/proc/${helperPids[0]}/cmdline`, 'utf8').split('\0').slice(0, -1);
+		if (helper === 'pcap') {
+			assert.deepEqual(JSON.parse(commandLine.at(-1)!), pcapChildOptions(request), 'the pcap child runs with the documented buffering');
+		} else {
+			assert.deepEqual(commandLine.slice(1), helperArguments(helper, request), `${helper} runs with the documented options`);
+		}
 
 		const collector = new SegmentCollector();
 		capture.stdout.on('data', collector.take);
