@@ -229,7 +229,10 @@ describe('live capture on loopback', () => {
 			assert.equal(run.end?.packets, packets);
 			assert.equal(run.end?.source.kind, 'live');
 			assert.equal(run.end?.source.captureHelper, helper);
-			assert.ok(run.end?.capture !== undefined || helper === 'dumpcap', 'libpcap counters reported');
+			const capture = run.end?.capture;
+			assert.ok(capture !== undefined, 'the capture accounting is in the end record');
+			assert.ok(capture.received !== undefined, 'libpcap counters reported');
+			assert.equal(packets + capture.discarded, capture.delivered, 'processed + discarded = delivered');
 		});
 	}
 

@@ -21,8 +21,11 @@ export const captureHelperNames: readonly CaptureHelperName[] = ['pcap', 'tcpdum
 export const captureBuffering = {
 	/** The kernel's capture ring: 64 MiB holds ~1.3 s of a saturated gigabit link. */
 	kernelBufferBytes: 64 * 1024 * 1024,
-	/** The pcap module's buffer timeout. tcpdump's is fixed at 1000 ms, dumpcap's at 250 ms. */
-	pcapBufferTimeoutMillis: 50,
+	/**
+	 * The longest a captured packet may wait in the ring before the helper sees it. The pcap module's
+	 * is ours to set; tcpdump's and dumpcap's are built in (measured here on lo: 0.5-0.7 s and 0.2 s).
+	 */
+	bufferTimeoutMillis: {pcap: 50, tcpdump: 1000, dumpcap: 250} satisfies Record<CaptureHelperName, number>,
 } as const;
 
 export interface HelperCaptureRequest {
@@ -62,7 +65,7 @@ export interface CaptureChildOptions extends HelperCaptureRequest {
 }
 
 export function pcapChildOptions(request: HelperCaptureRequest): CaptureChildOptions {
-	return {...request, bufferBytes: captureBuffering.kernelBufferBytes, bufferTimeoutMillis: captureBuffering.pcapBufferTimeoutMillis};
+	return {...request, bufferBytes: captureBuffering.kernelBufferBytes, bufferTimeoutMillis: captureBuffering.bufferTimeoutMillis.pcap};
 }
 
 /** Live capture could not start; the CLI prints `message` and `hint` before drawing anything and exits 3. */

@@ -2,12 +2,13 @@
 // and the detection engine, with summaries posted on a wall-clock interval and alerts as they occur.
 // It runs inside the capture worker; the worker only relays messages.
 import {exitCodes} from '../exit-codes.js';
-import type {ControlMessage, End, HostView, SourceInfo, Summary, WorkerMessage} from '../model/messages.js';
+import type {CaptureStats, ControlMessage, End, HostView, SourceInfo, Summary, WorkerMessage} from '../model/messages.js';
 import type {SessionOptions} from '../options.js';
 import {CidrSet} from '../flows/cidr-set.js';
 import {TrafficPipeline} from '../flows/traffic-pipeline.js';
 import {DetectionEngine} from '../detect/engine.js';
 import {loadPoolList} from '../detect/pool-list.js';
+import {captureBuffering} from './capture-helper.js';
 import {CaptureReader, NotACaptureError} from './capture-reader.js';
 import {InputError, openCaptureInput, type CaptureInput} from './capture-input.js';
 import {PacketPump} from './packet-pump.js';
@@ -16,6 +17,14 @@ import {SummaryBuilder} from './summary-builder.js';
 
 type Post = (message: WorkerMessage) => void;
 type EndReason = End['reason'];
+
+/**
+ * A live stop first waits out the helper's buffer timeout (so packets captured until the stop leave
+ * the kernel ring), then asks the helper to end, which makes its output finite, and processes what it
+ * delivered for up to `stopDrainMillis`; what is left after that is counted as discarded.
+ */
+const stopDrainMillis = 1500;
+const bufferTimeoutMarginMillis = 100;
 
 export class CaptureSession {
 	private readonly pipeline: TrafficPipeline;
@@ -29,6 +38,10 @@ export class CaptureSession {
 	private durationReached = false;
 	private pump: PacketPump | undefined;
 	private live: LiveCapture | undefined;
+	/** Reads the live helper's stream: its record count is what the helper delivered. */
+	private liveReader: CaptureReader | undefined;
+	private discarded = 0;
+	private drainTimer: NodeJS.Timeout | undefined;
 	private input: CaptureInput | undefined;
 	private loops = 0;
 	/**
@@ -117,8 +130,17 @@ export class CaptureSession {
 	}
 
 	private stop(): void {
+		if (this.stopRequested) return;
 		this.stopRequested = true;
-		this.pump?.stop();
+		if (this.live === undefined || this.paused) {
+			this.pump?.stop();
+			return;
+		}
+		const live = this.live;
+		this.drainTimer = setTimeout(() => {
+			void live.stop();
+			this.drainTimer = setTimeout(() => this.pump?.stop(), stopDrainMillis);
+		}, captureBuffering.bufferTimeoutMillis[live.helper] + bufferTimeoutMarginMillis);
 	}
 
 	private startTimers(): void {
@@ -178,14 +200,26 @@ export class CaptureSession {
 		}
 
 		this.source = {kind: 'live', name: iface, filter: this.options.filter, captureHelper: helper};
-		this.live = await startLiveCapture({interface: iface, filter: this.options.filter, snaplen: source.snaplen, helper});
-		const live = this.live;
-		this.markStarted();
+		const live = await startLiveCapture({interface: iface, filter: this.options.filter, snaplen: source.snaplen, helper});
+		this.live = live;
 		const reader = new CaptureReader(`${helper} on ${iface}`);
-		const reason = await this.pumpPackets(reader, live.stdout);
-		await live.stop();
-		this.collectReaderTotals(reader);
-		return this.stoppedReason(reason);
+		this.liveReader = reader;
+		try {
+			this.markStarted();
+			const reason = await this.pumpPackets(reader, live.stdout);
+			clearTimeout(this.drainTimer);
+			// Whatever the helper delivered and was not processed is counted, never lost silently.
+			const stopped = live.stop();
+			// Counting needs no more than the record headers; a record that fails to parse ends the count,
+			// and the reader's own totals say why.
+			await new PacketPump({readable: live.stdout, reader, deliver: () => this.discarded++}).run().catch(() => 'end-of-file');
+			await stopped;
+			this.collectReaderTotals(reader);
+			return this.stoppedReason(reason);
+		} finally {
+			live.discardOutput();
+			await live.stop();
+		}
 	}
 
 	private stoppedReason(reason: EndReason): EndReason {
@@ -193,7 +227,14 @@ export class CaptureSession {
 			return 'duration';
 		}
 
-		return reason;
+		// the helper's output ended because it was asked to stop
+		return this.stopRequested && reason === 'end-of-file' ? 'stopped' : reason;
+	}
+
+	/** The live helper's counters and what it delivered; undefined for replay. */
+	private captureStats(): CaptureStats | undefined {
+		if (this.live === undefined || this.liveReader === undefined) return undefined;
+		return {...this.live.stats(), delivered: this.liveReader.stats.packets, discarded: this.discarded};
 	}
 
 	/** The capture is open and packets flow: renderers may take over the screen from the first summary on. */
@@ -257,7 +298,7 @@ export class CaptureSession {
 			view: this.view,
 			speed: this.options.source.kind === 'file' ? this.speed : 'max',
 			paused: this.paused,
-			capture: this.live?.stats(),
+			capture: this.captureStats(),
 			progress: this.input === undefined ? undefined : {
 				// Bytes read ahead into the reader are not played yet: count only what was delivered.
 				bytesRead: Math.round(this.input.bytesRead() * (this.pump?.consumedFraction ?? 0)),
@@ -271,6 +312,7 @@ export class CaptureSession {
 	private finish(reason: EndReason): void {
 		clearInterval(this.summaryTimer);
 		clearTimeout(this.durationTimer);
+		clearTimeout(this.drainTimer);
 		this.pipeline.flush();
 		this.post(this.summary(true));
 		this.finished = true;
@@ -282,7 +324,7 @@ export class CaptureSession {
 			durationMs: Date.now() - this.startedAt,
 			alerts: this.engine.alertCount,
 			alertsOpen: this.engine.alertsOpen(),
-			capture: this.live?.stats(),
+			capture: this.captureStats(),
 			reason,
 			warning: this.warning,
 		});

@@ -3,7 +3,7 @@
 // this module starts the helper, confirms it opened the interface, gathers its counters and ends it.
 import {fork, spawn, type ChildProcess} from 'node:child_process';
 import {PassThrough, type Readable} from 'node:stream';
-import type {CaptureStats} from '../model/messages.js';
+import type {HelperCounters} from '../model/messages.js';
 import {
 	CaptureError,
 	classifyOpenFailure,
@@ -39,12 +39,15 @@ export interface LiveCapture {
 	/** Classic pcap bytes: the global header, then one record per packet. Ends when the helper exits. */
 	readonly stdout: Readable;
 	/** The helper's latest libpcap counters: every second for pcap and tcpdump, at exit for dumpcap. */
-	stats(): CaptureStats | undefined;
+	stats(): HelperCounters | undefined;
 	/**
-	 * Ends the helper and resolves once it has exited (killed after a grace period if it does not).
-	 * Output not read by then is discarded, so call it when done reading.
+	 * Asks the helper to end and resolves once it has exited (killed after a grace period if it does
+	 * not). What it captured until then still arrives on `stdout`, which then ends: keep reading it,
+	 * or call `discardOutput()`, or the helper may block on a full pipe until it is killed.
 	 */
 	stop(): Promise<void>;
+	/** Reads the rest of `stdout` and throws it away (nobody will process it). */
+	discardOutput(): void;
 	/** The helper's exit code (null when a signal ended it), once it exited and its counters are in. */
 	readonly exited: Promise<number | null>;
 }
@@ -103,7 +106,7 @@ function startHelper(options: LiveCaptureOptions, snaplen: number): HelperComman
 }
 
 /** tcpdump (on SIGUSR1 and at exit) and dumpcap (at exit) print their counters on stderr. */
-function parseStatsLine(line: string, stats: CaptureStats): boolean {
+function parseStatsLine(line: string, stats: HelperCounters): boolean {
 	const dumpcap = /received\/dropped on interface .*?: (\d+)\/(\d+)(?: \(.*?ps_ifdrop:(\d+)\))?/.exec(line);
 	if (dumpcap !== null) {
 		stats.received = Number(dumpcap[1]);
@@ -147,7 +150,7 @@ class HelperCapture implements LiveCapture {
 
 	private readonly child: ChildProcess;
 	private readonly programPath: string | undefined;
-	private latestStats: CaptureStats | undefined;
+	private latestStats: HelperCounters | undefined;
 	private stderrText = '';
 	private stderrPartialLine = '';
 	/** What the helper process reported itself: a failed start, or the pcap child's own error message. */
@@ -222,17 +225,13 @@ class HelperCapture implements LiveCapture {
 		return this.options.startTimeoutMs ?? defaultStartTimeoutMillis;
 	}
 
-	stats(): CaptureStats | undefined {
+	stats(): HelperCounters | undefined {
 		return this.latestStats === undefined ? undefined : {...this.latestStats};
 	}
 
 	async stop(): Promise<void> {
 		if (!this.stopRequested && this.exitCode === undefined) {
 			this.stopRequested = true;
-			// a helper blocked writing to a full pipe could not finish: let its remaining output drain away
-			this.child.stdout!.unpipe(this.stdout);
-			this.child.stdout!.resume();
-			this.stdout.end();
 			if (this.child.connected) {
 				const control: CaptureChildControl = {type: 'stop'};
 				this.child.send(control);
@@ -244,6 +243,10 @@ class HelperCapture implements LiveCapture {
 			}, stopGraceMillis);
 		}
 		await this.exited;
+	}
+
+	discardOutput(): void {
+		this.stdout.resume();
 	}
 
 	private startPeriodicStats(): void {

@@ -6,11 +6,11 @@
 //   node pcap-child.js list      prints the interfaces as JSON
 //   node pcap-child.js probe     exits 0 when the module loads
 import {createRequire} from 'node:module';
-import type {CaptureStats} from '../model/messages.js';
+import type {HelperCounters} from '../model/messages.js';
 import {classifyOpenFailure, type CaptureChildOptions, type OpenFailure} from './capture-helper.js';
 
 export type CaptureChildMessage =
-	| {type: 'stats'; stats: CaptureStats}
+	| {type: 'stats'; stats: HelperCounters}
 	| {type: 'error'; reason: OpenFailure | 'module'; message: string};
 
 export type CaptureChildControl = {type: 'stop'};
@@ -177,9 +177,9 @@ async function capture(options: CaptureChildOptions): Promise<void> {
 	const writer = new PcapStreamWriter(options.snaplen, linkTypeNumber(session.link_type));
 	session.on('packet', writer.onPacket);
 
-	const currentStats = (): CaptureStats => {
+	const currentStats = (): HelperCounters => {
 		const counters = session.stats();
-		return {received: counters.ps_recv, dropped: counters.ps_drop + writer.backlogDropped, interfaceDropped: counters.ps_ifdrop};
+		return {received: counters.ps_recv, dropped: counters.ps_drop, interfaceDropped: counters.ps_ifdrop, helperDropped: writer.backlogDropped};
 	};
 	const statsTimer = setInterval(() => {
 		void send({type: 'stats', stats: currentStats()});
@@ -190,7 +190,7 @@ async function capture(options: CaptureChildOptions): Promise<void> {
 		if (stopping) return;
 		stopping = true;
 		clearInterval(statsTimer);
-		let finalStats: CaptureStats | undefined;
+		let finalStats: HelperCounters | undefined;
 		try {
 			finalStats = currentStats();
 		} catch {

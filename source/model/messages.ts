@@ -134,10 +134,27 @@ export interface Progress {
 	finished: boolean;
 }
 
-export interface CaptureStats {
+/** libpcap's counters as a live helper reports them: tcpdump and pcap every second, dumpcap at exit. */
+export interface HelperCounters {
+	/** Packets that passed the capture filter. */
 	received: number;
+	/** Dropped by the kernel: the capture ring was full. */
 	dropped: number;
+	/** Dropped by the interface or its driver. */
 	interfaceDropped: number;
+	/** pcap helper only: dropped by the helper itself while minewatch was more than 16 MiB behind. */
+	helperDropped?: number;
+}
+
+/**
+ * A live capture's accounting: the helper's counters once it has reported them, and what it handed
+ * over. At the end, the processed packets (`packets` in the totals) plus `discarded` equal `delivered`.
+ */
+export interface CaptureStats extends Partial<HelperCounters> {
+	/** Packets the helper handed to minewatch (records in its pcap stream). */
+	delivered: number;
+	/** Delivered but not processed: still queued when `--count` was reached or the stop's drain deadline passed. */
+	discarded: number;
 }
 
 export interface Totals {

@@ -31,9 +31,9 @@ test('the README states the same ring size and timeouts', () => {
 		`\`tcpdump -U -n -B 65536 -w -\``,
 		`\`dumpcap -P -q -B 64 -w -\``,
 		`${ringMiB} MiB kernel ring`,
-		`buffer timeout of ${captureBuffering.pcapBufferTimeoutMillis} ms`,
-		'tcpdump\'s is fixed at 1 s',
-		'dumpcap\'s at 250 ms',
+		`buffer timeout of ${captureBuffering.bufferTimeoutMillis.pcap} ms`,
+		`tcpdump's is fixed at ${captureBuffering.bufferTimeoutMillis.tcpdump / 1000} s`,
+		`dumpcap's at ${captureBuffering.bufferTimeoutMillis.dumpcap} ms`,
 	]) {
 		assert.ok(readme.includes(fact), `README says ${fact}`);
 	}
