@@ -1,7 +1,7 @@
 // pcapng files (IETF draft-ietf-opsawg-pcapng): sections in either byte order, several interfaces
 // with their own link type, timestamp resolution and offset; enhanced, simple and obsolete packet blocks.
-import {readInt64, readUint16, readUint32, type ChunkQueue} from './chunk-queue.js';
-import {parseSteps, type FormatParser, type ParseProblems, type ParseStep} from './format-parser.js';
+import {readInt64, readUint16, readUint32} from './chunk-queue.js';
+import {parseSteps, type ByteQueue, type FormatParser, type ParseProblems, type ParseStep} from './format-parser.js';
 import type {PacketRecord} from './packet-record.js';
 
 export const sectionHeaderBlockType = 0x0a0d0d0a;
@@ -89,7 +89,7 @@ export class PcapngParser implements FormatParser {
 	/** Simple packet blocks carry no time; they get the latest time seen. */
 	private lastTimestampMicros = 0;
 
-	next(queue: ChunkQueue, record: PacketRecord, problems: ParseProblems): ParseStep {
+	next(queue: ByteQueue, record: PacketRecord, problems: ParseProblems): ParseStep {
 		for (;;) {
 			this.pendingLength = blockOverhead;
 			if (!queue.ensure(blockOverhead)) return parseSteps.needMore;
