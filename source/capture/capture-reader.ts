@@ -7,6 +7,10 @@ import type {PacketRecord} from './packet-record.js';
 import {isPcapMagic, PcapParser} from './pcap-format.js';
 import {PcapngParser, sectionHeaderBlockType} from './pcapng-format.js';
 
+// Module constants, not property loads of the shared tables: a load with no type feedback yet
+// (a path first taken after optimization) deoptimizes all that inlined it; a constant cannot.
+const {packet: stepPacket, stop: stepStop} = parseSteps;
+
 export class NotACaptureError extends Error {
 	override name = 'NotACaptureError';
 }
@@ -79,12 +83,12 @@ export class CaptureReader {
 		if (this.stopped) return undefined;
 		if (this.parser === undefined && !this.detectFormat()) return undefined;
 		const step = this.parser!.next(this.queue, this.record, this.problems);
-		if (step === parseSteps.packet) {
+		if (step === stepPacket) {
 			this.stats.packets++;
 			this.stats.bytes += this.record.capturedLength;
 			return this.record;
 		}
-		if (step === parseSteps.stop) this.stop();
+		if (step === stepStop) this.stop();
 		else if (this.finished) this.endOfInput();
 		return undefined;
 	}

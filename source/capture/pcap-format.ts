@@ -3,6 +3,10 @@ import {readUint32} from './chunk-queue.js';
 import {parseSteps, type ByteQueue, type FormatParser, type ParseProblems, type ParseStep} from './format-parser.js';
 import type {PacketRecord} from './packet-record.js';
 
+// Module constants, not property loads of the shared tables: a load with no type feedback yet
+// (a path first taken after optimization) deoptimizes all that inlined it; a constant cannot.
+const {needMore: stepNeedMore, packet: stepPacket, stop: stepStop} = parseSteps;
+
 const fileHeaderLength = 24;
 const recordHeaderLength = 16;
 /** Kuznetsov's patched libpcap adds ifindex, protocol, pkt_type and padding to each record header. */
@@ -44,7 +48,7 @@ export class PcapParser implements FormatParser {
 	private headerLength = recordHeaderLength;
 
 	next(queue: ByteQueue, record: PacketRecord, problems: ParseProblems): ParseStep {
-		if (this.variant === undefined && !this.readFileHeader(queue)) return parseSteps.needMore;
+		if (this.variant === undefined && !this.readFileHeader(queue)) return stepNeedMore;
 		// Nearly every record lies inside the chunk being read: read it there, in one piece.
 		const head = queue.head;
 		const start = queue.headStart;
@@ -57,25 +61,25 @@ export class PcapParser implements FormatParser {
 				this.fill(record, head, start, capturedLength);
 				this.pendingLength = length;
 				queue.skip(length);
-				return parseSteps.packet;
+				return stepPacket;
 			}
 		}
 		this.pendingLength = headerLength;
-		if (!queue.ensure(headerLength)) return parseSteps.needMore;
+		if (!queue.ensure(headerLength)) return stepNeedMore;
 		let bytes = queue.view;
 		let offset = queue.viewOffset;
 		const capturedLength = this.read32(bytes, offset + 8);
 		if (capturedLength > this.maximumCaptureLength) {
 			problems.corrupt(queue.position, `record claims ${capturedLength} captured bytes (limit ${this.maximumCaptureLength})`);
-			return parseSteps.stop;
+			return stepStop;
 		}
 		this.pendingLength = headerLength + capturedLength;
-		if (!queue.ensure(this.pendingLength)) return parseSteps.needMore;
+		if (!queue.ensure(this.pendingLength)) return stepNeedMore;
 		bytes = queue.view;
 		offset = queue.viewOffset;
 		this.fill(record, bytes, offset, capturedLength);
 		queue.consume(this.pendingLength);
-		return parseSteps.packet;
+		return stepPacket;
 	}
 
 	/** Points `record` at the record whose header starts at bytes[offset]. */
