@@ -1,11 +1,15 @@
 // A pull-style reader for pcap and pcapng bytes: append chunks as they arrive, take packets when
 // wanted (the replay pacer holds one until its time). Packets are parsed in place and handed out in
 // one reused record, so reading allocates nothing per packet.
-import {ChunkQueue, readUint32} from './chunk-queue.js';
-import {parseSteps, type FormatParser, type ParseProblems} from './format-parser.js';
+import {readUint32} from './chunk-queue.js';
+import {ByteQueue, parseSteps, type FormatParser, type ParseProblems} from './format-parser.js';
 import type {PacketRecord} from './packet-record.js';
 import {isPcapMagic, PcapParser} from './pcap-format.js';
 import {PcapngParser, sectionHeaderBlockType} from './pcapng-format.js';
+
+// Module constants, not property loads of the shared tables: a load with no type feedback yet
+// (a path first taken after optimization) deoptimizes all that inlined it; a constant cannot.
+const {packet: stepPacket, stop: stepStop} = parseSteps;
 
 export class NotACaptureError extends Error {
 	override name = 'NotACaptureError';
@@ -26,7 +30,7 @@ const magicLength = 4;
 export class CaptureReader {
 	readonly stats: CaptureReaderStats = {packets: 0, bytes: 0, truncated: 0, corrupt: 0, unsupportedBlocks: 0};
 
-	private readonly queue = new ChunkQueue();
+	private readonly queue = new ByteQueue();
 	private readonly record: PacketRecord = {linkType: 0, timestampMicros: 0, data: new Uint8Array(0), offset: 0, capturedLength: 0, originalLength: 0};
 	private parser: FormatParser | undefined;
 	private finished = false;
@@ -79,12 +83,12 @@ export class CaptureReader {
 		if (this.stopped) return undefined;
 		if (this.parser === undefined && !this.detectFormat()) return undefined;
 		const step = this.parser!.next(this.queue, this.record, this.problems);
-		if (step === parseSteps.packet) {
+		if (step === stepPacket) {
 			this.stats.packets++;
 			this.stats.bytes += this.record.capturedLength;
 			return this.record;
 		}
-		if (step === parseSteps.stop) this.stop();
+		if (step === stepStop) this.stop();
 		else if (this.finished) this.endOfInput();
 		return undefined;
 	}

@@ -1,7 +1,11 @@
 // Classic libpcap files: microsecond, nanosecond and Kuznetsov (modified) variants, either byte order.
-import {readUint32, type ChunkQueue} from './chunk-queue.js';
-import {parseSteps, type FormatParser, type ParseProblems, type ParseStep} from './format-parser.js';
+import {readUint32} from './chunk-queue.js';
+import {parseSteps, type ByteQueue, type FormatParser, type ParseProblems, type ParseStep} from './format-parser.js';
 import type {PacketRecord} from './packet-record.js';
+
+// Module constants, not property loads of the shared tables: a load with no type feedback yet
+// (a path first taken after optimization) deoptimizes all that inlined it; a constant cannot.
+const {needMore: stepNeedMore, packet: stepPacket, stop: stepStop} = parseSteps;
 
 const fileHeaderLength = 24;
 const recordHeaderLength = 16;
@@ -37,39 +41,68 @@ export class PcapParser implements FormatParser {
 	pendingLength = fileHeaderLength;
 
 	private variant: PcapVariant | undefined;
+	private bigEndian = false;
+	private nanosecond = false;
 	private linkType = 0;
 	private maximumCaptureLength = standardMaximumCaptureLength;
 	private headerLength = recordHeaderLength;
 
-	next(queue: ChunkQueue, record: PacketRecord, problems: ParseProblems): ParseStep {
-		if (this.variant === undefined && !this.readFileHeader(queue)) return parseSteps.needMore;
-		const bigEndian = this.variant!.bigEndian;
-		this.pendingLength = this.headerLength;
-		if (!queue.ensure(this.headerLength)) return parseSteps.needMore;
+	next(queue: ByteQueue, record: PacketRecord, problems: ParseProblems): ParseStep {
+		if (this.variant === undefined && !this.readFileHeader(queue)) return stepNeedMore;
+		// Nearly every record lies inside the chunk being read: read it there, in one piece.
+		const head = queue.head;
+		const start = queue.headStart;
+		const headerLength = this.headerLength;
+		const inHead = head.length - start;
+		if (inHead >= headerLength) {
+			const capturedLength = this.read32(head, start + 8);
+			const length = headerLength + capturedLength;
+			if (inHead >= length && capturedLength <= this.maximumCaptureLength) {
+				this.fill(record, head, start, capturedLength);
+				this.pendingLength = length;
+				queue.skip(length);
+				return stepPacket;
+			}
+		}
+		this.pendingLength = headerLength;
+		if (!queue.ensure(headerLength)) return stepNeedMore;
 		let bytes = queue.view;
 		let offset = queue.viewOffset;
-		const capturedLength = readUint32(bytes, offset + 8, bigEndian);
+		const capturedLength = this.read32(bytes, offset + 8);
 		if (capturedLength > this.maximumCaptureLength) {
 			problems.corrupt(queue.position, `record claims ${capturedLength} captured bytes (limit ${this.maximumCaptureLength})`);
-			return parseSteps.stop;
+			return stepStop;
 		}
-		this.pendingLength = this.headerLength + capturedLength;
-		if (!queue.ensure(this.pendingLength)) return parseSteps.needMore;
+		this.pendingLength = headerLength + capturedLength;
+		if (!queue.ensure(this.pendingLength)) return stepNeedMore;
 		bytes = queue.view;
 		offset = queue.viewOffset;
-		const seconds = readUint32(bytes, offset, bigEndian);
-		const fraction = readUint32(bytes, offset + 4, bigEndian);
+		this.fill(record, bytes, offset, capturedLength);
+		queue.consume(this.pendingLength);
+		return stepPacket;
+	}
+
+	/** Points `record` at the record whose header starts at bytes[offset]. */
+	private fill(record: PacketRecord, bytes: Uint8Array, offset: number, capturedLength: number): void {
+		const seconds = this.read32(bytes, offset);
+		const fraction = this.read32(bytes, offset + 4);
 		record.linkType = this.linkType;
-		record.timestampMicros = seconds * 1_000_000 + (this.variant!.nanosecond ? Math.floor(fraction / 1000) : fraction);
+		record.timestampMicros = seconds * 1_000_000 + (this.nanosecond ? Math.floor(fraction / 1000) : fraction);
 		record.data = bytes;
 		record.offset = offset + this.headerLength;
 		record.capturedLength = capturedLength;
-		record.originalLength = Math.max(readUint32(bytes, offset + 12, bigEndian), capturedLength);
-		queue.consume(this.pendingLength);
-		return parseSteps.packet;
+		const originalLength = this.read32(bytes, offset + 12);
+		record.originalLength = originalLength > capturedLength ? originalLength : capturedLength;
 	}
 
-	private readFileHeader(queue: ChunkQueue): boolean {
+	/** A header field in the file's byte order. */
+	private read32(bytes: Uint8Array, offset: number): number {
+		return this.bigEndian
+			? ((bytes[offset]! << 24) | (bytes[offset + 1]! << 16) | (bytes[offset + 2]! << 8) | bytes[offset + 3]!) >>> 0
+			: (bytes[offset]! | (bytes[offset + 1]! << 8) | (bytes[offset + 2]! << 16) | (bytes[offset + 3]! << 24)) >>> 0;
+	}
+
+	private readFileHeader(queue: ByteQueue): boolean {
 		if (!queue.ensure(fileHeaderLength)) return false;
 		const bytes = queue.view;
 		const offset = queue.viewOffset;
@@ -77,6 +110,8 @@ export class PcapParser implements FormatParser {
 		if (variant === undefined) throw new RangeError('PcapParser used on a file without a pcap magic');
 		const snaplen = readUint32(bytes, offset + 16, variant.bigEndian);
 		this.variant = variant;
+		this.bigEndian = variant.bigEndian;
+		this.nanosecond = variant.nanosecond;
 		this.linkType = readUint32(bytes, offset + 20, variant.bigEndian) & linkTypeMask;
 		this.maximumCaptureLength = Math.min(Math.max(snaplen, standardMaximumCaptureLength), absoluteMaximumCaptureLength);
 		this.headerLength = variant.modified ? modifiedRecordHeaderLength : recordHeaderLength;

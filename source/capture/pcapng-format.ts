@@ -1,8 +1,12 @@
 // pcapng files (IETF draft-ietf-opsawg-pcapng): sections in either byte order, several interfaces
 // with their own link type, timestamp resolution and offset; enhanced, simple and obsolete packet blocks.
-import {readInt64, readUint16, readUint32, type ChunkQueue} from './chunk-queue.js';
-import {parseSteps, type FormatParser, type ParseProblems, type ParseStep} from './format-parser.js';
+import {readInt64, readUint16, readUint32} from './chunk-queue.js';
+import {parseSteps, type ByteQueue, type FormatParser, type ParseProblems, type ParseStep} from './format-parser.js';
 import type {PacketRecord} from './packet-record.js';
+
+// Module constants, not property loads of the shared tables: a load with no type feedback yet
+// (a path first taken after optimization) deoptimizes all that inlined it; a constant cannot.
+const {needMore: stepNeedMore, packet: stepPacket, stop: stepStop} = parseSteps;
 
 export const sectionHeaderBlockType = 0x0a0d0d0a;
 
@@ -89,10 +93,10 @@ export class PcapngParser implements FormatParser {
 	/** Simple packet blocks carry no time; they get the latest time seen. */
 	private lastTimestampMicros = 0;
 
-	next(queue: ChunkQueue, record: PacketRecord, problems: ParseProblems): ParseStep {
+	next(queue: ByteQueue, record: PacketRecord, problems: ParseProblems): ParseStep {
 		for (;;) {
 			this.pendingLength = blockOverhead;
-			if (!queue.ensure(blockOverhead)) return parseSteps.needMore;
+			if (!queue.ensure(blockOverhead)) return stepNeedMore;
 			let bytes = queue.view;
 			let offset = queue.viewOffset;
 			const type = readUint32(bytes, offset, this.bigEndian);
@@ -100,26 +104,26 @@ export class PcapngParser implements FormatParser {
 				const magic = readUint32(bytes, offset + 8, true);
 				if (magic !== byteOrderMagic && magic !== byteOrderMagicSwapped) {
 					problems.corrupt(queue.position, 'section header with an unknown byte-order magic');
-					return parseSteps.stop;
+					return stepStop;
 				}
 				this.bigEndian = magic === byteOrderMagic;
 			}
 			const length = readUint32(bytes, offset + 4, this.bigEndian);
 			if (length < blockOverhead || length % 4 !== 0 || length > maximumBlockLength) {
 				problems.corrupt(queue.position, `block length ${length} is not valid`);
-				return parseSteps.stop;
+				return stepStop;
 			}
 			this.pendingLength = length;
-			if (!queue.ensure(length)) return parseSteps.needMore;
+			if (!queue.ensure(length)) return stepNeedMore;
 			bytes = queue.view;
 			offset = queue.viewOffset;
 			if (readUint32(bytes, offset + length - 4, this.bigEndian) !== length) {
 				problems.corrupt(queue.position, `block length ${length} does not match its trailing copy`);
-				return parseSteps.stop;
+				return stepStop;
 			}
 			const found = this.readBlock(type, bytes, offset, length, record, queue.position, problems);
 			queue.consume(length);
-			if (found) return parseSteps.packet;
+			if (found) return stepPacket;
 		}
 	}
 

@@ -31,7 +31,8 @@ export function readU32LE(bytes: Uint8Array, offset: number): number {
 /** The checksum of an empty payload (verack, getaddr, mempool...): no need to hash nothing. */
 const emptyChecksum = 0x5df6e0e2;
 
-const magicFirstBytes = new Uint8Array(256);
+/** 1 at the first byte of each known magic: a scan tests this before reading four bytes. */
+export const magicFirstBytes = new Uint8Array(256);
 for (const magic of bitcoinNetworks.keys()) magicFirstBytes[magic >>> 24] = 1;
 
 /** True when the four bytes at `offset` are a known network magic (cheap pre-check for scanning). */

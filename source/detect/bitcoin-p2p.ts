@@ -5,7 +5,7 @@
 import type {FlowView, Side} from '../flows/flow-view.js';
 import {toDisplay} from '../model/sanitize.js';
 import {otherSide, type Detector, type Finding, type Stage} from './detector.js';
-import {checkMessage, isMagicAt, parseVersion, type VersionInfo} from './bitcoin-message.js';
+import {checkMessage, isMagicAt, magicFirstBytes, parseVersion, type VersionInfo} from './bitcoin-message.js';
 import {refineNetwork, serviceBits} from './bitcoin-networks.js';
 import {FlowStates} from './flow-states.js';
 
@@ -116,8 +116,7 @@ function synchronise(flow: FlowView, stream: Uint8Array, direction: DirectionSta
 		return true;
 	}
 	const limit = Math.min(stream.length, midStreamScanLimit);
-	for (let at = direction.offset; at + 4 <= limit; at++) {
-		if (!isMagicAt(stream, at)) continue;
+	for (let at = nextMagic(stream, direction.offset, limit); at >= 0; at = nextMagic(stream, at + 1, limit)) {
 		const candidate = checkMessage(stream, at);
 		if (candidate === 'invalid') continue;
 		direction.offset = at;
@@ -127,6 +126,18 @@ function synchronise(flow: FlowView, stream: Uint8Array, direction: DirectionSta
 	direction.offset = Math.max(direction.offset, limit - 3);
 	if (stream.length >= midStreamScanLimit) direction.rejected = true;
 	return false;
+}
+
+/**
+ * The first offset in [from, limit - 4] where a known magic starts, or -1. The byte scan is a loop of
+ * its own, small and the same for every stream, so it is optimized early and once, apart from the
+ * checks of the rare candidates.
+ */
+function nextMagic(stream: Uint8Array, from: number, limit: number): number {
+	for (let at = from; at + 4 <= limit; at++) {
+		if (magicFirstBytes[stream[at]!] === 1 && isMagicAt(stream, at)) return at;
+	}
+	return -1;
 }
 
 /** What the handshake shows so far: messages from both sides make the connection certain. */

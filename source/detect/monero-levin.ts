@@ -25,6 +25,11 @@ type Verdict = 'valid' | 'invalid' | undefined;
 
 interface LevinState {
 	sides: Record<Side, Verdict>;
+	/**
+	 * Mid-stream scans: where each side's next look starts. Bytes before it begin no header (the
+	 * stream only grows, so a candidate found invalid stays invalid), so a scan never reads them again.
+	 */
+	scanFrom: Record<Side, number>;
 	network?: string;
 	/** Made once, when the handshake is first held. */
 	stage?: Stage;
@@ -40,7 +45,7 @@ export const moneroLevinDetector: Detector = {
 	inspectStream(flow, side, context) {
 		let state = states.get(flow);
 		if (state === undefined) {
-			state = {sides: {client: undefined, server: undefined}};
+			state = {sides: {client: undefined, server: undefined}, scanFrom: {client: 0, server: 0}};
 			states.set(flow, state);
 		}
 		if (state.sides[side] === undefined) inspectSide(flow, side, state);
@@ -59,7 +64,7 @@ export const moneroLevinDetector: Detector = {
 
 function inspectSide(flow: FlowView, side: Side, state: LevinState): void {
 	const stream = flow.stream(side);
-	const header = findHeader(stream, flow.sawSyn);
+	const header = findHeader(stream, flow.sawSyn, state.scanFrom, side);
 	if (header === 'incomplete') return;
 	if (header === 'invalid') {
 		state.sides[side] = 'invalid';
@@ -93,13 +98,19 @@ function findingOf(flow: FlowView, state: LevinState): Finding {
 	};
 }
 
-/** The first Levin header: at the start of a connection seen from its SYN, else scanned for. */
-function findHeader(stream: Uint8Array, fromStart: boolean): LevinHeader | 'incomplete' | 'invalid' {
+/**
+ * The first Levin header: at the start of a connection seen from its SYN, else scanned for from
+ * `scanFrom[side]`, which is moved past the candidates found invalid.
+ */
+function findHeader(stream: Uint8Array, fromStart: boolean, scanFrom: Record<Side, number>, side: Side): LevinHeader | 'incomplete' | 'invalid' {
 	if (fromStart) return checkHeader(stream, 0);
-	for (let at = stream.indexOf(signature[0]!); at >= 0; at = stream.indexOf(signature[0]!, at + 1)) {
+	for (let at = stream.indexOf(signature[0]!, scanFrom[side]); at >= 0; at = stream.indexOf(signature[0]!, at + 1)) {
 		const header = checkHeader(stream, at);
-		if (header !== 'invalid') return header;
+		if (header === 'invalid') continue;
+		scanFrom[side] = at;
+		return header;
 	}
+	scanFrom[side] = stream.length;
 	return stream.length < midStreamScanLimit ? 'incomplete' : 'invalid';
 }
 

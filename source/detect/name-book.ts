@@ -26,6 +26,20 @@ interface Entry extends SeenName {
 /** Distinct names remembered; the oldest is worked out again when it comes back. */
 const maxNames = 16_384;
 const utf8 = new TextDecoder('utf-8');
+/** The same as latin1 for the printable ASCII it is given. */
+const windows1252 = new TextDecoder('latin1');
+/** Names longer than this are cut by toDisplay. */
+const displayLength = 120;
+
+/** Printable ASCII (0x20-0x7e) and short enough to show whole. */
+function isPlainText(bytes: Uint8Array, start: number, end: number): boolean {
+	if (end - start > displayLength) return false;
+	for (let index = start; index < end; index++) {
+		const byte = bytes[index]!;
+		if (byte < 0x20 || byte > 0x7e) return false;
+	}
+	return true;
+}
 
 export class NameBook {
 	/** By a hash of the bytes (one entry per hash: a colliding name replaces the other). */
@@ -40,11 +54,24 @@ export class NameBook {
 		const key = hash >>> 0;
 		const known = this.entries.get(key);
 		if (known !== undefined && known.encoding === encoding && spells(bytes, start, end, known.bytes)) return known;
+		return this.learn(bytes, start, end, encoding, key);
+	}
+
+	/** A name not in the book: its text, made once, and its pool-list match. */
+	private learn(bytes: Uint8Array, start: number, end: number, encoding: NameEncoding, key: number): Entry {
 		const view = bytes.subarray(start, end);
-		// Latin1 by hand: TextDecoder('latin1') is windows-1252, which turns 0x80-0x9f into other characters.
-		const latin1 = String.fromCharCode(...view);
-		const raw = encoding === 'utf-8' ? utf8.decode(view) : latin1;
-		const entry: Entry = {display: toDisplay(raw), match: this.pools.matchName(raw), bytes: latin1, encoding};
+		let entry: Entry;
+		if (isPlainText(bytes, start, end)) {
+			// Printable ASCII, nearly every name: the same text in either encoding, and already what
+			// toDisplay would make of it (nothing to escape, not too long), so no decoding or scan.
+			const text = windows1252.decode(view);
+			entry = {display: text, match: this.pools.matchName(text), bytes: text, encoding};
+		} else {
+			// Latin1 by hand: TextDecoder('latin1') is windows-1252, which turns 0x80-0x9f into other characters.
+			const latin1 = String.fromCharCode(...view);
+			const raw = encoding === 'utf-8' ? utf8.decode(view) : latin1;
+			entry = {display: toDisplay(raw), match: this.pools.matchName(raw), bytes: latin1, encoding};
+		}
 		this.entries.set(key, entry);
 		return entry;
 	}

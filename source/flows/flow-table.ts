@@ -12,6 +12,11 @@ import {SlotIndex} from './slot-index.js';
 import {SlotLists} from './slot-lists.js';
 import {grownFloat64Array, nextCapacity} from './typed-growth.js';
 
+// Module constants, not property loads of the shared tables: a load with no type feedback yet
+// (a path first taken after optimization) deoptimizes all that inlined it; a constant cannot.
+const {icmp: protocolIcmp, icmpv6: protocolIcmpv6, tcp: protocolTcp, udp: protocolUdp} = ipProtocols;
+const {ack: flagAck, syn: flagSyn} = tcpFlags;
+
 /** Idle timeouts in seconds of capture time. */
 export interface FlowTimeouts {
 	/** TCP before it closes (handshake, established, half closed). */
@@ -35,7 +40,7 @@ export interface FlowTableOptions {
 	timeouts?: Partial<FlowTimeouts>;
 }
 
-const timeoutClasses = {tcp: 0, tcpClosed: 1, udp: 2, other: 3} as const;
+const enum TimeoutClass {tcp = 0, tcpClosed = 1, udp = 2, other = 3}
 const timeoutClassCount = 4;
 
 export class FlowTable {
@@ -95,8 +100,8 @@ export class FlowTable {
 		const destinationPort = packet.hasPorts ? packet.destinationPort : 0;
 		const hash = flowHash(source, sourcePort, destination, destinationPort, ipVersion, protocol);
 		let flow = this.lookup(hash, ipVersion, protocol, source, sourcePort, destination, destinationPort);
-		const isTcp = protocol === ipProtocols.tcp && packet.hasPorts;
-		const opening = isTcp && (packet.flags & (tcpFlags.syn | tcpFlags.ack)) === tcpFlags.syn;
+		const isTcp = protocol === protocolTcp && packet.hasPorts;
+		const opening = isTcp && (packet.flags & (flagSyn | flagAck)) === flagSyn;
 		if (flow !== undefined && opening && flow.ended) {
 			// The ports are being reused for a new connection.
 			this.end(flow);
@@ -125,7 +130,7 @@ export class FlowTable {
 			// Closed (FIN both ways) or reset: no payload is coming, so its buffers go back now, not when
 			// the flow leaves the table after the closed timeout.
 			if (flow.ended) flow.releaseStreams();
-		} else if (protocol === ipProtocols.udp && packet.hasPorts && !flow.classified) {
+		} else if (protocol === protocolUdp && packet.hasPorts && !flow.classified) {
 			this.observer.datagram(flow, side, viewOf(packet.data, packet.payloadOffset, packet.payloadLength));
 		}
 		return flow;
@@ -195,13 +200,13 @@ export class FlowTable {
 			}
 		}
 		// The SYN sender is the client; a SYN-ACK seen first means its receiver is.
-		const synFlags = packet.flags & (tcpFlags.syn | tcpFlags.ack);
-		const isTcp = packet.protocol === ipProtocols.tcp && packet.hasPorts;
-		const senderIsServer = isTcp && synFlags === (tcpFlags.syn | tcpFlags.ack);
+		const synFlags = packet.flags & (flagSyn | flagAck);
+		const isTcp = packet.protocol === protocolTcp && packet.hasPorts;
+		const senderIsServer = isTcp && synFlags === (flagSyn | flagAck);
 		const flow = senderIsServer
 			? new Flow(++this.created, packet.ipVersion, packet.protocol, packet.destination, destinationPort, packet.source, sourcePort)
 			: new Flow(++this.created, packet.ipVersion, packet.protocol, packet.source, sourcePort, packet.destination, destinationPort);
-		flow.sawSyn = isTcp && (packet.flags & tcpFlags.syn) !== 0;
+		flow.sawSyn = isTcp && (packet.flags & flagSyn) !== 0;
 		if (isTcp) flow.tcpState = flow.sawSyn ? 'syn' : 'established';
 		flow.firstSeenMicros = timestampMicros;
 		flow.lastSeenMicros = timestampMicros;
@@ -246,7 +251,7 @@ export class FlowTable {
 			flow.releaseStreams();
 			return;
 		}
-		const syn = (packet.flags & tcpFlags.syn) !== 0;
+		const syn = (packet.flags & flagSyn) !== 0;
 		if (!syn && packet.payloadLength === 0) return;
 		const synAt = flow.slot * 2 + (side === 'client' ? 0 : 1);
 		let stream = flow.existingStream(side);
@@ -320,20 +325,20 @@ function viewOf(data: Uint8Array, offset: number, length: number): Uint8Array {
 
 function timeoutClassOf(flow: Flow): number {
 	switch (flow.protocol) {
-		case ipProtocols.tcp:
-			return flow.ended ? timeoutClasses.tcpClosed : timeoutClasses.tcp;
-		case ipProtocols.udp:
-			return timeoutClasses.udp;
+		case protocolTcp:
+			return flow.ended ? TimeoutClass.tcpClosed : TimeoutClass.tcp;
+		case protocolUdp:
+			return TimeoutClass.udp;
 		default:
-			return timeoutClasses.other;
+			return TimeoutClass.other;
 	}
 }
 
 function flowRow(flow: Flow): FlowRow {
 	const protocol: FlowRow['protocol'] =
-		flow.protocol === ipProtocols.tcp ? 'tcp'
-		: flow.protocol === ipProtocols.udp ? 'udp'
-		: flow.protocol === ipProtocols.icmp || flow.protocol === ipProtocols.icmpv6 ? 'icmp'
+		flow.protocol === protocolTcp ? 'tcp'
+		: flow.protocol === protocolUdp ? 'udp'
+		: flow.protocol === protocolIcmp || flow.protocol === protocolIcmpv6 ? 'icmp'
 		: 'other';
 	return {
 		protocol,

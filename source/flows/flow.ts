@@ -10,6 +10,11 @@ import {ipProtocols, tcpFlags} from '../decode/decoded-packet.js';
 import {formatIpv4, formatIpv6} from '../decode/ip-address-text.js';
 import {TcpStream} from './tcp-stream.js';
 
+// Module constants, not property loads of the shared tables: a load with no type feedback yet
+// (a path first taken after optimization) deoptimizes all that inlined it; a constant cannot.
+const {tcp: protocolTcp, udp: protocolUdp} = ipProtocols;
+const {ack: flagAck, fin: flagFin, rst: flagRst, syn: flagSyn} = tcpFlags;
+
 export type TcpState = 'syn' | 'established' | 'fin' | 'closed' | 'reset';
 
 export const maxFlights = 8;
@@ -117,11 +122,11 @@ export class Flow implements FlowView {
 
 	/** Observers only ever see TCP and UDP flows; other protocols are tracked for accounting only. */
 	get transport(): 'tcp' | 'udp' {
-		return this.protocol === ipProtocols.tcp ? 'tcp' : 'udp';
+		return this.protocol === protocolTcp ? 'tcp' : 'udp';
 	}
 
 	get observed(): boolean {
-		return this.protocol === ipProtocols.tcp || this.protocol === ipProtocols.udp;
+		return this.protocol === protocolTcp || this.protocol === protocolUdp;
 	}
 
 	get ended(): boolean {
@@ -212,17 +217,17 @@ export class Flow implements FlowView {
 	}
 
 	noteTcpFlags(side: Side, flags: number): void {
-		if ((flags & tcpFlags.rst) !== 0) {
+		if ((flags & flagRst) !== 0) {
 			this.tcpState = 'reset';
 			return;
 		}
 		if (this.ended) return;
-		if ((flags & tcpFlags.fin) !== 0) {
+		if ((flags & flagFin) !== 0) {
 			this.marks |= side === 'client' ? clientFin : serverFin;
 			this.tcpState = (this.marks & (clientFin | serverFin)) === (clientFin | serverFin) ? 'closed' : 'fin';
 			return;
 		}
-		if (this.tcpState === 'syn' && (flags & (tcpFlags.syn | tcpFlags.ack)) === tcpFlags.ack) this.tcpState = 'established';
+		if (this.tcpState === 'syn' && (flags & (flagSyn | flagAck)) === flagAck) this.tcpState = 'established';
 	}
 
 	noteFlight(side: Side, bytes: number): void {

@@ -47,26 +47,26 @@ const recent = 0;
  * Offsets in a host's record: first what every packet reads and writes (one cache line), then the
  * address and what changes rarely. Address words as the decoder gives them (IPv4: the first only).
  */
-const field = {
+const enum Field {
 	/** Counts the hosts the slot has held, so a remembered slot can be checked before use. */
-	generation: 0,
-	packets: 1,
-	lastSeen: 2,
+	generation = 0,
+	packets = 1,
+	lastSeen = 2,
 	/** The capture second being counted, its counts so far, and (below) the counts of the second before it. */
-	rateSecond: 3,
-	secondPackets: 4,
-	secondBytes: 5,
-	bytesIn: 6,
-	bytesOut: 7,
-	w0: 8,
-	ipVersion: 12,
-	internal: 13,
-	hash: 14,
-	flows: 15,
-	firstSeen: 16,
-	previousPackets: 17,
-	previousBytes: 18,
-} as const;
+	rateSecond = 3,
+	secondPackets = 4,
+	secondBytes = 5,
+	bytesIn = 6,
+	bytesOut = 7,
+	w0 = 8,
+	ipVersion = 12,
+	internal = 13,
+	hash = 14,
+	flows = 15,
+	firstSeen = 16,
+	previousPackets = 17,
+	previousBytes = 18,
+}
 const stride = 19;
 
 /** The object side of a host slot: what does not fit in numbers. Reused when the slot is. */
@@ -127,11 +127,11 @@ export class HostTable {
 		const second = Math.floor(timestampMicros / microsPerSecond);
 		const source = this.hostFor(packet.source, packet.ipVersion, timestampMicros);
 		this.count(source, wireBytes, timestampMicros, second);
-		this.records[source * stride + field.bytesOut] += wireBytes;
+		this.records[source * stride + Field.bytesOut] += wireBytes;
 		this.lastSource = source;
 		const destination = this.hostFor(packet.destination, packet.ipVersion, timestampMicros);
 		if (destination !== source) this.count(destination, wireBytes, timestampMicros, second);
-		this.records[destination * stride + field.bytesIn] += wireBytes;
+		this.records[destination * stride + Field.bytesIn] += wireBytes;
 		this.lastDestination = destination;
 	}
 
@@ -149,21 +149,21 @@ export class HostTable {
 			? this.hostAt(flow.clientHost, flow.clientHostGeneration, packet.source, ipVersion, timestampMicros)
 			: this.hostAt(flow.serverHost, flow.serverHostGeneration, packet.source, ipVersion, timestampMicros);
 		this.count(source, wireBytes, timestampMicros, second);
-		this.records[source * stride + field.bytesOut] += wireBytes;
+		this.records[source * stride + Field.bytesOut] += wireBytes;
 		this.lastSource = source;
 		const destination = fromClient
 			? this.hostAt(flow.serverHost, flow.serverHostGeneration, packet.destination, ipVersion, timestampMicros)
 			: this.hostAt(flow.clientHost, flow.clientHostGeneration, packet.destination, ipVersion, timestampMicros);
 		if (destination !== source) this.count(destination, wireBytes, timestampMicros, second);
-		this.records[destination * stride + field.bytesIn] += wireBytes;
+		this.records[destination * stride + Field.bytesIn] += wireBytes;
 		this.lastDestination = destination;
 		if (created) this.flowCreated(flow, fromClient);
 		const client = fromClient ? this.lastSource : destination;
 		const server = fromClient ? destination : this.lastSource;
 		flow.clientHost = client;
-		flow.clientHostGeneration = client < 0 ? 0 : this.records[client * stride + field.generation]!;
+		flow.clientHostGeneration = client < 0 ? 0 : this.records[client * stride + Field.generation]!;
 		flow.serverHost = server;
-		flow.serverHostGeneration = server < 0 ? 0 : this.records[server * stride + field.generation]!;
+		flow.serverHostGeneration = server < 0 ? 0 : this.records[server * stride + Field.generation]!;
 	}
 
 	/**
@@ -240,9 +240,9 @@ export class HostTable {
 		if (host.text === undefined) {
 			const records = this.records;
 			const base = slot * stride;
-			host.text = records[base + field.ipVersion] === 6
-				? formatIpv6(records[base + field.w0]!, records[base + field.w0 + 1]!, records[base + field.w0 + 2]!, records[base + field.w0 + 3]!)
-				: formatIpv4(records[base + field.w0]!);
+			host.text = records[base + Field.ipVersion] === 6
+				? formatIpv6(records[base + Field.w0]!, records[base + Field.w0 + 1]!, records[base + Field.w0 + 2]!, records[base + Field.w0 + 3]!)
+				: formatIpv4(records[base + Field.w0]!);
 		}
 		return host.text;
 	}
@@ -253,18 +253,18 @@ export class HostTable {
 		const base = slot * stride;
 		const row: HostRow = {
 			address: this.addressOf(slot),
-			internal: records[base + field.internal] === 1,
+			internal: records[base + Field.internal] === 1,
 			roles: decoration.roles,
 			protocols: decoration.protocols,
 			peers: this.peers.peerCount(slot),
-			flows: records[base + field.flows]!,
-			packets: records[base + field.packets]!,
-			bytesIn: records[base + field.bytesIn]!,
-			bytesOut: records[base + field.bytesOut]!,
-			packetsPerSecond: this.lastSecond(slot, field.previousPackets, field.secondPackets, nowSecond),
-			bitsPerSecond: this.lastSecond(slot, field.previousBytes, field.secondBytes, nowSecond) * 8,
-			firstSeen: Math.floor(records[base + field.firstSeen]! / 1000),
-			lastSeen: Math.floor(records[base + field.lastSeen]! / 1000),
+			flows: records[base + Field.flows]!,
+			packets: records[base + Field.packets]!,
+			bytesIn: records[base + Field.bytesIn]!,
+			bytesOut: records[base + Field.bytesOut]!,
+			packetsPerSecond: this.lastSecond(slot, Field.previousPackets, Field.secondPackets, nowSecond),
+			bitsPerSecond: this.lastSecond(slot, Field.previousBytes, Field.secondBytes, nowSecond) * 8,
+			firstSeen: Math.floor(records[base + Field.firstSeen]! / 1000),
+			lastSeen: Math.floor(records[base + Field.lastSeen]! / 1000),
 		};
 		if (decoration.name !== undefined) row.name = decoration.name;
 		if (decoration.severity !== undefined) row.severity = decoration.severity;
@@ -274,14 +274,14 @@ export class HostTable {
 	/** A rate over the last complete capture second (0 when the host was quiet then). */
 	private lastSecond(slot: number, previousField: number, currentField: number, nowSecond: number): number {
 		const base = slot * stride;
-		const rateSecond = this.records[base + field.rateSecond]!;
+		const rateSecond = this.records[base + Field.rateSecond]!;
 		if (nowSecond === rateSecond) return this.records[base + previousField]!;
 		return nowSecond === rateSecond + 1 ? this.records[base + currentField]! : 0;
 	}
 
 	private setSortKeys(host: Host, sort: HostSortKey, nowSecond: number): void {
 		const base = host.slot * stride;
-		const traffic = this.records[base + field.bytesIn]! + this.records[base + field.bytesOut]!;
+		const traffic = this.records[base + Field.bytesIn]! + this.records[base + Field.bytesOut]!;
 		switch (sort) {
 			case 'severity': {
 				const severity = host.decoration?.severity;
@@ -302,11 +302,11 @@ export class HostTable {
 				host.sortTie = traffic;
 				return;
 			case 'packetRate':
-				host.sortKey = this.lastSecond(host.slot, field.previousPackets, field.secondPackets, nowSecond);
+				host.sortKey = this.lastSecond(host.slot, Field.previousPackets, Field.secondPackets, nowSecond);
 				host.sortTie = traffic;
 				return;
 			case 'lastSeen':
-				host.sortKey = this.records[base + field.lastSeen]!;
+				host.sortKey = this.records[base + Field.lastSeen]!;
 				host.sortTie = 0;
 				return;
 		}
@@ -316,29 +316,29 @@ export class HostTable {
 	private count(slot: number, wireBytes: number, timestampMicros: number, second: number): void {
 		const records = this.records;
 		const base = slot * stride;
-		records[base + field.packets]++;
-		if (timestampMicros > records[base + field.lastSeen]!) records[base + field.lastSeen] = timestampMicros;
-		const rateSecond = records[base + field.rateSecond]!;
+		records[base + Field.packets]++;
+		if (timestampMicros > records[base + Field.lastSeen]!) records[base + Field.lastSeen] = timestampMicros;
+		const rateSecond = records[base + Field.rateSecond]!;
 		if (second > rateSecond) {
 			const adjacent = second === rateSecond + 1;
-			records[base + field.previousPackets] = adjacent ? records[base + field.secondPackets]! : 0;
-			records[base + field.previousBytes] = adjacent ? records[base + field.secondBytes]! : 0;
-			records[base + field.secondPackets] = 0;
-			records[base + field.secondBytes] = 0;
-			records[base + field.rateSecond] = second;
+			records[base + Field.previousPackets] = adjacent ? records[base + Field.secondPackets]! : 0;
+			records[base + Field.previousBytes] = adjacent ? records[base + Field.secondBytes]! : 0;
+			records[base + Field.secondPackets] = 0;
+			records[base + Field.secondBytes] = 0;
+			records[base + Field.rateSecond] = second;
 		}
-		records[base + field.secondPackets]++;
-		records[base + field.secondBytes] += wireBytes;
+		records[base + Field.secondPackets]++;
+		records[base + Field.secondBytes] += wireBytes;
 	}
 
 	/** Counts a new flow for both its hosts and links it to their peer tallies. */
 	private flowCreated(flow: Flow, senderIsClient: boolean): void {
 		const source = this.lastSource;
 		const destination = this.lastDestination;
-		this.records[destination * stride + field.flows]++;
+		this.records[destination * stride + Field.flows]++;
 		// Only a cap of one host can have evicted the sender to make room for the receiver.
 		if (source < 0) return;
-		if (destination !== source) this.records[source * stride + field.flows]++;
+		if (destination !== source) this.records[source * stride + Field.flows]++;
 		const sourceTally = this.tallyOf(source, destination);
 		const destinationTally = this.tallyOf(destination, source);
 		const clientTally = senderIsClient ? sourceTally : destinationTally;
@@ -354,9 +354,9 @@ export class HostTable {
 		const records = this.records;
 		const peerBase = peerSlot * stride;
 		// As 32-bit integers, so they stay small integers rather than boxed doubles.
-		const peerHash = records[peerBase + field.hash]! | 0;
-		const peerVersion = records[peerBase + field.ipVersion]! | 0;
-		return this.peers.countFlow(hostSlot, peerHash, peerVersion, records, peerBase + field.w0, records[peerBase + field.internal] === 1, this.peerCap);
+		const peerHash = records[peerBase + Field.hash]! | 0;
+		const peerVersion = records[peerBase + Field.ipVersion]! | 0;
+		return this.peers.countFlow(hostSlot, peerHash, peerVersion, records, peerBase + Field.w0, records[peerBase + Field.internal] === 1, this.peerCap);
 	}
 
 	private slotOf(address: string): number {
@@ -381,15 +381,15 @@ export class HostTable {
 			if (slot < 0) return -1;
 			if (index.hashAt(at) !== hash) continue;
 			const base = slot * stride;
-			const address = base + field.w0;
-			if (records[base + field.ipVersion] !== ipVersion || records[address] !== words[0]) continue;
+			const address = base + Field.w0;
+			if (records[base + Field.ipVersion] !== ipVersion || records[address] !== words[0]) continue;
 			if (ipVersion !== 6 || (records[address + 1] === words[1] && records[address + 2] === words[2] && records[address + 3] === words[3])) return slot;
 		}
 	}
 
 	/** `slot` when it still holds the host of that generation, else the host found or added by address. */
 	private hostAt(slot: number, generation: number, words: Uint32Array, ipVersion: number, timestampMicros: number): number {
-		if (slot < 0 || this.records[slot * stride + field.generation] !== generation) return this.hostFor(words, ipVersion, timestampMicros);
+		if (slot < 0 || this.records[slot * stride + Field.generation] !== generation) return this.hostFor(words, ipVersion, timestampMicros);
 		this.recency.touch(recent, slot);
 		return slot;
 	}
@@ -418,21 +418,21 @@ export class HostTable {
 		const hash = addressHash(words, ipVersion) & 0x7fffffff;
 		const records = this.records;
 		const base = slot * stride;
-		const generation = records[base + field.generation]! + 1;
+		const generation = records[base + Field.generation]! + 1;
 		records.fill(0, base, base + stride);
-		records[base + field.generation] = generation;
-		records[base + field.w0] = words[0]!;
+		records[base + Field.generation] = generation;
+		records[base + Field.w0] = words[0]!;
 		if (ipVersion === 6) {
-			records[base + field.w0 + 1] = words[1]!;
-			records[base + field.w0 + 2] = words[2]!;
-			records[base + field.w0 + 3] = words[3]!;
+			records[base + Field.w0 + 1] = words[1]!;
+			records[base + Field.w0 + 2] = words[2]!;
+			records[base + Field.w0 + 3] = words[3]!;
 		}
-		records[base + field.ipVersion] = ipVersion;
-		records[base + field.internal] = this.homeNet.containsWords(words, ipVersion) ? 1 : 0;
-		records[base + field.hash] = hash;
-		records[base + field.firstSeen] = timestampMicros;
-		records[base + field.lastSeen] = timestampMicros;
-		records[base + field.rateSecond] = Math.floor(timestampMicros / microsPerSecond);
+		records[base + Field.ipVersion] = ipVersion;
+		records[base + Field.internal] = this.homeNet.containsWords(words, ipVersion) ? 1 : 0;
+		records[base + Field.hash] = hash;
+		records[base + Field.firstSeen] = timestampMicros;
+		records[base + Field.lastSeen] = timestampMicros;
+		records[base + Field.rateSecond] = Math.floor(timestampMicros / microsPerSecond);
 		this.index.insert(hash, slot);
 		return slot;
 	}
@@ -441,7 +441,7 @@ export class HostTable {
 	private evictOldest(): number {
 		const slot = this.recency.oldest(recent);
 		this.recency.remove(slot);
-		this.index.remove(this.records[slot * stride + field.hash]! | 0, slot);
+		this.index.remove(this.records[slot * stride + Field.hash]! | 0, slot);
 		this.peers.dropHost(slot);
 		if (slot === this.lastSource) this.lastSource = -1;
 		if (slot === this.lastDestination) this.lastDestination = -1;
@@ -469,10 +469,10 @@ function matchesFilter(address: string, decoration: HostDecoration, filter: stri
 function compareAddress(records: Float64Array, left: number, right: number): number {
 	const leftBase = left * stride;
 	const rightBase = right * stride;
-	const versions = records[leftBase + field.ipVersion]! - records[rightBase + field.ipVersion]!;
+	const versions = records[leftBase + Field.ipVersion]! - records[rightBase + Field.ipVersion]!;
 	if (versions !== 0) return versions;
 	for (let word = 0; word < 4; word++) {
-		const difference = records[leftBase + field.w0 + word]! - records[rightBase + field.w0 + word]!;
+		const difference = records[leftBase + Field.w0 + word]! - records[rightBase + Field.w0 + word]!;
 		if (difference !== 0) return difference;
 	}
 	return 0;

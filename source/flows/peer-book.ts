@@ -22,19 +22,19 @@ const initialTallies = 256;
  * A tally's record is 64 bytes, one cache line when aligned: 16 int32 words, the last four of
  * which also hold the byte count as a float64 (a count of bytes outgrows 32 bits).
  */
-const field = {
-	owner: 0,
-	nextOfOwner: 1,
+const enum Field {
+	owner = 0,
+	nextOfOwner = 1,
 	/** Counts the tallies the record has held, so a flow's remembered number can be checked. */
-	generation: 2,
-	key: 3,
-	peerHash: 4,
-	ipVersion: 5,
-	internal: 6,
-	flows: 7,
+	generation = 2,
+	key = 3,
+	peerHash = 4,
+	ipVersion = 5,
+	internal = 6,
+	flows = 7,
 	/** The peer's address words as signed 32-bit numbers (IPv4: the first only). */
-	w0: 8,
-} as const;
+	w0 = 8,
+}
 const intsPerTally = 16;
 /** The byte count's index in the float64 view. */
 const bytesFloat = 6;
@@ -72,7 +72,7 @@ export class PeerBook {
 		const found = count === 0 ? none : count === 1 ? this.onlyTally(host, peerHash) : this.indexedTally(host, key, peerHash);
 		if (found >= 0) {
 			if (!this.isAddress(found * intsPerTally, ipVersion, peerWords, offset)) return none;
-			this.ints[found * intsPerTally + field.flows]++;
+			this.ints[found * intsPerTally + Field.flows]++;
 			return found;
 		}
 		if (count >= peerCap) return none;
@@ -80,21 +80,21 @@ export class PeerBook {
 		const ints = this.ints;
 		const base = tally * intsPerTally;
 		const wide = ipVersion === 6;
-		ints[base + field.owner] = host;
-		ints[base + field.nextOfOwner] = this.headOf[host]!;
-		ints[base + field.key] = key;
-		ints[base + field.peerHash] = peerHash;
-		ints[base + field.ipVersion] = ipVersion;
-		ints[base + field.internal] = internal ? 1 : 0;
-		ints[base + field.flows] = 1;
-		ints[base + field.w0] = peerWords[offset]!;
-		ints[base + field.w0 + 1] = wide ? peerWords[offset + 1]! : 0;
-		ints[base + field.w0 + 2] = wide ? peerWords[offset + 2]! : 0;
-		ints[base + field.w0 + 3] = wide ? peerWords[offset + 3]! : 0;
+		ints[base + Field.owner] = host;
+		ints[base + Field.nextOfOwner] = this.headOf[host]!;
+		ints[base + Field.key] = key;
+		ints[base + Field.peerHash] = peerHash;
+		ints[base + Field.ipVersion] = ipVersion;
+		ints[base + Field.internal] = internal ? 1 : 0;
+		ints[base + Field.flows] = 1;
+		ints[base + Field.w0] = peerWords[offset]!;
+		ints[base + Field.w0 + 1] = wide ? peerWords[offset + 1]! : 0;
+		ints[base + Field.w0 + 2] = wide ? peerWords[offset + 2]! : 0;
+		ints[base + Field.w0 + 3] = wide ? peerWords[offset + 3]! : 0;
 		this.floats[tally * floatsPerTally + bytesFloat] = 0;
 		if (count === 1) {
 			const first = this.headOf[host]!;
-			this.index.insert(ints[first * intsPerTally + field.key]!, first);
+			this.index.insert(ints[first * intsPerTally + Field.key]!, first);
 		}
 		this.headOf[host] = tally;
 		this.countOf[host] = count + 1;
@@ -103,12 +103,12 @@ export class PeerBook {
 	}
 
 	generation(tally: number): number {
-		return this.ints[tally * intsPerTally + field.generation]!;
+		return this.ints[tally * intsPerTally + Field.generation]!;
 	}
 
 	/** Adds wire bytes to a tally a flow holds, unless the tally was dropped since (generation changed). */
 	addBytes(tally: number, generation: number, wireBytes: number): void {
-		if (tally >= 0 && this.ints[tally * intsPerTally + field.generation] === generation) this.floats[tally * floatsPerTally + bytesFloat] += wireBytes;
+		if (tally >= 0 && this.ints[tally * intsPerTally + Field.generation] === generation) this.floats[tally * floatsPerTally + bytesFloat] += wireBytes;
 	}
 
 	/** Forgets every tally of an evicted host. */
@@ -117,10 +117,10 @@ export class PeerBook {
 		const indexed = this.countOf[host]! > 1;
 		for (let tally = this.headOf[host]!; tally >= 0;) {
 			const base = tally * intsPerTally;
-			if (indexed) this.index.remove(ints[base + field.key]!, tally);
-			ints[base + field.generation]++;
+			if (indexed) this.index.remove(ints[base + Field.key]!, tally);
+			ints[base + Field.generation]++;
 			this.freeTallies.push(tally);
-			tally = ints[base + field.nextOfOwner]!;
+			tally = ints[base + Field.nextOfOwner]!;
 		}
 		this.headOf[host] = none;
 		this.countOf[host] = 0;
@@ -132,16 +132,16 @@ export class PeerBook {
 		const peers: PeerTotals[] = [];
 		for (let tally = this.headOf[host]!; tally >= 0;) {
 			const base = tally * intsPerTally;
-			const words = base + field.w0;
+			const words = base + Field.w0;
 			peers.push({
-				address: ints[base + field.ipVersion] === 6
+				address: ints[base + Field.ipVersion] === 6
 					? formatIpv6(ints[words]! >>> 0, ints[words + 1]! >>> 0, ints[words + 2]! >>> 0, ints[words + 3]! >>> 0)
 					: formatIpv4(ints[words]! >>> 0),
-				internal: ints[base + field.internal] === 1,
-				flows: ints[base + field.flows]!,
+				internal: ints[base + Field.internal] === 1,
+				flows: ints[base + Field.flows]!,
 				bytes: this.floats[tally * floatsPerTally + bytesFloat]!,
 			});
-			tally = ints[base + field.nextOfOwner]!;
+			tally = ints[base + Field.nextOfOwner]!;
 		}
 		return peers.reverse();
 	}
@@ -149,7 +149,7 @@ export class PeerBook {
 	/** The tally of a host with one peer, if that peer has this address hash; else -1. */
 	private onlyTally(host: number, peerHash: number): number {
 		const tally = this.headOf[host]!;
-		return this.ints[tally * intsPerTally + field.peerHash] === peerHash ? tally : none;
+		return this.ints[tally * intsPerTally + Field.peerHash] === peerHash ? tally : none;
 	}
 
 	private indexedTally(host: number, key: number, peerHash: number): number {
@@ -159,14 +159,14 @@ export class PeerBook {
 			const tally = index.slotAt(at);
 			if (tally < 0) return none;
 			const base = tally * intsPerTally;
-			if (index.hashAt(at) === key && ints[base + field.owner] === host && ints[base + field.peerHash] === peerHash) return tally;
+			if (index.hashAt(at) === key && ints[base + Field.owner] === host && ints[base + Field.peerHash] === peerHash) return tally;
 		}
 	}
 
 	private isAddress(base: number, ipVersion: number, peerWords: Float64Array, offset: number): boolean {
 		const ints = this.ints;
-		const words = base + field.w0;
-		if (ints[base + field.ipVersion] !== ipVersion || ints[words] !== (peerWords[offset]! | 0)) return false;
+		const words = base + Field.w0;
+		if (ints[base + Field.ipVersion] !== ipVersion || ints[words] !== (peerWords[offset]! | 0)) return false;
 		return ipVersion !== 6 || (ints[words + 1] === (peerWords[offset + 1]! | 0) && ints[words + 2] === (peerWords[offset + 2]! | 0) && ints[words + 3] === (peerWords[offset + 3]! | 0));
 	}
 

@@ -11,6 +11,10 @@ import type {Flow} from './flow.js';
 import type {FlowObserver} from './flow-view.js';
 import {HostTable} from './host-table.js';
 
+// Module constants, not property loads of the shared tables: a load with no type feedback yet
+// (a path first taken after optimization) deoptimizes all that inlined it; a constant cannot.
+const {ip: statusIp, malformed: statusMalformed, nonFirstFragment: statusNonFirstFragment, unsupportedLinkType: statusUnsupportedLinkType} = decodeStatus;
+
 export interface TrafficPipelineOptions {
 	observer: FlowObserver;
 	homeNet: CidrSet;
@@ -59,7 +63,7 @@ export class TrafficPipeline {
 		if (timestamp > this.newestMicros) this.newestMicros = timestamp;
 		const packet = this.decoded;
 		switch (decodePacket(record, packet)) {
-			case decodeStatus.ip: {
+			case statusIp: {
 				const flow = this.flows.packet(packet, wireBytes, timestamp);
 				const created = this.flows.createdFlow !== undefined;
 				if (created) totals.flows++;
@@ -67,14 +71,14 @@ export class TrafficPipeline {
 				this.families.add(flow.family, wireBytes);
 				return;
 			}
-			case decodeStatus.nonFirstFragment:
+			case statusNonFirstFragment:
 				totals.nonFirstFragments++;
 				this.hosts.packet(packet, wireBytes, timestamp);
 				break;
-			case decodeStatus.malformed:
+			case statusMalformed:
 				totals.decodeErrors++;
 				break;
-			case decodeStatus.unsupportedLinkType:
+			case statusUnsupportedLinkType:
 				totals.unsupportedLinkType++;
 				break;
 		}
