@@ -1,7 +1,7 @@
 // A pull-style reader for pcap and pcapng bytes: append chunks as they arrive, take packets when
 // wanted (the replay pacer holds one until its time). Packets are parsed in place and handed out in
 // one reused record, so reading allocates nothing per packet.
-import {readUint32} from './chunk-queue.js';
+import {readUint32} from './byte-order.js';
 import {ByteQueue, parseSteps, type FormatParser, type ParseProblems} from './format-parser.js';
 import type {PacketRecord} from './packet-record.js';
 import {isPcapMagic, PcapParser} from './pcap-format.js';

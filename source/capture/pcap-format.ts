@@ -1,5 +1,5 @@
 // Classic libpcap files: microsecond, nanosecond and Kuznetsov (modified) variants, either byte order.
-import {readUint32} from './chunk-queue.js';
+import {readUint32} from './byte-order.js';
 import {parseSteps, type ByteQueue, type FormatParser, type ParseProblems, type ParseStep} from './format-parser.js';
 import type {PacketRecord} from './packet-record.js';
 

@@ -1,6 +1,6 @@
 // pcapng files (IETF draft-ietf-opsawg-pcapng): sections in either byte order, several interfaces
 // with their own link type, timestamp resolution and offset; enhanced, simple and obsolete packet blocks.
-import {readInt64, readUint16, readUint32} from './chunk-queue.js';
+import {readInt64, readUint16, readUint32} from './byte-order.js';
 import {parseSteps, type ByteQueue, type FormatParser, type ParseProblems, type ParseStep} from './format-parser.js';
 import type {PacketRecord} from './packet-record.js';
 
