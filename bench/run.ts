@@ -1,22 +1,30 @@
 // `npm run bench`: replay throughput and memory of minewatch beside its peers, measured in the same
 // run on the same file, then the UI's render cost. Figures only: nothing here passes or fails.
+// Real traffic comes first (the public captures in ../shared/captures, repeated into a large file),
+// then the generated capture: packets this project wrote itself say less about the traffic users have.
 import {spawnSync} from 'node:child_process';
 import {existsSync, statSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import path from 'node:path';
 import {ensureBenchCapture} from './bench-capture.js';
+import {ensureRealTrafficCapture, ensureRepeatedFlowsCapture} from './real-traffic-capture.js';
 import {runRenderBench} from './render-bench.js';
 import {runInkFloorBench} from './ink-floor.js';
 import {median} from './statistics.js';
 
 const runs = 3;
-/** Detection's cost is a ratio of two timings: taken as back-to-back pairs, each pair under the same machine load. */
-const pairs = 7;
+/**
+ * Detection's cost is a ratio of two timings: taken as back-to-back pairs, each pair under the same
+ * machine load. The real-traffic file is larger and slower (3.5 M packets), so it gets fewer pairs.
+ */
+const generatedPairs = 7;
+const realPairs = 3;
 /**
  * The replay's first fifth is where the JIT still compiles the code it runs (detection's start-up
  * costs ~0.1 s once): the rest is also timed alone, for the sustained rate that keeps up with a link.
  */
 const warmupShare = 0.2;
+const targets = {pipeOverFile: 1.15, overNdpiNewFlows: 2, overNdpiRepeatedFlows: 1, peakRssMiB: 250};
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cliPath = path.join(here, '..', 'source', 'cli.js');
 
@@ -32,6 +40,18 @@ interface Replay extends Measurement {
 	sustainedSeconds: number;
 }
 
+/** A line's medians, kept for the ratios printed under the lines. */
+interface Summary {
+	rate: number;
+	seconds: number;
+	peakRssMiB?: number;
+}
+
+interface BenchFile {
+	packets: number;
+	megabytes: number;
+}
+
 function log(line: string): void {
 	process.stdout.write(line + '\n');
 }
@@ -40,7 +60,11 @@ function onPath(command: string): boolean {
 	return spawnSync('sh', ['-c', `command -v ${command}`], {stdio: 'ignore'}).status === 0;
 }
 
-/** Wall time and peak RSS of an external command, through GNU time. */
+function shellQuote(text: string): string {
+	return `'${text.replaceAll("'", "'\\''")}'`;
+}
+
+/** Wall time and peak RSS of an external command, through GNU time (for `sh -c`, the largest process of the pipeline). */
 function timeCommand(command: string, args: string[]): Measurement {
 	const result = spawnSync('/usr/bin/time', ['-f', '%e %M', command, ...args], {stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024});
 	const last = result.stderr.trim().split('\n').at(-1) ?? '';
@@ -61,12 +85,13 @@ function replayOnce(file: string, mode: 'detect' | 'flows', warmupPackets = 0): 
 	return JSON.parse(result.stdout) as Replay;
 }
 
-function report(label: string, packets: number, megabytes: number, samples: Measurement[], note = ''): number {
+function report(label: string, bench: BenchFile, samples: Measurement[], note = ''): Summary {
 	const seconds = median(samples.map(sample => sample.seconds));
 	const rss = samples.map(sample => sample.peakRssMiB).filter((value): value is number => value !== undefined);
-	const rate = packets / seconds;
-	log(`${label.padEnd(52)} ${(rate / 1e6).toFixed(2).padStart(6)} M pkt/s ${(megabytes / seconds).toFixed(0).padStart(6)} MB/s ${rss.length > 0 ? `${median(rss).toFixed(0).padStart(6)} MiB peak RSS` : ''}${note}`);
-	return rate;
+	const peakRssMiB = rss.length > 0 ? median(rss) : undefined;
+	const rate = bench.packets / seconds;
+	log(`${label.padEnd(60)} ${(rate / 1e6).toFixed(2).padStart(6)} M pkt/s ${(bench.megabytes / seconds).toFixed(0).padStart(6)} MB/s ${peakRssMiB === undefined ? '' : `${peakRssMiB.toFixed(0).padStart(6)} MiB peak RSS`}${note}`);
+	return {rate, seconds, peakRssMiB};
 }
 
 function sustainedRate(samples: Replay[]): number {
@@ -77,48 +102,103 @@ function percent(share: number): string {
 	return `${(100 * share).toFixed(0)}%`;
 }
 
-function measure(label: string, packets: number, megabytes: number, once: () => Measurement): number | undefined {
+function ratio(value: number): string {
+	return `${value.toFixed(2)}x`;
+}
+
+function measure(label: string, bench: BenchFile, once: () => Measurement): Summary | undefined {
 	try {
-		return report(label, packets, megabytes, Array.from({length: runs}, once));
+		return report(label, bench, Array.from({length: runs}, once));
 	} catch (error) {
-		log(`${label.padEnd(52)} not measured: ${(error as Error).message.split('\n')[0]}`);
+		log(`${label.padEnd(60)} not measured: ${(error as Error).message.split('\n')[0]}`);
 		return undefined;
 	}
 }
 
-const file = await ensureBenchCapture(log);
-const megabytes = statSync(file).size / 1e6;
-const probe = replayOnce(file, 'flows');
-log(`\ncapture: ${file}\n  ${probe.packets.toLocaleString('en')} packets, ${probe.flows.toLocaleString('en')} flows, ${megabytes.toFixed(0)} MB; medians of ${pairs} runs (the first two lines, taken in pairs) or ${runs}\n`);
-
-const packets = probe.packets;
-const warmupPackets = Math.round(packets * warmupShare);
-const flowsSamples: Replay[] = [];
-const detectSamples: Replay[] = [];
-for (let pair = 0; pair < pairs; pair++) {
-	flowsSamples.push(replayOnce(file, 'flows', warmupPackets));
-	detectSamples.push(replayOnce(file, 'detect', warmupPackets));
-}
-const sustainedNote = (samples: Replay[]) => `   sustained ${(sustainedRate(samples) / 1e6).toFixed(2)} M pkt/s`;
-const flowsRate = report('minewatch read + decode + flows (detection off)', packets, megabytes, flowsSamples, sustainedNote(flowsSamples));
-const detectRate = report('minewatch read + decode + flows + detection', packets, megabytes, detectSamples, sustainedNote(detectSamples));
-const detectionCosts = flowsSamples.map((flows, index) => 1 - flows.seconds / detectSamples[index]!.seconds);
-const sustainedCosts = flowsSamples.map((flows, index) => 1 - (flows.sustainedSeconds / flows.sustainedPackets) / (detectSamples[index]!.sustainedSeconds / detectSamples[index]!.sustainedPackets));
-measure('minewatch -r FILE --json (whole CLI, worker, output)', packets, megabytes, () => timeCommand(process.execPath, [cliPath, '-r', file, '--json', '--interval', '60']));
-const tcpdumpRate = onPath('tcpdump') ? measure('tcpdump -r FILE -w /dev/null (read-and-copy floor)', packets, megabytes, () => timeCommand('tcpdump', ['-r', file, '-w', '/dev/null'])) : undefined;
-const ndpiRate = onPath('ndpiReader') ? measure('ndpiReader -i FILE -q', packets, megabytes, () => timeCommand('ndpiReader', ['-i', file, '-q'])) : undefined;
-
-log('');
-log(`detection costs ${percent(median(sustainedCosts))} of sustained pipeline throughput (after the first ${percent(warmupShare)} of packets) and ${percent(median(detectionCosts))} over the whole replay, start-up included; target: at most 33%`);
-log(`  medians of ${pairs} back-to-back pairs; sustained ${sustainedCosts.map(percent).join(' ')}; whole replay ${detectionCosts.map(percent).join(' ')}`);
-
-if (tcpdumpRate !== undefined) {
-	log(`minewatch (flows) runs at ${(flowsRate / tcpdumpRate).toFixed(2)}x tcpdump's floor`);
+/** The CLI as a user runs it on a file, output and all; --interval 60 keeps the periodic summaries few. */
+function cliOnFile(file: string): Measurement {
+	return timeCommand(process.execPath, [cliPath, '-r', file, '--json', '--interval', '60']);
 }
 
-if (ndpiRate !== undefined) {
-	log(`minewatch (detection) runs at ${(detectRate / ndpiRate).toFixed(2)}x ndpiReader`);
+/** The same through a pipe, where reading cannot use the file's size or seek: the cost of `-r -`. */
+function cliThroughPipe(file: string): Measurement {
+	return timeCommand('sh', ['-c', `cat ${shellQuote(file)} | ${shellQuote(process.execPath)} ${shellQuote(cliPath)} -r - --json --interval 60`]);
 }
+
+interface SectionOptions {
+	pairs: number;
+	/** The same packets with every flow repeated rather than new (real traffic only). */
+	repeatedFlows?: string;
+}
+
+/** Every line and ratio for one capture. */
+function benchSection(title: string, file: string, options: SectionOptions): void {
+	const probe = replayOnce(file, 'flows');
+	const bench: BenchFile = {packets: probe.packets, megabytes: statSync(file).size / 1e6};
+	log(`\n== ${title} ==\ncapture: ${file}\n  ${probe.packets.toLocaleString('en')} packets, ${probe.flows.toLocaleString('en')} flows, ${bench.megabytes.toFixed(0)} MB; medians of ${options.pairs} runs (the first two lines, taken in pairs) or ${runs}\n`);
+
+	const warmupPackets = Math.round(bench.packets * warmupShare);
+	const flowsSamples: Replay[] = [];
+	const detectSamples: Replay[] = [];
+	for (let pair = 0; pair < options.pairs; pair++) {
+		flowsSamples.push(replayOnce(file, 'flows', warmupPackets));
+		detectSamples.push(replayOnce(file, 'detect', warmupPackets));
+	}
+	const sustainedNote = (samples: Replay[]) => `   sustained ${(sustainedRate(samples) / 1e6).toFixed(2)} M pkt/s`;
+	const flows = report('minewatch read + decode + flows (detection off)', bench, flowsSamples, sustainedNote(flowsSamples));
+	const detect = report('minewatch read + decode + flows + detection', bench, detectSamples, sustainedNote(detectSamples));
+	const detectionCosts = flowsSamples.map((sample, index) => 1 - sample.seconds / detectSamples[index]!.seconds);
+	const sustainedCosts = flowsSamples.map((sample, index) => 1 - (sample.sustainedSeconds / sample.sustainedPackets) / (detectSamples[index]!.sustainedSeconds / detectSamples[index]!.sustainedPackets));
+	const cliFile = measure('minewatch -r FILE --json (whole CLI, worker, output)', bench, () => cliOnFile(file));
+	const cliPipe = measure('cat FILE | minewatch -r - --json (whole CLI, through a pipe)', bench, () => cliThroughPipe(file));
+	const tcpdump = onPath('tcpdump') ? measure('tcpdump -r FILE -w /dev/null (read-and-copy floor)', bench, () => timeCommand('tcpdump', ['-r', file, '-w', '/dev/null'])) : undefined;
+	const ndpi = onPath('ndpiReader');
+	const ndpiNew = ndpi ? measure(`ndpiReader -i FILE -q${options.repeatedFlows === undefined ? '' : ' (all-new flows)'}`, bench, () => timeCommand('ndpiReader', ['-i', file, '-q'])) : undefined;
+	const repeated = options.repeatedFlows;
+	const ndpiRepeated = ndpi && repeated !== undefined ? measure('ndpiReader -i FILE -q (repeated flows: addresses unshifted)', bench, () => timeCommand('ndpiReader', ['-i', repeated, '-q'])) : undefined;
+
+	log('');
+	log(`detection costs ${percent(median(sustainedCosts))} of sustained pipeline throughput (after the first ${percent(warmupShare)} of packets) and ${percent(median(detectionCosts))} over the whole replay, start-up included; target: at most 33%`);
+	log(`  medians of ${options.pairs} back-to-back pairs; sustained ${sustainedCosts.map(percent).join(' ')}; whole replay ${detectionCosts.map(percent).join(' ')}`);
+	if (tcpdump !== undefined) {
+		log(`minewatch (flows) runs at ${ratio(flows.rate / tcpdump.rate)} tcpdump's floor`);
+	}
+
+	if (cliFile !== undefined && cliPipe !== undefined) {
+		log(`the CLI through a pipe takes ${ratio(cliPipe.seconds / cliFile.seconds)} its time on the file; target: at most ${ratio(targets.pipeOverFile)}`);
+	}
+
+	if (ndpiNew !== undefined) {
+		log(`minewatch (detection) runs at ${ratio(detect.rate / ndpiNew.rate)} ndpiReader${repeated === undefined ? '' : ' on all-new flows'}; target: at least ${ratio(targets.overNdpiNewFlows)}`);
+	}
+
+	if (ndpiRepeated !== undefined) {
+		log(`minewatch (detection) runs at ${ratio(detect.rate / ndpiRepeated.rate)} ndpiReader on repeated flows; target: at least ${ratio(targets.overNdpiRepeatedFlows)}`);
+	}
+
+	reportPeakRss([['detection replay', detect], ['CLI on the file', cliFile], ['CLI through a pipe', cliPipe]]);
+}
+
+function reportPeakRss(lines: Array<[string, Summary | undefined]>): void {
+	const measured = lines.filter((line): line is [string, Summary & {peakRssMiB: number}] => line[1]?.peakRssMiB !== undefined);
+	if (measured.length === 0) {
+		return;
+	}
+
+	const largest = Math.max(...measured.map(([, summary]) => summary.peakRssMiB));
+	log(`minewatch's peak RSS is at most ${largest.toFixed(0)} MiB (${measured.map(([label, summary]) => `${label} ${summary.peakRssMiB.toFixed(0)}`).join(', ')}); target: at most ${targets.peakRssMiB} MiB`);
+}
+
+const realFile = await ensureRealTrafficCapture(log);
+const repeatedFile = realFile === undefined ? undefined : await ensureRepeatedFlowsCapture(log);
+if (realFile === undefined) {
+	log('real traffic not measured (no ../shared/captures beside the project): the generated capture alone follows');
+} else {
+	benchSection('real traffic: the captures in ../shared/captures, repeated in time-shifted copies with shifted addresses', realFile, {pairs: realPairs, repeatedFlows: repeatedFile});
+}
+
+const generatedFile = await ensureBenchCapture(log);
+benchSection('generated traffic: bench/bench-capture.ts, built with the fixture builder', generatedFile, {pairs: generatedPairs});
 
 if (!existsSync(cliPath)) {
 	log('(the CLI is not built: run npm run build)');
