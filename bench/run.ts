@@ -1,5 +1,6 @@
 // `npm run bench`: replay throughput and memory of minewatch beside its peers, measured in the same
-// run on the same file, then the UI's render cost. Figures only: nothing here passes or fails.
+// run on the same file, then the UI's render cost; `npm run bench -- live`: live capture under load
+// (bench/live.ts). Figures only: nothing here passes or fails.
 // Real traffic comes first (the public captures in ../shared/captures, repeated into a large file),
 // then the generated capture: packets this project wrote itself say less about the traffic users have.
 import {spawnSync} from 'node:child_process';
@@ -10,6 +11,7 @@ import {ensureBenchCapture} from './bench-capture.js';
 import {ensureRealTrafficCapture, ensureRepeatedFlowsCapture} from './real-traffic-capture.js';
 import {runRenderBench} from './render-bench.js';
 import {runInkFloorBench} from './ink-floor.js';
+import {runLiveBench} from './live.js';
 import {median} from './statistics.js';
 
 const runs = 3;
@@ -189,22 +191,30 @@ function reportPeakRss(lines: Array<[string, Summary | undefined]>): void {
 	log(`minewatch's peak RSS is at most ${largest.toFixed(0)} MiB (${measured.map(([label, summary]) => `${label} ${summary.peakRssMiB.toFixed(0)}`).join(', ')}); target: at most ${targets.peakRssMiB} MiB`);
 }
 
-const realFile = await ensureRealTrafficCapture(log);
-const repeatedFile = realFile === undefined ? undefined : await ensureRepeatedFlowsCapture(log);
-if (realFile === undefined) {
-	log('real traffic not measured (no ../shared/captures beside the project): the generated capture alone follows');
+if (process.argv.includes('live')) {
+	await runLiveBench(process.argv.slice(2));
 } else {
-	benchSection('real traffic: the captures in ../shared/captures, repeated in time-shifted copies with shifted addresses', realFile, {pairs: realPairs, repeatedFlows: repeatedFile});
+	await runReplayBench();
 }
 
-const generatedFile = await ensureBenchCapture(log);
-benchSection('generated traffic: bench/bench-capture.ts, built with the fixture builder', generatedFile, {pairs: generatedPairs});
+async function runReplayBench(): Promise<void> {
+	const realFile = await ensureRealTrafficCapture(log);
+	const repeatedFile = realFile === undefined ? undefined : await ensureRepeatedFlowsCapture(log);
+	if (realFile === undefined) {
+		log('real traffic not measured (no ../shared/captures beside the project): the generated capture alone follows');
+	} else {
+		benchSection('real traffic: the captures in ../shared/captures, repeated in time-shifted copies with shifted addresses', realFile, {pairs: realPairs, repeatedFlows: repeatedFile});
+	}
 
-if (!existsSync(cliPath)) {
-	log('(the CLI is not built: run npm run build)');
+	const generatedFile = await ensureBenchCapture(log);
+	benchSection('generated traffic: bench/bench-capture.ts, built with the fixture builder', generatedFile, {pairs: generatedPairs});
+
+	if (!existsSync(cliPath)) {
+		log('(the CLI is not built: run npm run build)');
+	}
+
+	log('');
+	const uiMillis = await runRenderBench(log);
+	const floorMillis = await runInkFloorBench(log);
+	log(`the UI renders at ${(uiMillis / floorMillis).toFixed(2)}x a bare Ink frame of the same size`);
 }
-
-log('');
-const uiMillis = await runRenderBench(log);
-const floorMillis = await runInkFloorBench(log);
-log(`the UI renders at ${(uiMillis / floorMillis).toFixed(2)}x a bare Ink frame of the same size`);

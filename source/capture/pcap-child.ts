@@ -7,7 +7,7 @@
 //   node pcap-child.js probe     exits 0 when the module loads
 import {createRequire} from 'node:module';
 import type {HelperCounters} from '../model/messages.js';
-import {classifyOpenFailure, type CaptureChildOptions, type OpenFailure} from './capture-helper.js';
+import {captureBuffering, classifyOpenFailure, type CaptureChildOptions, type OpenFailure} from './capture-helper.js';
 
 export type CaptureChildMessage =
 	| {type: 'stats'; stats: HelperCounters}
@@ -57,8 +57,13 @@ const globalHeaderLength = 24;
 const recordHeaderLength = 16;
 /** Records are gathered into batches so one write carries many packets. */
 const batchBytes = 1024 * 1024;
-/** Beyond this much output the reader has not taken, packets are dropped (and counted) instead of queued. */
-const maxBacklogBytes = 16 * 1024 * 1024;
+/**
+ * Beyond this much output the reader has not taken, packets are dropped (and counted) instead of
+ * queued. node_pcap reads libpcap's ring as fast as packets come, so this backlog, not the kernel
+ * ring, is what absorbs the reader's stalls (its first second compiling detection, a burst): it gets
+ * the ring's size, the slack tcpdump and dumpcap have when their pipe is full and the ring fills.
+ */
+const maxBacklogBytes = captureBuffering.kernelBufferBytes;
 const statsIntervalMillis = 1000;
 
 function loadPcap(): PcapModule {
