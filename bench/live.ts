@@ -6,7 +6,7 @@
 // pool that answers it with a job, both in this process), and the time from sending the login to
 // reading its alert line from minewatch's output is the packet-to-alert latency.
 // Root only, loopback only; every child is one this script started and ends.
-import {spawn, spawnSync, type ChildProcess} from 'node:child_process';
+import {spawn, type ChildProcess} from 'node:child_process';
 import {once} from 'node:events';
 import {createServer, connect, type Server} from 'node:net';
 import {performance} from 'node:perf_hooks';
@@ -15,6 +15,7 @@ import {createInterface} from 'node:readline';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {captureHelperNames, pcapModuleLoads, type CaptureHelperName} from '../source/capture/capture-helper.js';
+import {log, onPath} from './console.js';
 import {ensureLoopbackCapture} from './real-traffic-capture.js';
 
 const defaultRates = [25_000, 50_000, 100_000, 200_000];
@@ -58,14 +59,6 @@ interface Row {
 	sent: number;
 	reference: TcpdumpCounts;
 	minewatch: MinewatchCounts;
-}
-
-function log(line: string): void {
-	process.stdout.write(line + '\n');
-}
-
-function onPath(command: string): boolean {
-	return spawnSync('sh', ['-c', `command -v ${command}`], {stdio: 'ignore'}).status === 0;
 }
 
 function delay(millis: number): Promise<void> {

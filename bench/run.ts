@@ -8,6 +8,7 @@ import {existsSync, statSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import path from 'node:path';
 import {ensureBenchCapture} from './bench-capture.js';
+import {log, onPath} from './console.js';
 import {ensureRealTrafficCapture, ensureRepeatedFlowsCapture} from './real-traffic-capture.js';
 import {runRenderBench} from './render-bench.js';
 import {runInkFloorBench} from './ink-floor.js';
@@ -52,14 +53,6 @@ interface Summary {
 interface BenchFile {
 	packets: number;
 	megabytes: number;
-}
-
-function log(line: string): void {
-	process.stdout.write(line + '\n');
-}
-
-function onPath(command: string): boolean {
-	return spawnSync('sh', ['-c', `command -v ${command}`], {stdio: 'ignore'}).status === 0;
 }
 
 function shellQuote(text: string): string {
