@@ -12,6 +12,7 @@ import {AlertLog} from './output/alert-log.js';
 import {formatError} from './output/error-report.js';
 import {cliFlags} from './cli-flags.js';
 import {runNdjsonOutput} from './output/ndjson-output.js';
+import {describeWriteFailure} from './output/write-failure.js';
 
 const help = `
 	Usage
@@ -51,7 +52,8 @@ const help = `
 	      --host-cap N         Hosts kept before the least recently seen is evicted (default 50000)
 	      --payload-bytes N    Payload bytes reassembled per flow direction for detection (default 16384)
 
-	Exit codes: 0 done, 1 internal error, 2 unusable input file, 3 live capture could not start, 64 wrong flag.
+	Exit codes: 0 done, 1 internal error, 2 unusable input file, 3 live capture could not start, 4 output could not be written,
+	  141 standard output closed by its reader, 64 wrong flag.
 `;
 
 const cli = meow(help, {
@@ -164,19 +166,29 @@ async function main(): Promise<number> {
 		}
 	}
 
+	const alertsFile = options.alertsFile;
 	let alertLog: AlertLog | undefined;
-	if (options.alertsFile !== undefined) {
+	if (alertsFile !== undefined) {
 		try {
-			alertLog = new AlertLog(options.alertsFile);
+			alertLog = new AlertLog(alertsFile);
 		} catch (error) {
-			process.stderr.write(`minewatch: cannot open --alerts file ${options.alertsFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
-			return exitCodes.badInput;
+			process.stderr.write(`minewatch: cannot open --alerts file ${alertsFile}: ${describeWriteFailure(error)}\n`);
+			return exitCodes.output;
 		}
 	}
 
 	const thread = new CaptureThread(options.session, message => {
-		if (message.type === 'alert') {
-			alertLog?.write(message);
+		if (message.type !== 'alert' || alertLog === undefined) {
+			return undefined;
+		}
+
+		try {
+			alertLog.write(message);
+			return undefined;
+		} catch (error) {
+			alertLog.close();
+			alertLog = undefined;
+			return {type: 'error', exitCode: exitCodes.output, message: `cannot write --alerts file ${alertsFile}: ${describeWriteFailure(error)}`};
 		}
 	});
 	const stop = () => {

@@ -7,6 +7,10 @@ export const exitCodes = {
 	badInput: 2,
 	/** Live capture could not start: no permission, no such interface, no capture helper. */
 	capture: 3,
+	/** Output was lost: standard output or the --alerts file could not be written (full disk, missing directory, no permission). */
+	output: 4,
+	/** Standard output was closed by its reader (`| head`): a quiet end, the code a shell shows for a tool killed by SIGPIPE (128 + 13). */
+	closedPipe: 141,
 	/** A wrong flag or flag value. */
 	usage: 64,
 } as const;

@@ -1,10 +1,12 @@
 // The main thread's handle on the capture worker: messages in, controls out, and a clean stop.
 import {Worker} from 'node:worker_threads';
 import {exitCodes} from '../exit-codes.js';
-import type {ControlMessage, WorkerMessage} from '../model/messages.js';
+import type {ControlMessage, WorkerError, WorkerMessage} from '../model/messages.js';
 import type {SessionOptions} from '../options.js';
 
 type Listener = (message: WorkerMessage) => void;
+/** Returns an error when it could not do its part (the alert log cannot be written): the capture then ends with it. */
+type Tap = (message: WorkerMessage) => WorkerError | undefined;
 
 export class CaptureThread {
 	private readonly worker: Worker;
@@ -16,8 +18,12 @@ export class CaptureThread {
 	private failed = false;
 	readonly exited: Promise<void>;
 
-	/** `tap` sees every message as it arrives, before and independently of the listeners (e.g. the alert log). */
-	constructor(options: SessionOptions, private readonly tap?: Listener) {
+	/**
+	 * `tap` sees every message as it arrives, before and independently of the listeners (e.g. the alert
+	 * log). An error it returns reaches the listeners right after the message, as a worker error would,
+	 * and the worker is told to stop.
+	 */
+	constructor(options: SessionOptions, private readonly tap?: Tap) {
 		this.worker = new Worker(new URL('capture-worker.js', import.meta.url), {workerData: options});
 		this.worker.on('message', (message: WorkerMessage) => {
 			if (message.type === 'end') {
@@ -66,7 +72,15 @@ export class CaptureThread {
 	}
 
 	private emit(message: WorkerMessage): void {
-		this.tap?.(message);
+		const tapFailure = this.tap?.(message);
+		this.deliver(message);
+		if (tapFailure !== undefined) {
+			this.send({type: 'stop'});
+			this.emit(tapFailure);
+		}
+	}
+
+	private deliver(message: WorkerMessage): void {
 		if (this.listeners.size === 0) {
 			this.pending.push(message);
 			for (const resolve of this.firstWaiters.splice(0)) {

@@ -69,8 +69,10 @@ export async function runUi(connection: MonitorConnection, options: UiOptions): 
 				ending.finish(reason === 'quit' ? 'quit' : 'worker-error');
 			});
 			stdout.write(enterAlternateScreen);
-			store.start();
 			instance = mountMonitor(store, {stdin, stdout, stderr: options.stderr});
+			// Last: messages held since the worker started may end the session at once (a fatal error),
+			// and then there must be a mounted monitor to take down.
+			store.start();
 			instance.waitUntilExit().then(() => {
 				ending.finish('quit');
 			}, ending.fail);

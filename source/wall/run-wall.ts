@@ -71,6 +71,13 @@ export async function runWall(connection: MonitorConnection, options: WallOption
 			});
 			wall.build();
 			askForHosts();
+			refresh = setInterval(() => {
+				if (state.settle()) {
+					draw();
+				}
+			}, wallRefreshMilliseconds);
+			// Last: messages held since the worker started may end the session at once (a fatal error),
+			// and then everything restore takes down must exist.
 			unsubscribe = connection.onMessage(message => {
 				state.receive(message);
 				if (message.type === 'error') {
@@ -79,11 +86,6 @@ export async function runWall(connection: MonitorConnection, options: WallOption
 			});
 			state.settle();
 			draw();
-			refresh = setInterval(() => {
-				if (state.settle()) {
-					draw();
-				}
-			}, wallRefreshMilliseconds);
 		},
 		result: (reason, wallMilliseconds, internalError) => state.result(reason, wallMilliseconds, internalError),
 		restore() {
