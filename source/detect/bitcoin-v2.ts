@@ -1,15 +1,17 @@
-// Bitcoin P2P v2 (BIP324) by the sizes of its flights: the transport is encrypted from its first
-// byte and its lengths are encrypted too, so nothing is read, only counted. What the protocol fixes:
-// the opener sends a 64-byte key and 0..4095 bytes of garbage, then waits; the listener answers
-// with its key, garbage, a 16-byte terminator and a version packet; the opener's next flight is its
-// terminator, version packet and `version` message. Every packet is its contents + 20 bytes, so the
-// version exchange and the control messages after it (verack and friends 33, sendcmpct 30, ping,
-// pong and feefilter 29) have sizes of their own. The flight runs are the same whether a node
-// coalesces its messages into one segment (bitcoind) or sends one a segment with decoys (the Python
-// test framework); single-message segments add a tell of their own. Obfs4, Shadowsocks and BitTorrent
-// MSE are random from byte 0 too and overlap the handshake's sizes, so the handshake alone is never
-// enough: the exchange after it must look like Bitcoin's. A Bitcoin port only names the chain.
-import type {Flight, FlowView, Side} from '../flows/flow-view.js';
+// Bitcoin P2P v2 (BIP324) by the sizes of what each side sends: the transport is encrypted from its
+// first byte, lengths included, so nothing is read, only counted. What the protocol fixes: the
+// opener sends a 64-byte key and 0..4095 bytes of garbage, then waits; the listener answers with its
+// key, garbage, a 16-byte terminator and a version packet; the opener's next flight is its
+// terminator, version packet and `version` message, which the listener answers with its own. Every
+// packet is its contents + 20 bytes, so the control messages that follow (verack and friends 33,
+// sendcmpct 30, ping, pong and feefilter 29) and inventory announcements (22 + 36 per entry) have
+// sizes of their own. Sizes are taken per burst (a side's bytes until the other side speaks or it
+// pauses), which is the same whether a node coalesces its messages into one segment (bitcoind) or
+// sends one a segment with decoys (the Python test framework); segments of one message add a tell of
+// their own. Obfs4, Shadowsocks and BitTorrent MSE are random from byte 0 too and overlap the
+// handshake's sizes, so the handshake alone is never enough: what follows must look like Bitcoin's.
+// A Bitcoin port only names the chain.
+import type {FlowView, Side} from '../flows/flow-view.js';
 import type {BitcoinSighting, DetectContext, Detector, Finding} from './detector.js';
 import {isMagicAt} from './bitcoin-message.js';
 import {FlowStates} from './flow-states.js';
@@ -34,42 +36,61 @@ const reconciliationMessage = packetOverhead + 13 + 12;
 /** What a listener that does not wait for the opener's version could put behind its version packet. */
 const earlyMessagesAllowance = maxVersionMessage + 4 * emptyControlMessage;
 
-const openerFirstFlight = {min: keyBytes, max: keyBytes + maxGarbageBytes};
-const listenerFirstFlight = {
+interface Range {
+	min: number;
+	max: number;
+}
+
+const openerKeyFlight: Range = {min: keyBytes, max: keyBytes + maxGarbageBytes};
+const listenerKeyFlight: Range = {
 	min: keyBytes + terminatorBytes + versionPacketBytes,
 	max: keyBytes + maxGarbageBytes + terminatorBytes + handshakeDecoyAllowance + versionPacketBytes + earlyMessagesAllowance,
 };
-const openerSecondFlight = {
+const openerVersionFlight: Range = {
 	min: terminatorBytes + versionPacketBytes + minVersionMessage,
 	max: terminatorBytes + handshakeDecoyAllowance + versionPacketBytes + maxVersionMessage,
 };
 /** The listener's answer to `version`: its own, then up to four empty control messages (and sendtxrcncl). */
-const listenerVersionFlight = {min: minVersionMessage + emptyControlMessage, max: maxVersionMessage + 4 * emptyControlMessage + reconciliationMessage};
+const listenerVersionFlight: Range = {min: minVersionMessage + emptyControlMessage, max: maxVersionMessage + 4 * emptyControlMessage + reconciliationMessage};
 /** BitTorrent MSE's first two flights: a 96-byte key and 0..512 bytes of padding each way. */
-const mseFlight = {min: 96, max: 608};
+const mseFlight: Range = {min: 96, max: 608};
 
 /**
- * A whole flight of control messages only: one or two of ping/pong/feefilter (29), sendcmpct (30)
- * and the empty ones (33), or the three or four empty ones a node sends on `version`.
+ * A burst of control messages only: one ping, pong or feefilter (29), sendcmpct (30) or empty
+ * message (33); two pings (or a ping and its pong), sendcmpct and a ping; or the two to four empty
+ * ones a node sends on `version`. Each size counts once: keepalives of one size are any protocol's.
  */
-const controlFlightSizes = new Set([29, 30, 33, 58, 59, 60, 62, 63, 66, 99, 132]);
+const controlBurstSizes = [29, 30, 33, 58, 59, 66, 99, 132];
 /** One control message alone in a segment. */
 const controlSegmentSizes = new Set([29, 30, 33]);
-/** A smaller segment after this much of a flight may be the rest of an MSS-sized cut, not a message. */
+/** inv, getdata and notfound: a short ID, a count and 36 bytes per entry; a trickle holds a few dozen at most. */
+const inventoryBase = packetOverhead + 2;
+const inventoryEntry = 36;
+const maxInventoryEntries = 50;
+/** A smaller segment after this much of a burst may be the rest of an MSS-sized cut, not a message. */
 const smallestMss = 536;
-/** No whole packet is smaller: a flight this small after the handshake is not BIP324. */
+/** No whole packet is smaller: a burst this small after the handshake is not BIP324. */
 const smallestPacket = packetOverhead + 1;
+/**
+ * After the version exchange a side that is silent this long has finished what it sent together:
+ * a node's messages in answer to one message go out within microseconds, announcements seconds apart.
+ */
+const burstGapMicros = 50_000;
+/** Bursts looked at before giving up: the version exchange, the first messages and a few announcements. */
+const maxBursts = 32;
 
-/** Flights in the order the protocol sends them. */
+/** The four handshake bursts, in the order the protocol sends them; each side waits for the other. */
 const openerKey = 0;
 const listenerKey = 1;
 const openerVersion = 2;
 const listenerVersion = 3;
-const firstAfterVersions = 4;
+const handshakeRanges: readonly Range[] = [openerKeyFlight, listenerKeyFlight, openerVersionFlight];
 
-/** Points an exchange needs; the handshake and the opener's version flight only open the count. */
+/** Points an exchange needs: the handshake only opens the count. */
 const pointsNeeded = 3;
-const maxPointsFromControlFlights = 2;
+const maxPointsFromControlBursts = 2;
+/** Distinct inventory sizes that make a point: one size repeated is any keepalive's. */
+const inventorySizesNeeded = 3;
 const shapeCertainty = 45;
 const portCertainty = 10;
 const sightingCertainty = 15;
@@ -92,11 +113,19 @@ interface V2State {
 	serverSeen: number;
 	openerKeyJudged: boolean;
 	listenerKeyJudged: boolean;
-	/** Segments after the version flights that held exactly one control message. */
+	/** The handshake bursts' sizes once complete. */
+	handshake: number[];
+	/** The burst under way: its index, side, bytes so far and the capture time of its last segment. */
+	burst: number;
+	burstSide: Side;
+	burstBytes: number;
+	burstLastMicros: number;
+	/** Bit i: a burst of `controlBurstSizes[i]` bytes was seen after the version exchange. */
+	controlBursts: number;
+	/** Segments after the opener's version that held exactly one control message, behind others of their burst. */
 	controlSegments: number;
-	/** What the last scoring saw: it is done again only when a flight completes or a segment tells. */
-	scoredFlights: number;
-	scoredSegments: number;
+	/** Distinct inventory burst sizes, the first few of them. */
+	inventorySizes: number[];
 }
 
 const states = new FlowStates<V2State>();
@@ -105,43 +134,69 @@ export const bitcoinV2Detector: Detector = {
 	name: 'bitcoin-v2',
 	mayMatch(flow, side, first) {
 		// The shape is only known from the connection's first byte on, and the opener speaks first.
-		if (!flow.sawSyn || side !== 'client' || first.length > openerFirstFlight.max) return false;
+		if (!flow.sawSyn || side !== 'client' || first.length > openerKeyFlight.max) return false;
 		if (isMagicAt(first, 0)) return false;
 		return first.length >= judgedBytes ? looksFullyEncrypted(first) : mayBeFullyEncrypted(first);
 	},
 	inspectStream(flow, side, context) {
-		const state = states.get(flow) ?? states.set(flow, {clientSeen: 0, serverSeen: 0, openerKeyJudged: false, listenerKeyJudged: false, controlSegments: 0, scoredFlights: 0, scoredSegments: 0});
+		const state = states.get(flow) ?? states.set(flow, newState());
 		const stream = flow.stream(side);
 		const grown = stream.length - (side === 'client' ? state.clientSeen : state.serverSeen);
 		if (side === 'client') state.clientSeen = stream.length;
 		else state.serverSeen = stream.length;
-		if (!judgeKeys(state, side, stream)) return false;
-		const flights = flow.flights;
-		const count = flights.length;
-		if (flights[0]?.side !== 'client' || breaksShape(flights, count - 1, count)) return false;
-		const current = flights[count - 1]!;
-		if (count - 1 >= listenerVersion && current.side === side && controlSegmentSizes.has(grown) && current.bytes - grown < smallestMss) state.controlSegments++;
-		const complete = count - 1;
-		if (complete <= listenerVersion || (complete === state.scoredFlights && state.controlSegments === state.scoredSegments)) return true;
-		state.scoredFlights = complete;
-		state.scoredSegments = state.controlSegments;
-		if (reportIfShown(flow, flights, complete, state, context)) return false;
-		// Flights stop being recorded at the eighth: what the first seven showed is all there is.
-		return count < 8;
+		if (grown <= 0) return true;
+		if (!judgeKey(state, side, stream)) return false;
+		const now = flow.lastSeenMicros;
+		let scoring = false;
+		if (startsBurst(state, side, now)) {
+			if (state.burst >= 0 && !completeBurst(state)) return false;
+			if (state.burst + 1 >= maxBursts) return false;
+			state.burst++;
+			state.burstSide = side;
+			state.burstBytes = 0;
+			scoring = state.burst > listenerVersion;
+		}
+		state.burstBytes += grown;
+		state.burstLastMicros = now;
+		if (state.burst < handshakeRanges.length && state.burstBytes > handshakeRanges[state.burst]!.max) return false;
+		// A control message in a segment of its own behind others of the burst shows messages sent one
+		// by one; a burst of one segment is judged as a burst.
+		const before = state.burstBytes - grown;
+		if (state.burst >= listenerVersion && controlSegmentSizes.has(grown) && before > 0 && before < smallestMss) {
+			state.controlSegments++;
+			scoring ||= state.burst > listenerVersion;
+		}
+		return !(scoring && reportIfShown(flow, state, context));
 	},
 	flowEnded(flow, context) {
 		const state = states.get(flow);
-		const flights = flow.flights;
-		if (state === undefined || breaksShape(flights, flights.length, flights.length)) return;
-		reportIfShown(flow, flights, flights.length, state, context);
+		if (state === undefined || state.burst < listenerVersion || !completeBurst(state)) return;
+		reportIfShown(flow, state, context);
 	},
 	release(flow) {
 		states.delete(flow);
 	},
 };
 
+function newState(): V2State {
+	return {
+		clientSeen: 0,
+		serverSeen: 0,
+		openerKeyJudged: false,
+		listenerKeyJudged: false,
+		handshake: [],
+		burst: -1,
+		burstSide: 'client',
+		burstBytes: 0,
+		burstLastMicros: 0,
+		controlBursts: 0,
+		controlSegments: 0,
+		inventorySizes: [],
+	};
+}
+
 /** Both keys must look random once 64 bytes of each are in; each is judged once. */
-function judgeKeys(state: V2State, side: Side, stream: Uint8Array): boolean {
+function judgeKey(state: V2State, side: Side, stream: Uint8Array): boolean {
 	if (stream.length < judgedBytes) return true;
 	if (side === 'client') {
 		if (state.openerKeyJudged) return true;
@@ -153,64 +208,84 @@ function judgeKeys(state: V2State, side: Side, stream: Uint8Array): boolean {
 	return looksFullyEncrypted(stream);
 }
 
-/**
- * A flight outside what BIP324 allows: the first three too long while they grow or too short once
- * complete (`complete` of them are), and no complete later flight smaller than a packet.
- */
-function breaksShape(flights: readonly Flight[], complete: number, count: number): boolean {
-	if (count > openerKey && outside(flights[openerKey]!.bytes, openerFirstFlight, complete > openerKey)) return true;
-	if (count > listenerKey && outside(flights[listenerKey]!.bytes, listenerFirstFlight, complete > listenerKey)) return true;
-	if (count > openerVersion && outside(flights[openerVersion]!.bytes, openerSecondFlight, complete > openerVersion)) return true;
-	for (let index = listenerVersion; index < complete; index++) if (flights[index]!.bytes < smallestPacket) return true;
-	return false;
+/** The other side spoke, or (after the handshake, where each side waits for the other) this side paused. */
+function startsBurst(state: V2State, side: Side, now: number): boolean {
+	if (state.burst < 0 || side !== state.burstSide) return true;
+	return state.burst > listenerVersion && now - state.burstLastMicros > burstGapMicros;
 }
 
-function outside(bytes: number, range: {min: number; max: number}, complete: boolean): boolean {
-	return bytes > range.max || (complete && bytes < range.min);
+/** Records the finished burst; false when it cannot be BIP324's. */
+function completeBurst(state: V2State): boolean {
+	const {burst, burstBytes: bytes} = state;
+	if (burst <= listenerVersion) {
+		// Bursts alternate from the opener; the first three have sizes the protocol bounds.
+		if (state.burstSide !== (burst % 2 === 0 ? 'client' : 'server')) return false;
+		const range = handshakeRanges[burst];
+		if (range !== undefined && bytes < range.min) return false;
+		state.handshake.push(bytes);
+		return true;
+	}
+	if (bytes < smallestPacket) return false;
+	const control = controlBurstSizes.indexOf(bytes);
+	if (control >= 0) state.controlBursts |= 1 << control;
+	else if (isInventory(bytes) && state.inventorySizes.length < inventorySizesNeeded && !state.inventorySizes.includes(bytes)) state.inventorySizes.push(bytes);
+	return true;
 }
 
-/** What the complete flights after the handshake show, in points, and the report once they are enough. */
-function reportIfShown(flow: FlowView, flights: readonly Flight[], complete: number, state: V2State, context: DetectContext): boolean {
-	if (complete <= listenerVersion) return false;
-	const tells = tellsOf(flights, complete, state);
-	const points = (tells.answersVersion ? 1 : 0) + (tells.sameVersionSize ? 2 : 0) + Math.min(tells.controlFlights, maxPointsFromControlFlights) + (tells.controlSegments >= 2 ? 1 : 0);
+function isInventory(bytes: number): boolean {
+	const entries = (bytes - inventoryBase) / inventoryEntry;
+	return Number.isInteger(entries) && entries >= 1 && entries <= maxInventoryEntries;
+}
+
+/** What the bursts after the handshake show, in points, and the report once they are enough. */
+function reportIfShown(flow: FlowView, state: V2State, context: DetectContext): boolean {
+	if (state.handshake.length <= listenerVersion) return false;
+	const points = pointsOf(state);
 	// Another flow's word is looked up only when it could make the difference.
 	if (points + 1 < pointsNeeded) return false;
 	const sighting = sightingOf(flow, context);
 	if (points + (sighting === undefined ? 0 : 1) < pointsNeeded) return false;
-	// MSE's handshake covers these sizes as well: only a tell MSE cannot give settles it.
-	if (within(flights[openerKey]!.bytes, mseFlight) && within(flights[listenerKey]!.bytes, mseFlight) && !tells.sameVersionSize && sighting === undefined) return false;
+	// MSE's handshake covers these sizes as well, and its next flights are any size: only the host's
+	// other flows settle it.
+	if (within(state.handshake[openerKey]!, mseFlight) && within(state.handshake[listenerKey]!, mseFlight) && sighting === undefined) return false;
 	context.setFamily(flow, 'bitcoin-p2p');
-	context.report(flow, findingOf(flow, flights, complete, tells, sighting));
+	context.report(flow, findingOf(flow, state, sighting));
 	context.settle(flow);
 	return true;
 }
 
-interface Tells {
-	/** The listener's answer is the size of a version message and control messages. */
-	answersVersion: boolean;
-	/** ... and its version is exactly the size of the opener's (the same software, most often). */
-	sameVersionSize: boolean;
-	controlFlights: number;
-	controlSegments: number;
+/** Scored at every burst: counts only, nothing made. */
+function pointsOf(state: V2State): number {
+	return (answersVersion(state) ? 1 : 0)
+		+ (sameVersionSize(state) ? 1 : 0)
+		+ Math.min(bitsSet(state.controlBursts), maxPointsFromControlBursts)
+		+ (state.controlSegments >= 2 ? 1 : 0)
+		+ (state.inventorySizes.length >= inventorySizesNeeded ? 1 : 0);
 }
 
-function tellsOf(flights: readonly Flight[], complete: number, state: V2State): Tells {
-	const listenerAnswer = flights[listenerVersion]!.bytes;
-	const answersVersion = within(listenerAnswer, listenerVersionFlight);
-	const controlAfterVersion = listenerAnswer - openerVersionMessage(flights);
-	const sameVersionSize = answersVersion && controlAfterVersion > 0 && controlAfterVersion % emptyControlMessage === 0 && controlAfterVersion <= 4 * emptyControlMessage;
-	let controlFlights = 0;
-	for (let index = firstAfterVersions; index < complete; index++) if (controlFlightSizes.has(flights[index]!.bytes)) controlFlights++;
-	return {answersVersion, sameVersionSize, controlFlights, controlSegments: state.controlSegments};
+/** The listener's answer is the size of a version message and control messages. */
+function answersVersion(state: V2State): boolean {
+	return within(state.handshake[listenerVersion]!, listenerVersionFlight);
+}
+
+/** ... and its version is exactly the size of the opener's (the same software, most often). */
+function sameVersionSize(state: V2State): boolean {
+	const controlAfterVersion = state.handshake[listenerVersion]! - versionMessageIn(state.handshake[openerVersion]!);
+	return answersVersion(state) && controlAfterVersion > 0 && controlAfterVersion % emptyControlMessage === 0 && controlAfterVersion <= 4 * emptyControlMessage;
+}
+
+function bitsSet(mask: number): number {
+	let count = 0;
+	for (let rest = mask; rest !== 0; rest &= rest - 1) count++;
+	return count;
 }
 
 /** The opener's version message, if its second flight held no decoys. */
-function openerVersionMessage(flights: readonly Flight[]): number {
-	return flights[openerVersion]!.bytes - terminatorBytes - versionPacketBytes;
+function versionMessageIn(openerVersionBytes: number): number {
+	return openerVersionBytes - terminatorBytes - versionPacketBytes;
 }
 
-function within(bytes: number, range: {min: number; max: number}): boolean {
+function within(bytes: number, range: Range): boolean {
 	return bytes >= range.min && bytes <= range.max;
 }
 
@@ -228,19 +303,18 @@ function sightingAt(address: string, context: DetectContext): Sighting | undefin
 	return sighting !== undefined && bitcoinChains.has(sighting.network) ? {...sighting, address} : undefined;
 }
 
-function findingOf(flow: FlowView, flights: readonly Flight[], complete: number, tells: Tells, sighting: Sighting | undefined): Finding {
-	const opener = flights[openerKey]!.bytes;
-	const listener = flights[listenerKey]!.bytes;
+function findingOf(flow: FlowView, state: V2State, sighting: Sighting | undefined): Finding {
+	const [opener = 0, listener = 0, openerVersionBytes = 0, answer = 0] = state.handshake;
 	const evidence = [
 		`shape: BIP324 v2 handshake: ${opener} random bytes from ${flow.clientAddress} (64-byte key and ${opener - keyBytes} of garbage), answered by ${listener} random bytes (key, garbage, 16-byte terminator, version packet)`,
-		`shape: ${flights[openerVersion]!.bytes}-byte second flight: terminator, version packet and an encrypted version message`,
+		`shape: ${openerVersionBytes}-byte second flight: terminator, version packet and an encrypted version message`,
 	];
-	const answer = flights[listenerVersion]!.bytes;
-	if (tells.sameVersionSize) evidence.push(`shape: ${answer}-byte answer: a version message the size of the opener's and ${(answer - openerVersionMessage(flights)) / emptyControlMessage} 33-byte control messages (verack, wtxidrelay, sendaddrv2)`);
-	else if (tells.answersVersion) evidence.push(`shape: ${answer}-byte answer: a version message and control messages`);
-	const controlFlights = flights.slice(firstAfterVersions, complete).map((flight) => flight.bytes).filter((bytes) => controlFlightSizes.has(bytes));
-	if (controlFlights.length > 0) evidence.push(`shape: flights of ${controlFlights.join(', ')} bytes: encrypted control messages (ping, pong, feefilter 29; sendcmpct 30; verack class 33)`);
-	if (tells.controlSegments >= 2) evidence.push(`shape: ${tells.controlSegments} segments of one 29-33-byte control message each`);
+	if (sameVersionSize(state)) evidence.push(`shape: ${answer}-byte answer: a version message the size of the opener's and ${(answer - versionMessageIn(openerVersionBytes)) / emptyControlMessage} 33-byte control messages (verack, wtxidrelay, sendaddrv2)`);
+	else if (answersVersion(state)) evidence.push(`shape: ${answer}-byte answer: a version message and control messages`);
+	const controlBursts = controlBurstSizes.filter((_size, index) => (state.controlBursts & (1 << index)) !== 0);
+	if (controlBursts.length > 0) evidence.push(`shape: bursts of ${controlBursts.join(', ')} bytes: encrypted control messages (ping, pong, feefilter 29; sendcmpct 30; verack class 33)`);
+	if (state.controlSegments >= 2) evidence.push(`shape: ${state.controlSegments} segments of one 29-33-byte control message each`);
+	if (state.inventorySizes.length >= inventorySizesNeeded) evidence.push(`shape: bursts of ${state.inventorySizes.join(', ')} bytes: inventory announcements (22 + 36 bytes an entry)`);
 	if (sighting !== undefined) evidence.push(sighting.how === 'cleartext-p2p' ? `reputation: ${sighting.address} also speaks cleartext ${sighting.network} P2P` : `reputation: ${sighting.address} looked up a ${sighting.network} DNS seed`);
 	const portChain = chainOfPort.get(flow.serverPort);
 	if (portChain !== undefined) evidence.push(`port: ${flow.serverPort} is the ${portChain} P2P port`);
