@@ -36,6 +36,13 @@ export interface Finding {
 	tentative?: boolean;
 }
 
+/** How an address was seen to run a Bitcoin-family node on another flow. */
+export interface BitcoinSighting {
+	/** It spoke cleartext P2P (checksummed messages), or only looked up a DNS seed. */
+	how: 'cleartext-p2p' | 'seed-lookup';
+	network: string;
+}
+
 /** Makes the finding an exchange under way supports as it stands when called. */
 export type Stage = () => Finding;
 
@@ -60,6 +67,8 @@ export interface DetectContext {
 	learnName(address: string | number, name: SeenName): void;
 	/** The pool name `address` was learned under (DNS answer) or listed with (`--pools`), if any. */
 	poolNameOf(address: string): string | undefined;
+	/** Whether an earlier finding showed `address` running a Bitcoin-family node (cleartext P2P first). */
+	bitcoinSightingOf(address: string): BitcoinSighting | undefined;
 }
 
 /**

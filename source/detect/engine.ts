@@ -5,7 +5,7 @@ import type {Alert, AlertCounts, Detection, Direction, HostRole, ProtocolFamily,
 import {protocolFamilies} from '../model/messages.js';
 import type {FlowObserver, FlowView, Side} from '../flows/flow-view.js';
 import {formatIpv4} from '../decode/ip-address-text.js';
-import type {DetectContext, Finding, Stage} from './detector.js';
+import type {BitcoinSighting, DetectContext, Finding, Stage} from './detector.js';
 import {otherSide} from './detector.js';
 import {detectors} from './registry.js';
 import {PoolList} from './pool-list.js';
@@ -76,6 +76,8 @@ export class DetectionEngine implements FlowObserver {
 	/** Names from DNS answers and SNI: most servers get one and nothing else. */
 	private readonly names = new AddressNames(maxAddressFacts);
 	private readonly poolNames = new BoundedMap<string, string>(maxPoolAddresses);
+	/** Addresses a finding showed running a Bitcoin-family node, for shape detectors to lean on. */
+	private readonly bitcoinSightings = new BoundedMap<string, BitcoinSighting>(maxAddressFacts);
 	/** Tentative findings by what they suggest (kind, actor, peer). */
 	private readonly tentative: HeldFindings<string, Finding>;
 	/** Stages of exchanges under way by flow id: the flow's latest, until it reports a complete finding. */
@@ -106,6 +108,7 @@ export class DetectionEngine implements FlowObserver {
 			settle: (flow) => this.settle(flow),
 			learnName: (address, name) => this.learnName(address, name),
 			poolNameOf: (address) => this.poolNameOf(address),
+			bitcoinSightingOf: (address) => this.bitcoinSightings.get(address),
 		};
 	}
 
@@ -252,6 +255,7 @@ export class DetectionEngine implements FlowObserver {
 	private report(flow: FlowView, finding: Finding): void {
 		const facts = flowFactsOf(flow);
 		this.releaseDue(flow.lastSeenMicros);
+		if (finding.kind === 'node') this.noteBitcoinSighting(facts, finding);
 		// A complete finding replaces the flow's held stage (it holds the same evidence and more);
 		// another protocol's stage is its own.
 		const superseded = this.stages.size === 0 ? undefined : this.stages.take(flow.id);
@@ -267,6 +271,19 @@ export class DetectionEngine implements FlowObserver {
 		const held = this.tentative.get(key);
 		const merged = held === undefined ? finding : {...held.value, evidence: [...held.value.evidence, ...finding.evidence], certainty: Math.max(held.value.certainty, finding.certainty)};
 		this.nextDeadline = Math.min(this.nextDeadline, this.tentative.hold(key, held?.facts ?? facts, merged));
+	}
+
+	/** Both ends of cleartext Bitcoin-family P2P run nodes; a seed lookup shows the asking host starting one. */
+	private noteBitcoinSighting(facts: FlowFacts, finding: Finding): void {
+		if (finding.network === undefined) return;
+		if (finding.protocol === 'bitcoin-p2p') {
+			const sighting: BitcoinSighting = {how: 'cleartext-p2p', network: finding.network};
+			this.bitcoinSightings.set(facts.clientAddress, sighting);
+			this.bitcoinSightings.set(facts.serverAddress, sighting);
+		} else if (finding.protocol === 'dns') {
+			const host = addressOf(facts, finding.actor);
+			if (this.bitcoinSightings.get(host)?.how !== 'cleartext-p2p') this.bitcoinSightings.set(host, {how: 'seed-lookup', network: finding.network});
+		}
 	}
 
 	/** Raises the held findings due by `nowMicros`: stages first, since they may make a tentative finding redundant. */

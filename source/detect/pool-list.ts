@@ -25,6 +25,12 @@ const builtinPoolSuffixes = [
 	'donate.v2.xmrig.com', 'donate.ssl.xmrig.com', 'randomx.xmrig.com', 'fee.xmrig.com', 'poolbinance.com',
 ];
 
+/**
+ * Bitcoin Core asks a seed for nodes with the services it needs as `x<hex service bits>.<seed>`
+ * (`strprintf("x%x.%s", requiredServiceBits, seed)`, net.cpp): `x9.` is NETWORK|WITNESS.
+ */
+const serviceFilterPrefix = /^x[0-9a-f]{1,16}\./;
+
 /** DNS seeds from each chain's chainparams: looking one up means a node is starting or seeking peers. */
 const builtinSeeds: Record<string, string[]> = {
 	'bitcoin-mainnet': [
@@ -85,12 +91,16 @@ export class PoolList {
 	private readonly seeds = new Map<string, string>();
 	private readonly addresses = new Set<string>();
 
-	/** Seeds match exactly (before pools: `dnsseed.litecoinpool.org` is a seed, not the pool). */
+	/**
+	 * Seeds match exactly, or behind the service filter nodes ask them for (`x9.` and friends)
+	 * (before pools: `dnsseed.litecoinpool.org` is a seed, not the pool).
+	 */
 	matchName(name: string): NameMatch | undefined {
 		const folded = name.toLowerCase();
 		const lower = folded.endsWith('.') ? folded.slice(0, -1) : folded;
-		const network = this.seeds.get(lower);
-		if (network !== undefined) return {kind: 'seed', entry: lower, network};
+		const seed = serviceFilterPrefix.test(lower) ? lower.slice(lower.indexOf('.') + 1) : lower;
+		const network = this.seeds.get(seed);
+		if (network !== undefined) return {kind: 'seed', entry: seed, network};
 		let start = 0;
 		while (start >= 0) {
 			const candidate = start === 0 ? lower : lower.slice(start);

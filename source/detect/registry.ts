@@ -6,6 +6,7 @@ import {tlsClientHelloDetector} from './tls-client-hello.js';
 import {stratumDetector} from './stratum.js';
 import {getworkDetector} from './getwork.js';
 import {stratumV2Detector} from './stratum-v2.js';
+import {bitcoinV2Detector} from './bitcoin-v2.js';
 import {dnsDetector} from './dns.js';
 
 export const detectors: readonly Detector[] = [
@@ -15,5 +16,6 @@ export const detectors: readonly Detector[] = [
 	stratumDetector,
 	getworkDetector,
 	stratumV2Detector,
+	bitcoinV2Detector,
 	dnsDetector,
 ];

@@ -25,6 +25,7 @@ export const familyShortLabels: Record<ProtocolFamily, string> = {
 
 export const alertProtocolLabels: Record<AlertProtocol, string> = {
 	'bitcoin-p2p': 'Bitcoin P2P',
+	'bitcoin-p2p-v2': 'Bitcoin P2P v2',
 	stratum: 'Stratum',
 	'stratum-v2': 'Stratum V2',
 	getwork: 'getwork',

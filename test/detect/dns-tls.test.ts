@@ -143,6 +143,16 @@ test('a DNS seed lookup is a node starting up', () => {
 	assert.equal(alerts[1]?.network, 'litecoin-mainnet');
 });
 
+test('a seed asked with the service filter Bitcoin Core puts in front (x9.) is a seed lookup; other x-labels are not', () => {
+	const h = harness();
+	lookup(h, 'x9.seed.bitcoin.sipa.be', [[203, 0, 113, 1]]);
+	lookup(h, 'x49.dnsseed.bluematt.me', [[203, 0, 113, 2]], '10.0.0.6');
+	lookup(h, 'xyz.seed.bitcoin.sipa.be', [[203, 0, 113, 3]], '10.0.0.7');
+	const alerts = h.latest();
+	assert.deepEqual(alerts.map((alert) => [alert.host, alert.network]), [['10.0.0.5', 'bitcoin-mainnet'], ['10.0.0.6', 'bitcoin-mainnet']]);
+	assert.ok(alerts[0]?.evidence[0]?.includes('x9.seed.bitcoin.sipa.be'));
+});
+
 test('addresses listed with --pools make TLS without SNI mining evidence', () => {
 	const h = harness({extraPools: PoolList.parse('# our threat intel\n203.0.113.99\nminer-proxy.example.net\n')});
 	const tls = h.open({server: '203.0.113.99', serverPort: 8443});
