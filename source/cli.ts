@@ -220,10 +220,12 @@ async function main(): Promise<number> {
 
 try {
 	const exitCode = await main();
-	// A failed write to standard output may be reported before main ends or after (when it was the last).
-	process.exitCode = standardOutput.failureExitCode ?? exitCode;
+	// What failed in the run itself comes first; else a failed write to standard output, reported
+	// before main ended or after it (when the last write failed).
+	const finalExitCode = () => exitCode === exitCodes.ok ? standardOutput.failureExitCode ?? exitCode : exitCode;
+	process.exitCode = finalExitCode();
 	standardOutput.onFailure(() => {
-		process.exitCode = standardOutput.failureExitCode;
+		process.exitCode = finalExitCode();
 	});
 } catch (error) {
 	process.stderr.write(`minewatch: internal error: ${(error as Error).message?.split('\n')[0] ?? String(error)}\n`);
