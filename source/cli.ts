@@ -12,6 +12,7 @@ import {AlertLog} from './output/alert-log.js';
 import {formatError} from './output/error-report.js';
 import {cliFlags} from './cli-flags.js';
 import {runNdjsonOutput} from './output/ndjson-output.js';
+import {StandardOutput} from './output/standard-output.js';
 import {describeWriteFailure} from './output/write-failure.js';
 
 const help = `
@@ -60,8 +61,11 @@ const cli = meow(help, {
 	importMeta: import.meta,
 	allowUnknownFlags: true,
 	flags: cliFlags,
-
+	// Printed by main, through standardOutput, so that a failed write is reported (meow's would not be).
+	autoHelp: false,
+	autoVersion: false,
 });
+const standardOutput = new StandardOutput();
 
 function usageFailure(message: string): number {
 	process.stderr.write(`minewatch: ${message}\nRun 'minewatch --help' for the flags.\n`);
@@ -84,7 +88,7 @@ async function printInterfaces(): Promise<number> {
 	const interfaces = await listInterfaces();
 	for (const info of interfaces) {
 		const state = [info.up ? 'up' : 'down', info.loopback ? 'loopback' : ''].filter(Boolean).join(', ');
-		process.stdout.write(`${info.name}\t${state}\t${info.addresses.join(' ')}${info.description ? `\t${info.description}` : ''}\n`);
+		standardOutput.write(`${info.name}\t${state}\t${info.addresses.join(' ')}${info.description ? `\t${info.description}` : ''}\n`);
 	}
 
 	return exitCodes.ok;
@@ -132,6 +136,16 @@ async function runInteractive(thread: CaptureThread, options: CliOptions): Promi
 }
 
 async function main(): Promise<number> {
+	if (cli.unnormalizedFlags['help'] === true) {
+		standardOutput.write(`${cli.help}\n`);
+		return exitCodes.ok;
+	}
+
+	if (cli.unnormalizedFlags['version'] === true) {
+		standardOutput.write(`${cli.pkg.version}\n`);
+		return exitCodes.ok;
+	}
+
 	const unknown = unknownFlag();
 	if (unknown !== undefined) {
 		return usageFailure(`unknown flag --${unknown.replace(/[A-Z]/g, letter => `-${letter.toLowerCase()}`)}`);
@@ -198,14 +212,21 @@ async function main(): Promise<number> {
 	process.on('SIGINT', stop);
 	process.on('SIGTERM', stop);
 	try {
-		return options.output === 'json' ? await runNdjsonOutput(thread) : await runInteractive(thread, options);
+		return options.output === 'json' ? await runNdjsonOutput(thread, standardOutput) : await runInteractive(thread, options);
 	} finally {
 		alertLog?.close();
 	}
 }
 
 try {
-	process.exitCode = await main();
+	const exitCode = await main();
+	// What failed in the run itself comes first; else a failed write to standard output, reported
+	// before main ended or after it (when the last write failed).
+	const finalExitCode = () => exitCode === exitCodes.ok ? standardOutput.failureExitCode ?? exitCode : exitCode;
+	process.exitCode = finalExitCode();
+	standardOutput.onFailure(() => {
+		process.exitCode = finalExitCode();
+	});
 } catch (error) {
 	process.stderr.write(`minewatch: internal error: ${(error as Error).message?.split('\n')[0] ?? String(error)}\n`);
 	process.exitCode = exitCodes.internal;

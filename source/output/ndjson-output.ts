@@ -3,27 +3,15 @@ import type {CaptureThread} from '../capture/capture-thread.js';
 import {exitCodes} from '../exit-codes.js';
 import type {WorkerMessage} from '../model/messages.js';
 import {formatError} from './error-report.js';
-import {describeWriteFailure} from './write-failure.js';
+import type {StandardOutput} from './standard-output.js';
 
-export async function runNdjsonOutput(thread: CaptureThread): Promise<number> {
+/** Returns the exit code of the first error the worker reported; a failed standard output sets its own. */
+export async function runNdjsonOutput(thread: CaptureThread, stdout: StandardOutput): Promise<number> {
 	let exitCode: number = exitCodes.ok;
-	let stdoutFailed = false;
-	process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-		if (stdoutFailed) {
-			return;
-		}
-
+	stdout.onFailure(() => {
 		// Nothing more can be written, so the capture stops; the --alerts file still gets every alert
 		// raised until the worker has stopped.
-		stdoutFailed = true;
 		thread.send({type: 'stop'});
-		if (error.code === 'EPIPE') {
-			// The reader went away (`| head`): as quiet as a tool killed by SIGPIPE.
-			exitCode = exitCodes.closedPipe;
-		} else {
-			exitCode = exitCodes.output;
-			process.stderr.write(`minewatch: cannot write standard output: ${describeWriteFailure(error)}\n`);
-		}
 	});
 	thread.onMessage((message: WorkerMessage) => {
 		if (message.type === 'error') {
@@ -31,9 +19,7 @@ export async function runNdjsonOutput(thread: CaptureThread): Promise<number> {
 			process.stderr.write(formatError(message));
 		}
 
-		if (!stdoutFailed) {
-			process.stdout.write(JSON.stringify(message) + '\n');
-		}
+		stdout.write(JSON.stringify(message) + '\n');
 	});
 	await thread.exited;
 	return exitCode;

@@ -70,8 +70,8 @@ export async function runUi(connection: MonitorConnection, options: UiOptions): 
 			});
 			stdout.write(enterAlternateScreen);
 			instance = mountMonitor(store, {stdin, stdout, stderr: options.stderr});
-			// Last: messages held since the worker started may end the session at once (a fatal error),
-			// and then there must be a mounted monitor to take down.
+			// Only once mounted: messages held since the worker started may end the session at once (a
+			// fatal error), and then there must be a mounted monitor to take down.
 			store.start();
 			instance.waitUntilExit().then(() => {
 				ending.finish('quit');

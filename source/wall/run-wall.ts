@@ -76,7 +76,7 @@ export async function runWall(connection: MonitorConnection, options: WallOption
 					draw();
 				}
 			}, wallRefreshMilliseconds);
-			// Last: messages held since the worker started may end the session at once (a fatal error),
+			// Only now: messages held since the worker started may end the session at once (a fatal error),
 			// and then everything restore takes down must exist.
 			unsubscribe = connection.onMessage(message => {
 				state.receive(message);

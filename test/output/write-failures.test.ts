@@ -67,6 +67,14 @@ describe('standard output', () => {
 		assertOneLine(run.stderr, 'cannot write standard output: no space left on device (ENOSPC)');
 	});
 
+	for (const arguments_ of [['--help'], ['--version'], ['--list-interfaces']]) {
+		test(`${arguments_.join(' ')} on a full disk: one line, exit 4`, async () => {
+			const run = await withStdoutTo('/dev/full', arguments_);
+			assert.equal(run.exitCode, outputLost);
+			assertOneLine(run.stderr, 'cannot write standard output: no space left on device (ENOSPC)');
+		});
+	}
+
 	test('on a full disk: the --alerts file still gets whole lines', async () => {
 		const log = path.join(scratch, 'stdout-full.ndjson');
 		const run = await withStdoutTo('/dev/full', ['-r', demo, '--json', '--alerts', log]);
