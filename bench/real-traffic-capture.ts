@@ -20,8 +20,8 @@ import type {PacketRecord} from '../source/capture/packet-record.js';
 import {DecodedPacket} from '../source/decode/decoded-packet.js';
 import {findNetworkLayer} from '../source/decode/link-layer.js';
 import {CidrSet, defaultHomeNet} from '../source/flows/cidr-set.js';
-import type {FlowObserver} from '../source/flows/flow-view.js';
 import {TrafficPipeline} from '../source/flows/traffic-pipeline.js';
+import {flowsOnly} from './flows-only.js';
 
 /** Part of every cache name: raise it when the output's layout changes, so old files are rebuilt. */
 const formatVersion = 2;
@@ -283,15 +283,7 @@ function layOut(frames: Frame[], spanMicros: number): Template {
 
 /** Flows in one copy, counted by the project's own pipeline with detection off, to size the copies. */
 function countFlows(template: Template): number {
-	const observer: FlowObserver = {
-		flowStarted(flow) {
-			flow.classified = true;
-		},
-		streamGrew() {},
-		datagram() {},
-		flowEnded() {},
-	};
-	const pipeline = new TrafficPipeline({observer, homeNet: CidrSet.parse(defaultHomeNet)});
+	const pipeline = new TrafficPipeline({observer: flowsOnly, homeNet: CidrSet.parse(defaultHomeNet)});
 	const record: PacketRecord = {linkType: ethernetLinkType, timestampMicros: 0, data: template.frames, offset: 0, capturedLength: 0, originalLength: 0};
 	for (let index = 0; index < template.times.length; index++) {
 		record.timestampMicros = firstCopyMicros + template.times[index]!;

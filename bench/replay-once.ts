@@ -7,9 +7,9 @@ import {CaptureReader} from '../source/capture/capture-reader.js';
 import {openCaptureInput} from '../source/capture/capture-input.js';
 import {PacketPump} from '../source/capture/packet-pump.js';
 import {CidrSet, defaultHomeNet} from '../source/flows/cidr-set.js';
-import type {FlowObserver} from '../source/flows/flow-view.js';
 import {TrafficPipeline} from '../source/flows/traffic-pipeline.js';
 import {DetectionEngine} from '../source/detect/engine.js';
+import {flowsOnly} from './flows-only.js';
 
 const [file, mode, warmupText = '0'] = process.argv.slice(2);
 const warmupPackets = Number(warmupText);
@@ -17,16 +17,6 @@ if (file === undefined || (mode !== 'detect' && mode !== 'flows') || !Number.isI
 	process.stderr.write('usage: replay-once FILE detect|flows [WARMUP]\n');
 	process.exit(64);
 }
-
-/** Detection off: every flow is classified on arrival, so no payload is reassembled or inspected. */
-const flowsOnly: FlowObserver = {
-	flowStarted(flow) {
-		flow.classified = true;
-	},
-	streamGrew() {},
-	datagram() {},
-	flowEnded() {},
-};
 
 const homeNet = CidrSet.parse(defaultHomeNet);
 let alerts = 0;

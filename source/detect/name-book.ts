@@ -1,7 +1,7 @@
 // Host names seen on the wire (DNS questions, TLS server names), each decoded, made safe to show and
 // matched against the pool list once: the same few names come back in flow after flow, and are
 // found again by their bytes, so a name already seen makes no string at all.
-import {toDisplay} from '../model/sanitize.js';
+import {maxDisplayLength, toDisplay} from '../model/sanitize.js';
 import {WayTable} from './way-table.js';
 import {spells} from './byte-text.js';
 import type {NameMatch, PoolList} from './pool-list.js';
@@ -28,12 +28,10 @@ const maxNames = 16_384;
 const utf8 = new TextDecoder('utf-8');
 /** The same as latin1 for the printable ASCII it is given. */
 const windows1252 = new TextDecoder('latin1');
-/** Names longer than this are cut by toDisplay. */
-const displayLength = 120;
 
 /** Printable ASCII (0x20-0x7e) and short enough to show whole. */
 function isPlainText(bytes: Uint8Array, start: number, end: number): boolean {
-	if (end - start > displayLength) return false;
+	if (end - start > maxDisplayLength) return false;
 	for (let index = start; index < end; index++) {
 		const byte = bytes[index]!;
 		if (byte < 0x20 || byte > 0x7e) return false;

@@ -142,7 +142,7 @@ export interface HelperCounters {
 	dropped: number;
 	/** Dropped by the interface or its driver. */
 	interfaceDropped: number;
-	/** pcap helper only: dropped by the helper itself while minewatch was more than 16 MiB behind. */
+	/** pcap helper only: dropped by the helper itself while minewatch was more than 64 MiB behind. */
 	helperDropped?: number;
 }
 

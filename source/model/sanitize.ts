@@ -13,12 +13,15 @@ const namedEscapes: Record<number, string> = {
 	0x0d: '\\r',
 };
 
+/** Where toDisplay cuts by default. */
+export const maxDisplayLength = 120;
+
 /**
  * Network text made safe to print: invalid UTF-8 becomes U+FFFD, control characters become visible
  * escapes (`\x1b`, `\r`), bidi and other invisible format characters become `\u{202e}`-style text,
  * and the result is cut to `maxLength` code points, ending in '…' when cut.
  */
-export function toDisplay(text: string | Uint8Array, maxLength = 120): string {
+export function toDisplay(text: string | Uint8Array, maxLength = maxDisplayLength): string {
 	const decoded = typeof text === 'string' ? text : utf8.decode(text);
 	if (!unsafe.test(decoded) && decoded.length <= maxLength) return decoded;
 	const pieces: string[] = [];
