@@ -27,7 +27,7 @@ const observer = mode === 'detect'
 	: flowsOnly;
 const pipeline = new TrafficPipeline({observer, homeNet});
 const input = await openCaptureInput(file);
-const reader = new CaptureReader(file);
+const reader = new CaptureReader(file, (chunk) => input.releaseChunk(chunk));
 const started = performance.now();
 let warmedUp = warmupPackets === 0 ? started : undefined;
 let delivered = 0;

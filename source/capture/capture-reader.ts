@@ -30,7 +30,7 @@ const magicLength = 4;
 export class CaptureReader {
 	readonly stats: CaptureReaderStats = {packets: 0, bytes: 0, truncated: 0, corrupt: 0, unsupportedBlocks: 0};
 
-	private readonly queue = new ByteQueue();
+	private readonly queue: ByteQueue;
 	private readonly record: PacketRecord = {linkType: 0, timestampMicros: 0, data: new Uint8Array(0), offset: 0, capturedLength: 0, originalLength: 0};
 	private parser: FormatParser | undefined;
 	private finished = false;
@@ -47,7 +47,10 @@ export class CaptureReader {
 		},
 	};
 
-	constructor(private readonly sourceName: string) {}
+	/** `releaseChunk` hears of each appended chunk once the reader is done with its bytes (CaptureInput.releaseChunk). */
+	constructor(private readonly sourceName: string, releaseChunk?: (chunk: Uint8Array) => void) {
+		this.queue = new ByteQueue(releaseChunk);
+	}
 
 	/** True once no further packet can come: input finished and drained, or reading stopped at a corrupt record. */
 	get done(): boolean {
@@ -82,6 +85,8 @@ export class CaptureReader {
 		if (this.failure !== undefined) throw this.failure;
 		if (this.stopped) return undefined;
 		if (this.parser === undefined && !this.detectFormat()) return undefined;
+		// The record handed out last is invalid from here on, and with it the chunks read past.
+		this.queue.releaseRead();
 		const step = this.parser!.next(this.queue, this.record, this.problems);
 		if (step === stepPacket) {
 			this.stats.packets++;

@@ -170,7 +170,8 @@ export class CaptureSession {
 
 		for (;;) {
 			this.input = await openCaptureInput(source.path);
-			const reader = new CaptureReader(source.path === '-' ? 'standard input' : source.path);
+			const input = this.input;
+			const reader = new CaptureReader(source.path === '-' ? 'standard input' : source.path, (chunk) => input.releaseChunk(chunk));
 			const reason = await this.pumpPackets(reader, this.input.stream);
 			this.input.close();
 			this.collectReaderTotals(reader);

@@ -49,6 +49,19 @@ export class ByteQueue {
 	private readonly rest: Uint8Array[] = [];
 	private carry = new Uint8Array(64 * 1024);
 
+	/** Fully read chunks whose last record may still be in use (see `releaseRead`). */
+	private readonly readChunks: Uint8Array[] = [];
+
+	/** `release` hears of each appended chunk once it is read and `releaseRead` says its records are done with. */
+	constructor(private readonly release: (chunk: Uint8Array) => void = () => {}) {}
+
+	/** The records read so far are no longer in use: their fully read chunks go to `release`. */
+	releaseRead(): void {
+		if (this.readChunks.length === 0) return;
+		for (const chunk of this.readChunks) this.release(chunk);
+		this.readChunks.length = 0;
+	}
+
 	append(chunk: Uint8Array): void {
 		if (chunk.length === 0) return;
 		// Streams hand Buffers, the carry and every view made downstream are plain Uint8Arrays: one kind
@@ -94,6 +107,7 @@ export class ByteQueue {
 		let start = this.headStart + length;
 		while (start >= this.head.length && this.head.length > 0) {
 			start -= this.head.length;
+			this.readChunks.push(this.head);
 			this.head = this.rest.shift() ?? noBytes;
 		}
 		this.headStart = start;
@@ -108,6 +122,7 @@ export class ByteQueue {
 			this.headStart = start;
 			return;
 		}
+		this.readChunks.push(this.head);
 		this.head = this.rest.shift() ?? noBytes;
 		this.headStart = 0;
 	}
@@ -116,6 +131,9 @@ export class ByteQueue {
 	clear(): void {
 		this.position += this.available;
 		this.available = 0;
+		if (this.head.length > 0) this.readChunks.push(this.head);
+		this.readChunks.push(...this.rest);
+		this.releaseRead();
 		this.head = noBytes;
 		this.headStart = 0;
 		this.rest.length = 0;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import {createHash} from 'node:crypto';
 import {spawn} from 'node:child_process';
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {after, describe, test} from 'node:test';
@@ -9,7 +10,7 @@ import {writePcap, writePcapng} from '../../fixtures/builder/capture-writer.js';
 import {InputError, openCaptureInput} from '../../source/capture/capture-input.js';
 import {CaptureReader, NotACaptureError} from '../../source/capture/capture-reader.js';
 import {PacketPump} from '../../source/capture/packet-pump.js';
-import {linkTypes} from '../../source/capture/packet-record.js';
+import {linkTypes, type PacketRecord} from '../../source/capture/packet-record.js';
 import {dnsQueryFrame, synFrame} from './reader-helpers.js';
 
 const directory = mkdtempSync(path.join(tmpdir(), 'minewatch-input-'));
@@ -40,6 +41,44 @@ async function readThroughInput(file: string): Promise<{packets: number; reader:
 	}
 }
 
+/** Every packet's time and bytes, hashed as the consumer sees them during its call. */
+function digestRecord(hash: ReturnType<typeof createHash>, record: PacketRecord): void {
+	hash.update(`${record.timestampMicros} ${record.capturedLength}\n`);
+	hash.update(record.data.subarray(record.offset, record.offset + record.capturedLength));
+}
+
+const slabBytes = 4 * 1024 * 1024;
+
+/**
+ * Records of up to 250 kB, each its own byte pattern, sized so that one ends exactly at each 4 MiB
+ * read slab's end (read in place from a chunk the reader has just finished), over four slabs.
+ */
+function manySlabCapture(): Uint8Array {
+	const recordHeader = 16;
+	const dataLengths: number[] = [];
+	/** The records that end a slab, due 30 ms after the one before: paced, the pump holds each that long. */
+	const endsSlab = new Set<number>();
+	let position = 24;
+	for (let boundary = slabBytes; boundary <= 4 * slabBytes; boundary += slabBytes) {
+		while (boundary - position >= 2 * (recordHeader + 250_000)) {
+			dataLengths.push(250_000);
+			position += recordHeader + 250_000;
+		}
+		const left = boundary - position;
+		const first = Math.floor(left / 2);
+		dataLengths.push(first - recordHeader, left - first - recordHeader);
+		endsSlab.add(dataLengths.length - 1);
+		position = boundary;
+	}
+	let timestampMicros = 1_700_000_000_000_000;
+	return writePcap(dataLengths.map((length, index) => {
+		const data = Buffer.alloc(length);
+		for (let at = 0; at < data.length; at++) data[at] = (at * 7 + index * 31) & 0xff;
+		timestampMicros += endsSlab.has(index) ? 30_000 : 2000;
+		return {timestampMicros, data};
+	}), {linkType: linkTypes.ethernet});
+}
+
 describe('capture input', () => {
 	test('a plain file: every packet, and progress reaches the file size', async () => {
 		const file = saved('plain.pcapng', capture);
@@ -48,6 +87,33 @@ describe('capture input', () => {
 		assert.equal(result.packets, packetCount);
 		assert.equal(result.fileSize, capture.length);
 		assert.equal(result.bytesRead, capture.length);
+	});
+
+	test('a file larger than a read slab gives the same packets from recycled read memory, at full speed and paced', async () => {
+		const file = saved('slabs.pcap', manySlabCapture());
+		const whole = new CaptureReader('whole');
+		whole.append(readFileSync(file));
+		whole.finish();
+		const expected = createHash('sha256');
+		let expectedPackets = 0;
+		for (let record = whole.next(); record !== undefined; record = whole.next(), expectedPackets++) digestRecord(expected, record);
+		const reference = `${expectedPackets} packets ${expected.digest('hex')}`;
+		// Paced, the pump holds each record until it is due while reads go on.
+		for (const speed of ['max', 1] as const) {
+			const input = await openCaptureInput(file);
+			const reader = new CaptureReader(file, (chunk) => input.releaseChunk(chunk));
+			const seen = createHash('sha256');
+			let packets = 0;
+			try {
+				await new PacketPump({readable: input.stream, reader, speed, deliver: (record) => {
+					packets++;
+					digestRecord(seen, record);
+				}}).run();
+			} finally {
+				input.close();
+			}
+			assert.equal(`${packets} packets ${seen.digest('hex')}`, reference, `speed ${speed}`);
+		}
 	});
 
 	test('gzip is recognised by content, whatever the name; progress counts compressed bytes', async () => {

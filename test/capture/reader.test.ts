@@ -40,6 +40,27 @@ function pcapngBlocks(file: Buffer, bigEndian: boolean): Buffer[] {
 	return blocks;
 }
 
+test('a chunk is released once read and its last record handed out is no longer in use (the next call), never before', () => {
+	const file = Buffer.from(writePcap(etherPackets, {linkType: linkTypes.ethernet}));
+	// Chunks cut where records end: header and first record, second record, third record.
+	const firstEnd = 24 + 16 + dnsQueryFrame.length;
+	const secondEnd = firstEnd + 16 + synFrame.length;
+	const chunks = [file.subarray(0, firstEnd), file.subarray(firstEnd, secondEnd), file.subarray(secondEnd)];
+	const released: number[] = [];
+	const reader = new CaptureReader('test.pcap', (chunk) => released.push(chunks.findIndex((candidate) => candidate.buffer === chunk.buffer && candidate.byteOffset === chunk.byteOffset)));
+	for (const chunk of chunks) reader.append(chunk);
+	reader.finish();
+	const first = reader.next()!;
+	assert.equal(hex(first.data.subarray(first.offset, first.offset + first.capturedLength)), hex(dnsQueryFrame), 'read in place from the first chunk');
+	assert.deepEqual(released, [], 'the first record is still in use');
+	reader.next();
+	assert.deepEqual(released, [0]);
+	reader.next();
+	assert.deepEqual(released, [0, 1]);
+	assert.equal(reader.next(), undefined);
+	assert.deepEqual(released, [0, 1, 2], 'at the end of input everything goes back');
+});
+
 test('packets read from Buffer chunks (as streams hand them) come out as plain Uint8Arrays', () => {
 	const file = Buffer.from(writePcap(etherPackets, {linkType: linkTypes.ethernet}));
 	const reader = new CaptureReader('test.pcap');
