@@ -32,8 +32,13 @@ export function readU32LE(bytes: Uint8Array, offset: number): number {
 const emptyChecksum = 0x5df6e0e2;
 
 /** 1 at the first byte of each known magic: a scan tests this before reading four bytes. */
-export const magicFirstBytes = new Uint8Array(256);
-for (const magic of bitcoinNetworks.keys()) magicFirstBytes[magic >>> 24] = 1;
+const magicFirstBytes = new Uint8Array(256);
+/** For each byte value, bit i set when it is byte i (0 first) of a known magic: a scan can probe every fourth byte. */
+export const magicBytePositions = new Uint8Array(256);
+for (const magic of bitcoinNetworks.keys()) {
+	magicFirstBytes[magic >>> 24] = 1;
+	for (let index = 0; index < 4; index++) magicBytePositions[(magic >>> (24 - 8 * index)) & 0xff]! |= 1 << index;
+}
 
 /** True when the four bytes at `offset` are a known network magic (cheap pre-check for scanning). */
 export function isMagicAt(bytes: Uint8Array, offset: number): boolean {

@@ -5,7 +5,7 @@
 import type {FlowView, Side} from '../flows/flow-view.js';
 import {toDisplay} from '../model/sanitize.js';
 import {otherSide, type Detector, type Finding, type Stage} from './detector.js';
-import {checkMessage, isMagicAt, magicFirstBytes, parseVersion, type VersionInfo} from './bitcoin-message.js';
+import {checkMessage, isMagicAt, magicBytePositions, parseVersion, type VersionInfo} from './bitcoin-message.js';
 import {refineNetwork, serviceBits} from './bitcoin-networks.js';
 import {FlowStates} from './flow-states.js';
 
@@ -129,13 +129,20 @@ function synchronise(flow: FlowView, stream: Uint8Array, direction: DirectionSta
 }
 
 /**
- * The first offset in [from, limit - 4] where a known magic starts, or -1. The byte scan is a loop of
- * its own, small and the same for every stream, so it is optimized early and once, apart from the
- * checks of the rare candidates.
+ * The first offset in [from, limit - 4] where a known magic starts, or -1. It reads every fourth
+ * byte: each start s has exactly one probe in [s, s + 3], and the probe's byte, as byte i of a magic,
+ * names the candidate start probe - i. Candidates come in increasing order, so the first found is the
+ * first there is. A loop of its own, small and the same for every stream, so it is optimized early
+ * and once, apart from the checks of the rare candidates.
  */
 function nextMagic(stream: Uint8Array, from: number, limit: number): number {
-	for (let at = from; at + 4 <= limit; at++) {
-		if (magicFirstBytes[stream[at]!] === 1 && isMagicAt(stream, at)) return at;
+	for (let probe = from + 3; probe < limit; probe += 4) {
+		const positions = magicBytePositions[stream[probe]!]!;
+		if (positions === 0) continue;
+		for (let index = 3; index >= 0; index--) {
+			const start = probe - index;
+			if (((positions >> index) & 1) !== 0 && start + 4 <= limit && isMagicAt(stream, start)) return start;
+		}
 	}
 	return -1;
 }

@@ -99,6 +99,22 @@ test('a capture joined mid-connection finds the next message boundary', () => {
 	assert.equal(latest()[0]?.network, 'bitcoin-testnet3');
 });
 
+test('joined mid-connection, a lone message is found at any offset after any bytes, near-magics among them', () => {
+	for (const [magic, network] of magics) {
+		const wire = new Uint8Array([magic >>> 24, (magic >>> 16) & 0xff, (magic >>> 8) & 0xff, magic & 0xff]);
+		// Every magic's bytes, each cut short of a whole magic, so candidates of every kind come first.
+		const nearMagics = concatBytes(...magics.map(([other]) => new Uint8Array([other >>> 24, (other >>> 16) & 0xff, (other >>> 8) & 0xff, 0x00])));
+		for (let lead = 0; lead < 8; lead++) {
+			const {open, send, end, latest} = harness();
+			const flow = open({sawSyn: false, serverPort: 40_002});
+			const inv = bitcoinMessage(magic, 'inv', concatBytes(new Uint8Array([1, 1, 0, 0, 0]), new Uint8Array(32).fill(7)));
+			send(flow, 'client', concatBytes(new Uint8Array(lead).fill(0x55), nearMagics, wire.subarray(0, 3), inv));
+			end(flow);
+			assert.equal(latest()[0]?.network, network, `${network} after ${lead} + ${nearMagics.length + 3} bytes`);
+		}
+	}
+});
+
 test('the checksum-less version and verack of pre-0.7 clients are recognised by structure', () => {
 	const {open, send, end, latest} = harness();
 	const flow = open({serverPort: 8333});
