@@ -1,12 +1,13 @@
 // Opens a capture file or standard input as a byte stream, gunzipping it when its content is gzip
 // (whatever its name), and counts the raw bytes read so progress can be shown against the file size.
 import {close, fstat, open, read} from 'node:fs';
-import {Socket} from 'node:net';
+import {Socket, type OnReadOpts, type SocketConstructorOpts} from 'node:net';
 import {PassThrough, Readable} from 'node:stream';
 import {isatty} from 'node:tty';
 import {promisify} from 'node:util';
 import {constants as zlibConstants, createGunzip} from 'node:zlib';
 import {exitCodes} from '../exit-codes.js';
+import {ReadSlabs} from './read-slabs.js';
 
 export interface CaptureInput {
 	/** The capture bytes, already decompressed. */
@@ -17,7 +18,7 @@ export interface CaptureInput {
 	bytesRead(): number;
 	/**
 	 * Says that the reader is done with a chunk of `stream`, so its memory may take later reads
-	 * (see DescriptorStream); chunks from anywhere else are ignored.
+	 * (see ReadSlabs); chunks from anywhere else are ignored.
 	 */
 	releaseChunk(chunk: Uint8Array): void;
 	close(): void;
@@ -29,12 +30,6 @@ export class InputError extends Error {
 }
 
 const gzipMagic = [0x1f, 0x8b] as const;
-/** Large reads: with the default 64 KiB chunks, replay spent a fifth of its time in read calls and waits. */
-const slabBytes = 4 * 1024 * 1024;
-/** A slab with less room than this left is retired rather than asked for a short read. */
-const smallestReadBytes = 64 * 1024;
-/** Released slabs kept for the next reads; the reader holds at most a few slabs' worth at a time. */
-const spareSlabLimit = 2;
 /** An empty non-blocking descriptor is polled again after this long at first, backing off while it stays empty. */
 const firstRetryMillis = 1;
 const longestRetryMillis = 16;
@@ -44,47 +39,27 @@ const openFile = promisify(open);
 const statDescriptor = promisify(fstat);
 
 /**
- * Sequential reads from a file descriptor (a file, or standard input redirected from one). Reads land
- * in the unused tail of one slab, so short reads share a 4 MiB buffer instead of each holding (and
- * making the collector sweep) 4 MiB of its own. A slab whose chunks the reader has all released
- * serves later reads: a fresh 4 MiB per read made the collector run for the external memory alone
- * and the kernel fault in new pages, a fifth of replay's CPU time on the real-traffic bench. Chunks
- * nobody releases (gunzip reads them) leave their slab to the collector as before. An EAGAIN (the
- * main thread may have made standard input non-blocking) means "not yet", not an error.
+ * Sequential reads from a file descriptor (a file, or standard input redirected from one) into read
+ * slabs. An EAGAIN (the main thread may have made standard input non-blocking) means "not yet", not
+ * an error.
  */
 class DescriptorStream extends Readable {
 	bytesRead = 0;
-	private slab: Buffer = Buffer.allocUnsafe(slabBytes);
-	private slabUsed = 0;
-	/** For each slab with chunks out, how many the reader has not released yet. */
-	private readonly chunksOut = new Map<ArrayBufferLike, {slab: Buffer; chunks: number}>();
-	private readonly spareSlabs: Buffer[] = [];
+	private readonly slabs = new ReadSlabs();
 	private retryMillis = firstRetryMillis;
 
 	constructor(private readonly fd: number, private readonly ownsDescriptor: boolean, private readonly name: string) {
-		super({highWaterMark: slabBytes});
+		super({highWaterMark: ReadSlabs.slabBytes});
 	}
 
 	releaseChunk(chunk: Uint8Array): void {
-		const out = this.chunksOut.get(chunk.buffer);
-		if (out === undefined || --out.chunks > 0) return;
-		this.chunksOut.delete(chunk.buffer);
-		if (out.slab !== this.slab && this.spareSlabs.length < spareSlabLimit) this.spareSlabs.push(out.slab);
+		this.slabs.release(chunk);
 	}
 
 	override _read(): void {
-		if (this.slab.length - this.slabUsed < smallestReadBytes) {
-			// Every chunk of the current slab released: it starts over.
-			if (!this.chunksOut.has(this.slab.buffer)) this.slabUsed = 0;
-			else {
-				this.slab = this.spareSlabs.pop() ?? Buffer.allocUnsafe(slabBytes);
-				this.slabUsed = 0;
-			}
-		}
-		const {slab} = this;
-		const start = this.slabUsed;
+		const room = this.slabs.room();
 		const attempt = (): void => {
-			read(this.fd, slab, start, slab.length - start, null, (error, length) => {
+			read(this.fd, room, 0, room.length, null, (error, length) => {
 				if (this.destroyed) return;
 				if (error?.code === 'EAGAIN') {
 					setTimeout(attempt, this.retryMillis);
@@ -93,16 +68,8 @@ class DescriptorStream extends Readable {
 					this.destroy(readFailure(this.name, error));
 				} else {
 					this.retryMillis = firstRetryMillis;
-					this.slabUsed = start + length;
 					this.bytesRead += length;
-					if (length === 0) {
-						this.push(null);
-						return;
-					}
-					const out = this.chunksOut.get(slab.buffer);
-					if (out === undefined) this.chunksOut.set(slab.buffer, {slab, chunks: 1});
-					else out.chunks++;
-					this.push(slab.subarray(start, start + length));
+					this.push(length === 0 ? null : this.slabs.take(length));
 				}
 			});
 		};
@@ -116,14 +83,49 @@ class DescriptorStream extends Readable {
 	}
 }
 
-/** A pipe or socket on standard input, read by the event loop; its read errors name the input. */
-class StandardInputSocket extends Socket {
+/**
+ * A pipe or socket on standard input, read by the event loop (a thread-pool read per 64 KiB pipe
+ * chunk made `cat FILE |` twice as slow as the file) straight into read slabs: the socket's `onread`
+ * takes each read's memory from the slabs, where a plain socket allocates 64 KiB per read, 25,000
+ * buffers for the collector per gigabyte.
+ */
+class StandardInputPipe extends Readable {
+	bytesRead = 0;
+	private readonly slabs = new ReadSlabs();
+	private readonly socket: Socket;
+
 	constructor() {
-		super({fd: standardInputFd, readable: true, writable: false});
+		super({highWaterMark: ReadSlabs.slabBytes});
+		// Node takes `onread` in the constructor too (lib/net.js), though its types list it for connect() only.
+		const options: SocketConstructorOpts & {onread: OnReadOpts} = {
+			fd: standardInputFd,
+			readable: true,
+			writable: false,
+			onread: {
+				buffer: () => this.slabs.room(),
+				// false pauses the socket until `_read` asks for more.
+				callback: (length: number) => {
+					this.bytesRead += length;
+					return this.push(this.slabs.take(length));
+				},
+			},
+		};
+		this.socket = new Socket(options);
+		this.socket.on('end', () => this.push(null));
+		this.socket.on('error', (error) => this.destroy(readFailure('standard input', error)));
 	}
 
-	override destroy(error?: Error): this {
-		return super.destroy(error === undefined ? undefined : readFailure('standard input', error));
+	releaseChunk(chunk: Uint8Array): void {
+		this.slabs.release(chunk);
+	}
+
+	override _read(): void {
+		this.socket.resume();
+	}
+
+	override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+		this.socket.destroy();
+		callback(error);
 	}
 }
 
@@ -147,14 +149,12 @@ function describeOpenFailure(path: string, error: unknown): string {
 }
 
 /** The raw bytes of `path` (`-` = standard input) and, for a regular file, its size. */
-async function openRaw(path: string): Promise<{raw: DescriptorStream | StandardInputSocket; fileSize?: number}> {
+async function openRaw(path: string): Promise<{raw: DescriptorStream | StandardInputPipe; fileSize?: number}> {
 	if (path === '-') {
 		if (isatty(standardInputFd)) throw new InputError('standard input: is a terminal; pipe a capture into it or pass a file');
-		// Descriptor 0 itself: process.stdin is an empty stream inside a worker thread. A pipe is read as
-		// the event loop's socket, not through the thread pool: a pool read per 64 KiB pipe chunk made
-		// `cat FILE |` twice as slow as the file.
+		// Descriptor 0 itself: process.stdin is an empty stream inside a worker thread.
 		const info = await statDescriptor(standardInputFd);
-		const raw = info.isFIFO() || info.isSocket() ? new StandardInputSocket() : new DescriptorStream(standardInputFd, false, 'standard input');
+		const raw = info.isFIFO() || info.isSocket() ? new StandardInputPipe() : new DescriptorStream(standardInputFd, false, 'standard input');
 		return {raw};
 	}
 	let fd: number | undefined;
@@ -232,7 +232,7 @@ export async function openCaptureInput(path: string): Promise<CaptureInput> {
 		stream,
 		fileSize,
 		bytesRead: () => raw.bytesRead,
-		releaseChunk: raw instanceof DescriptorStream && !gzipped ? (chunk) => raw.releaseChunk(chunk) : () => {},
+		releaseChunk: gzipped ? () => {} : (chunk) => raw.releaseChunk(chunk),
 		close: () => {
 			raw.destroy();
 			stream.destroy();
