@@ -2,8 +2,8 @@
 // the worker sorts, filters and windows the rows here so the renderer never handles the full table.
 //
 // Every host owns a slot: its address and counters are one record in a single Float64Array, found
-// through an open-addressing index, and ordered by a typed-array recency list. Counting a packet
-// reads and writes numbers only; an evicted host's slot (and its handle object) serves the next
+// through an open-addressing index; the record's touch number orders hosts by recency for eviction
+// (RecencyHeap). Counting a packet reads and writes numbers in the record only; an evicted host's slot (and its handle object) serves the next
 // new host, so address churn creates no garbage. Address text is made only when a row needs it.
 import {severities, type HostRole, type HostRow, type HostSortKey, type HostView, type PeerRow, type ProtocolFamily, type Severity} from '../model/messages.js';
 import type {DecodedPacket} from '../decode/decoded-packet.js';
@@ -13,7 +13,7 @@ import {addressHash} from './endpoint-hash.js';
 import type {Flow} from './flow.js';
 import {PeerBook} from './peer-book.js';
 import {SlotIndex} from './slot-index.js';
-import {SlotLists} from './slot-lists.js';
+import {RecencyHeap} from './recency-heap.js';
 import {grownFloat64Array, nextCapacity} from './typed-growth.js';
 
 /** What detection knows about a host; supplied per query, never stored by the table. */
@@ -41,7 +41,6 @@ export interface HostTableOptions {
 
 const microsPerSecond = 1e6;
 const defaultPeerLimit = 50;
-const recent = 0;
 
 /**
  * Offsets in a host's record: first what every packet reads and writes (one cache line), then the
@@ -58,16 +57,18 @@ const enum Field {
 	secondBytes = 5,
 	bytesIn = 6,
 	bytesOut = 7,
-	w0 = 8,
-	ipVersion = 12,
-	internal = 13,
-	hash = 14,
-	flows = 15,
-	firstSeen = 16,
-	previousPackets = 17,
-	previousBytes = 18,
+	/** The table's touch count when a packet last counted for the host: its place in recency order. */
+	touched = 8,
+	w0 = 9,
+	ipVersion = 13,
+	internal = 14,
+	hash = 15,
+	flows = 16,
+	firstSeen = 17,
+	previousPackets = 18,
+	previousBytes = 19,
 }
-const stride = 19;
+const stride = 20;
 
 /** The object side of a host slot: what does not fit in numbers. Reused when the slot is. */
 export class Host {
@@ -95,7 +96,9 @@ export class HostTable {
 	private readonly peerCap: number;
 	private readonly index = new SlotIndex();
 	private readonly peers = new PeerBook();
-	private readonly recency: SlotLists;
+	private readonly recency: RecencyHeap;
+	/** Touches so far: each packet's hosts get the next numbers. */
+	private touches = 0;
 	private records: Float64Array;
 	private readonly handles: Host[] = [];
 	/** The sender and receiver slots of the last `packet` call (-1: none, or evicted since). */
@@ -105,6 +108,7 @@ export class HostTable {
 	/** Reused by each query so sorting a large table does not allocate a new array every second. */
 	private readonly candidates: Host[] = [];
 	private nowMicros = 0;
+	private readonly lastTouchOf = (slot: number): number => this.records[slot * stride + Field.touched]!;
 
 	constructor(options: HostTableOptions) {
 		this.homeNet = options.homeNet;
@@ -113,12 +117,12 @@ export class HostTable {
 		this.peerCap = Math.max(0, options.peerCap ?? 256);
 		const capacity = nextCapacity(0, 1, this.hostCap);
 		this.records = new Float64Array(capacity * stride);
-		this.recency = new SlotLists(1, capacity);
+		this.recency = new RecencyHeap(capacity);
 		this.peers.growHosts(capacity);
 	}
 
 	get size(): number {
-		return this.recency.size(recent);
+		return this.recency.size;
 	}
 
 	/** Counts one IP packet for its sender and receiver. */
@@ -211,7 +215,8 @@ export class HostTable {
 		const nowSecond = Math.floor(this.nowMicros / microsPerSecond);
 		const candidates = this.candidates;
 		candidates.length = 0;
-		for (let slot = this.recency.newest(recent); slot >= 0; slot = this.recency.older(slot)) {
+		// Slots fill from 0 and an evicted host's slot goes to the next, so the first `size` are the hosts.
+		for (let slot = 0; slot < this.size; slot++) {
 			const host = this.handles[slot]!;
 			if (decorateAll) {
 				host.decoration = decorate(this.addressOf(slot));
@@ -390,14 +395,14 @@ export class HostTable {
 	/** `slot` when it still holds the host of that generation, else the host found or added by address. */
 	private hostAt(slot: number, generation: number, words: Uint32Array, ipVersion: number, timestampMicros: number): number {
 		if (slot < 0 || this.records[slot * stride + Field.generation] !== generation) return this.hostFor(words, ipVersion, timestampMicros);
-		this.recency.touch(recent, slot);
+		this.records[slot * stride + Field.touched] = ++this.touches;
 		return slot;
 	}
 
 	private hostFor(words: Uint32Array, ipVersion: number, timestampMicros: number): number {
-		let slot = this.lookup(words, ipVersion);
-		if (slot < 0) slot = this.add(words, ipVersion, timestampMicros);
-		this.recency.touch(recent, slot);
+		const slot = this.lookup(words, ipVersion);
+		if (slot < 0) return this.add(words, ipVersion, timestampMicros);
+		this.records[slot * stride + Field.touched] = ++this.touches;
 		return slot;
 	}
 
@@ -433,14 +438,16 @@ export class HostTable {
 		records[base + Field.firstSeen] = timestampMicros;
 		records[base + Field.lastSeen] = timestampMicros;
 		records[base + Field.rateSecond] = Math.floor(timestampMicros / microsPerSecond);
+		const touched = ++this.touches;
+		records[base + Field.touched] = touched;
 		this.index.insert(hash, slot);
+		this.recency.insert(slot, touched);
 		return slot;
 	}
 
 	/** Drops the least recently seen host and returns its slot for reuse. */
 	private evictOldest(): number {
-		const slot = this.recency.oldest(recent);
-		this.recency.remove(slot);
+		const slot = this.recency.takeOldest(this.lastTouchOf);
 		this.index.remove(this.records[slot * stride + Field.hash]! | 0, slot);
 		this.peers.dropHost(slot);
 		if (slot === this.lastSource) this.lastSource = -1;
