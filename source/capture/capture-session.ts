@@ -26,6 +26,10 @@ type EndReason = End['reason'];
 const stopDrainMillis = 1500;
 const bufferTimeoutMarginMillis = 100;
 
+function describeHelperExit(exit: number | NodeJS.Signals | null): string {
+	return typeof exit === 'string' ? `killed by ${exit}` : `exit code ${exit ?? 'unknown'}`;
+}
+
 export class CaptureSession {
 	private readonly pipeline: TrafficPipeline;
 	private readonly engine: DetectionEngine;
@@ -207,6 +211,8 @@ export class CaptureSession {
 		try {
 			this.markStarted();
 			const reason = await this.pumpPackets(reader, live.stdout);
+			// Its output ends before a stop only when the helper died (killed, crashed, the interface gone).
+			const diedUnasked = reason === 'end-of-file' && !this.stopRequested;
 			clearTimeout(this.drainTimer);
 			// Whatever the helper delivered and was not processed is counted, never lost silently.
 			const stopped = live.stop();
@@ -215,6 +221,10 @@ export class CaptureSession {
 			await new PacketPump({readable: live.stdout, reader, deliver: () => this.discarded++}).run().catch(() => 'end-of-file');
 			await stopped;
 			this.collectReaderTotals(reader);
+			if (diedUnasked) {
+				throw new CaptureError(`capture helper ${helper} on ${iface} ended before minewatch stopped it (${describeHelperExit(await live.exited)})`);
+			}
+
 			return this.stoppedReason(reason);
 		} finally {
 			live.discardOutput();

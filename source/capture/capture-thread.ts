@@ -15,7 +15,6 @@ export class CaptureThread {
 	private readonly pending: WorkerMessage[] = [];
 	private readonly firstWaiters: Array<(message: WorkerMessage) => void> = [];
 	private ended = false;
-	private failed = false;
 	readonly exited: Promise<void>;
 
 	/**
@@ -32,13 +31,17 @@ export class CaptureThread {
 
 			this.emit(message);
 		});
+		// The error event can overtake messages the worker posted before it failed; by the exit event
+		// those have all been delivered, so the error is reported then, after them.
+		let crash: Error | undefined;
 		this.worker.on('error', error => {
-			this.failed = true;
-			this.emit({type: 'error', exitCode: exitCodes.internal, message: `capture worker failed: ${error.message.split('\n')[0]}`});
+			crash = error;
 		});
 		this.exited = new Promise(resolve => {
 			this.worker.on('exit', code => {
-				if (!this.ended && !this.failed) {
+				if (crash !== undefined) {
+					this.emit({type: 'error', exitCode: exitCodes.internal, message: `capture worker failed: ${crash.message.split('\n')[0]}`});
+				} else if (!this.ended) {
 					this.emit({type: 'error', exitCode: exitCodes.internal, message: `capture worker stopped unexpectedly (exit code ${code})`});
 				}
 

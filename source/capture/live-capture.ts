@@ -48,8 +48,11 @@ export interface LiveCapture {
 	stop(): Promise<void>;
 	/** Reads the rest of `stdout` and throws it away (nobody will process it). */
 	discardOutput(): void;
-	/** The helper's exit code (null when a signal ended it), once it exited and its counters are in. */
-	readonly exited: Promise<number | null>;
+	/**
+	 * The helper's exit code, or the signal that ended it (null when it never started), once it exited
+	 * and its counters are in.
+	 */
+	readonly exited: Promise<number | NodeJS.Signals | null>;
 }
 
 const defaultSnaplen = 262_144;
@@ -144,7 +147,7 @@ function helperErrorLine(program: string, stderr: string): string {
 class HelperCapture implements LiveCapture {
 	readonly helper: CaptureHelperName;
 	readonly stdout = new PassThrough({highWaterMark: 1024 * 1024});
-	readonly exited: Promise<number | null>;
+	readonly exited: Promise<number | NodeJS.Signals | null>;
 	/** Settles when the helper opened the interface (first pcap bytes) or failed to. */
 	readonly ready: Promise<void>;
 
@@ -158,6 +161,7 @@ class HelperCapture implements LiveCapture {
 	private childFailure: {reason: OpenFailure | 'module'; message: string} | undefined;
 	private started = false;
 	private exitCode: number | null | undefined;
+	private exitSignal: NodeJS.Signals | null = null;
 	private statsTimer: NodeJS.Timeout | undefined;
 	private killTimer: NodeJS.Timeout | undefined;
 	private stopRequested = false;
@@ -181,8 +185,9 @@ class HelperCapture implements LiveCapture {
 		const stderrDone = new Promise<void>(resolve => child.stderr!.once('close', resolve));
 		const ipcDone = child.connected ? new Promise<void>(resolve => child.once('disconnect', resolve)) : Promise.resolve();
 		const processDone = new Promise<void>(resolve => {
-			child.once('exit', code => {
+			child.once('exit', (code, signal) => {
 				this.exitCode = code;
+				this.exitSignal = signal;
 				// ends the parent watcher of tcpdump and dumpcap
 				child.stdin?.destroy();
 				resolve();
@@ -197,7 +202,7 @@ class HelperCapture implements LiveCapture {
 			clearInterval(this.statsTimer);
 			clearTimeout(this.killTimer);
 			if (this.stderrPartialLine !== '') this.takeStderrLine(this.stderrPartialLine);
-			return this.exitCode ?? null;
+			return this.exitCode ?? this.exitSignal;
 		});
 
 		this.ready = new Promise<void>((resolve, reject) => {
