@@ -8,6 +8,7 @@ import {listInterfaces} from './capture/live-capture.js';
 import {loadPoolList} from './detect/pool-list.js';
 import {exitCodes, stopSignals} from './exit-codes.js';
 import {resolveOptions, UsageError, type CliOptions, type RawFlags} from './options.js';
+import {unprivilegedUser, type UnprivilegedUser} from './privilege.js';
 import {AlertLog} from './output/alert-log.js';
 import {formatError} from './output/error-report.js';
 import {cliFlags} from './cli-flags.js';
@@ -28,6 +29,7 @@ const help = `
 	      --capture HELPER     Live capture helper: pcap, tcpdump or dumpcap (default: pcap if built, else tcpdump, else dumpcap)
 	      --snaplen BYTES      Bytes captured per packet in live capture (default 262144)
 	      --list-interfaces    List capture interfaces and exit
+	      --user NAME          Started as root: run as NAME once the capture is open (under sudo: the invoking user)
 
 	Replay
 	      --speed N|max        Replay at N times the recorded pace, or as fast as possible (default 1 in the UI, max with --json)
@@ -169,8 +171,10 @@ async function main(): Promise<number> {
 	}
 
 	let options: CliOptions;
+	let user: UnprivilegedUser | undefined;
 	try {
 		options = resolveOptions(cli.flags as RawFlags, process.stdout.isTTY === true);
+		user = unprivilegedUser(cli.flags.user);
 	} catch (error) {
 		if (error instanceof UsageError) {
 			return usageFailure(error.message);
@@ -204,7 +208,7 @@ async function main(): Promise<number> {
 		}
 	}
 
-	const thread = new CaptureThread(options.session, message => {
+	const thread = new CaptureThread({...options.session, unprivilegedUser: user}, message => {
 		if (message.type !== 'alert' || alertLog === undefined) {
 			return undefined;
 		}

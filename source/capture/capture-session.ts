@@ -15,7 +15,15 @@ import {PacketPump} from './packet-pump.js';
 import {CaptureError, defaultCaptureHelper, defaultInterface, startLiveCapture, type LiveCapture} from './live-capture.js';
 import {SummaryBuilder} from './summary-builder.js';
 
-type Post = (message: WorkerMessage) => void;
+/**
+ * The switch to the unprivileged user, between the worker and its CaptureThread (never seen by
+ * renderers): `source-open` once the source is open, answered by `user-switched` once the main
+ * thread switched, and the session reads no packet before that.
+ */
+export type SourceOpen = {type: 'source-open'};
+export type UserSwitched = {type: 'user-switched'};
+
+type Post = (message: WorkerMessage | SourceOpen) => void;
 type EndReason = End['reason'];
 
 /**
@@ -61,6 +69,7 @@ export class CaptureSession {
 	private summaryTimer: NodeJS.Timeout | undefined;
 	private durationTimer: NodeJS.Timeout | undefined;
 	private source: SourceInfo;
+	private userSwitched: (() => void) | undefined;
 
 	constructor(private readonly options: SessionOptions, private readonly post: Post) {
 		const homeNet = CidrSet.parse(options.homeNet);
@@ -87,8 +96,13 @@ export class CaptureSession {
 		this.summaries = new SummaryBuilder(this.pipeline, this.engine);
 	}
 
-	control(message: ControlMessage): void {
+	control(message: ControlMessage | UserSwitched): void {
 		switch (message.type) {
+			case 'user-switched': {
+				this.userSwitched?.();
+				break;
+			}
+
 			case 'pause': {
 				this.paused = true;
 				this.pump?.pause();
@@ -136,6 +150,8 @@ export class CaptureSession {
 	private stop(): void {
 		if (this.stopRequested) return;
 		this.stopRequested = true;
+		// no packet is read after a stop, so there is nothing left to wait for
+		this.userSwitched?.();
 		if (this.live === undefined || this.paused) {
 			this.pump?.stop();
 			return;
@@ -174,6 +190,10 @@ export class CaptureSession {
 
 		for (;;) {
 			this.input = await openCaptureInput(source.path);
+			if (this.loops === 0) {
+				await this.switchUser();
+			}
+
 			const reader = new CaptureReader(source.path === '-' ? 'standard input' : source.path);
 			const reason = await this.pumpPackets(reader, this.input.stream);
 			this.input.close();
@@ -204,8 +224,9 @@ export class CaptureSession {
 		}
 
 		this.source = {kind: 'live', name: iface, filter: this.options.filter, captureHelper: helper};
-		const live = await startLiveCapture({interface: iface, filter: this.options.filter, snaplen: source.snaplen, helper});
+		const live = await startLiveCapture({interface: iface, filter: this.options.filter, snaplen: source.snaplen, helper, user: this.options.unprivilegedUser});
 		this.live = live;
+		await this.switchUser();
 		const reader = new CaptureReader(`${helper} on ${iface}`);
 		this.liveReader = reader;
 		try {
@@ -230,6 +251,17 @@ export class CaptureSession {
 			live.discardOutput();
 			await live.stop();
 		}
+	}
+
+	/** Once the source is open: waits until the main thread has switched to the unprivileged user, if there is one. */
+	private async switchUser(): Promise<void> {
+		if (this.options.unprivilegedUser === undefined || this.stopRequested) return;
+		const switched = new Promise<void>(resolve => {
+			this.userSwitched = resolve;
+		});
+		this.post({type: 'source-open'});
+		await switched;
+		this.userSwitched = undefined;
 	}
 
 	private stoppedReason(reason: EndReason): EndReason {
