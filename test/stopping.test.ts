@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import type {ChildProcess} from 'node:child_process';
 import {once} from 'node:events';
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {createServer, connect, type AddressInfo, type Server, type Socket} from 'node:net';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
@@ -361,6 +361,36 @@ describe('the interactive UI in a real terminal', {skip: tmuxSkip}, () => {
 
 	test('the terminal closing under the UI (tmux kill-session): exit status 129, nothing left, alerts logged', {timeout: 60_000}, async () => {
 		const {terminal, log} = await uiWithAlert();
+		await assertHangUpHandled(terminal, log);
+	});
+
+	test('the terminal closing under the wall: the same', {timeout: 60_000}, async () => {
+		const log = newAlertLog();
+		const terminal = CliTerminal.start({columns: 160, rows: 50, arguments: ['-r', demo, '--wall', '--speed', '10', '--alerts', log]});
+		assert.ok(await waitFor(() => existsSync(log) && loggedAlerts(log).length > 0, 20_000), 'an alert was raised');
+		await assertHangUpHandled(terminal, log);
+	});
+
+	test('the capture helper killed under the UI: exit 3, terminal restored, the error on the main screen', {timeout: 60_000}, async t => {
+		if (liveSkipped(t, 'tcpdump')) return;
+		const {miner, port} = await StalledMiner.listen();
+		t.after(() => miner.close());
+		const terminal = CliTerminal.start({columns: 160, rows: 50, arguments: ['-i', 'lo', '-f', `tcp port ${port}`, '--capture', 'tcpdump']});
+		try {
+			await terminal.waitForScreen(screen => /minewatch +live lo/.test(screen), 20_000, 'the monitor on lo');
+			const cli = terminal.cliPid()!;
+			const processes = descendantPids(cli);
+			process.kill([...childPidsOf(cli)][0]!, 'SIGKILL');
+			assert.equal(await terminal.waitForExit(10_000), 3);
+			assertTerminalRestored(terminal);
+			assert.match(terminal.screen(), /capture helper tcpdump on lo ended before minewatch stopped it \(killed by SIGKILL\)/);
+			assert.ok(await waitFor(() => [...processes].every(pid => processGone(pid)), 5000), 'nothing left');
+		} finally {
+			terminal.close();
+		}
+	});
+
+	async function assertHangUpHandled(terminal: CliTerminal, log: string): Promise<void> {
 		try {
 			const cli = terminal.cliPid();
 			assert.ok(cli !== undefined, 'the CLI runs in the terminal');
@@ -372,7 +402,7 @@ describe('the interactive UI in a real terminal', {skip: tmuxSkip}, () => {
 		} finally {
 			terminal.close();
 		}
-	});
+	}
 
 	test('a crash inside the capture worker: exit 1, terminal restored, the error on the main screen', {timeout: 60_000}, async () => {
 		const log = newAlertLog();
