@@ -15,6 +15,7 @@ import {unprivilegedUser} from '../source/privilege.js';
 import {childPidsOf, helperMissing, isRoot, skipLive} from './capture/live-support.js';
 import {fixturesDirectory} from './support/repository.js';
 import {runCli, type CliRun} from './support/run-cli.js';
+import {CliTerminal, tmuxAvailable} from './support/tmux-terminal.js';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'minewatch-privilege-'));
 const dialects = path.join(fixturesDirectory, 'stratum-dialects.pcap');
@@ -166,6 +167,17 @@ describe('live capture started as root', () => {
 		assert.deepEqual(observed.helper?.uid, Array(4).fill(nobody.uid), 'tcpdump -Z nobody');
 		assert.ok(observed.alertAfterSwitch);
 	});
+});
+
+test('the UI started by sudo runs as the user too (what it loads after the switch is readable), and q ends it with 0', {skip: isRoot() ? (tmuxAvailable ? false : 'tmux is not installed') : 'not root', timeout: 60_000}, async () => {
+	const terminal = CliTerminal.start({columns: 160, rows: 50, arguments: ['-r', path.join(fixturesDirectory, 'demo.pcapng'), '--speed', '10'], environment: {SUDO_UID: '65534', SUDO_GID: '65534'}});
+	try {
+		await terminal.waitForScreen(screen => /192\.168\.10\.23 → .*mining/.test(screen), 20_000, 'the first alert on screen');
+		for (const thread of threadCredentials(terminal.cliPid()!)) assertRunsAs(thread, nobody, 'a minewatch thread');
+		await terminal.quitWith('q', 10_000);
+	} finally {
+		terminal.close();
+	}
 });
 
 test('replay started by sudo switches too, before reading a packet: it needs no privilege', {skip: isRoot() ? false : 'not root'}, async () => {
