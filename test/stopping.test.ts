@@ -292,14 +292,16 @@ describe('live capture on loopback', () => {
 		});
 	}
 
-	test('a crash inside the capture worker during live capture: exit 1, alerts kept, the helper is gone', {timeout: 60_000}, async t => {
-		if (liveSkipped(t, 'tcpdump')) return;
-		const {run, log, processes} = await runLive(t, {helper: 'tcpdump', environment: crashEnvironment});
-		assert.equal(run.exitCode, 1, run.stderr);
-		assertOneLineError(run.stderr, /^minewatch: capture worker failed: injected fault in the capture worker$/m);
-		assertAllAlertsLogged(run, log);
-		await processes.assertNoneLeft();
-	});
+	for (const helper of captureHelperNames) {
+		test(`--capture ${helper}: a crash inside the capture worker → exit 1, alerts kept, the helper is gone`, {timeout: 60_000}, async t => {
+			if (liveSkipped(t, helper)) return;
+			const {run, log, processes} = await runLive(t, {helper, environment: crashEnvironment});
+			assert.equal(run.exitCode, 1, run.stderr);
+			assertOneLineError(run.stderr, /^minewatch: capture worker failed: injected fault in the capture worker$/m);
+			assertAllAlertsLogged(run, log);
+			await processes.assertNoneLeft();
+		});
+	}
 });
 
 const tmuxSkip = tmuxAvailable ? false : 'tmux is not installed';
