@@ -153,6 +153,7 @@ describe('live capture started as root', () => {
 			for (const thread of observed.threads) assertRunsAs(thread, nobody, 'a minewatch thread');
 			const helperExpected = helperUser[helper];
 			assert.deepEqual(observed.helper?.uid, Array(4).fill(helperExpected.uid), `${helper} runs as uid ${helperExpected.uid}`);
+			if (helper === 'pcap') assertRunsAs(observed.helper, nobody, 'the pcap child, switched the same way');
 			assert.ok(observed.alertAfterSwitch, 'the Stratum exchange sent on lo was raised after the switch');
 			assert.equal(observed.run.signal, 'SIGTERM', observed.run.stderr);
 			assert.equal(observed.run.end?.reason, 'stopped');
