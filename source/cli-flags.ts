@@ -6,6 +6,7 @@ export const cliFlags = {
 	listInterfaces: {type: 'boolean', default: false},
 	snaplen: {type: 'string'},
 	capture: {type: 'string'},
+	user: {type: 'string'},
 	speed: {type: 'string'},
 	loop: {type: 'boolean', default: false},
 	count: {type: 'string'},

@@ -6,14 +6,16 @@ import meow from 'meow';
 import {CaptureThread} from './capture/capture-thread.js';
 import {listInterfaces} from './capture/live-capture.js';
 import {loadPoolList} from './detect/pool-list.js';
-import {exitCodes} from './exit-codes.js';
+import {exitCodes, stopSignals} from './exit-codes.js';
 import {resolveOptions, UsageError, type CliOptions, type RawFlags} from './options.js';
+import {unprivilegedUser, type UnprivilegedUser} from './privilege.js';
 import {AlertLog} from './output/alert-log.js';
 import {formatError} from './output/error-report.js';
 import {cliFlags} from './cli-flags.js';
 import {runNdjsonOutput} from './output/ndjson-output.js';
 import {StandardOutput} from './output/standard-output.js';
 import {describeWriteFailure} from './output/write-failure.js';
+import type {UiResult} from './ui/closing-summary.js';
 
 const help = `
 	Usage
@@ -27,6 +29,7 @@ const help = `
 	      --capture HELPER     Live capture helper: pcap, tcpdump or dumpcap (default: pcap if built, else tcpdump, else dumpcap)
 	      --snaplen BYTES      Bytes captured per packet in live capture (default 262144)
 	      --list-interfaces    List capture interfaces and exit
+	      --user NAME          Started as root: run as NAME once the capture is open (under sudo: the invoking user)
 
 	Replay
 	      --speed N|max        Replay at N times the recorded pace, or as fast as possible (default 1 in the UI, max with --json)
@@ -53,8 +56,9 @@ const help = `
 	      --host-cap N         Hosts kept before the least recently seen is evicted (default 50000)
 	      --payload-bytes N    Payload bytes reassembled per flow direction for detection (default 16384)
 
-	Exit codes: 0 done, 1 internal error, 2 unusable input file, 3 live capture could not start, 4 output could not be written,
-	  141 standard output closed by its reader, 64 wrong flag.
+	Exit codes: 0 done, 1 internal error, 2 unusable input file, 3 live capture could not start or its helper died,
+	  4 output could not be written, 141 standard output closed by its reader, 64 wrong flag;
+	  after a clean stop on SIGHUP, SIGINT or SIGTERM, minewatch ends by that signal (129, 130, 143).
 `;
 
 const cli = meow(help, {
@@ -66,6 +70,8 @@ const cli = meow(help, {
 	autoVersion: false,
 });
 const standardOutput = new StandardOutput();
+/** The first stop signal received: once the capture has ended cleanly, minewatch ends by it. */
+let stoppedBy: NodeJS.Signals | undefined;
 
 function usageFailure(message: string): number {
 	process.stderr.write(`minewatch: ${message}\nRun 'minewatch --help' for the flags.\n`);
@@ -103,6 +109,15 @@ function keyboardInput(options: CliOptions): NodeJS.ReadStream {
 	return process.stdin;
 }
 
+/** A terminal that closed under the renderer ends minewatch as SIGHUP would, whether or not one arrived. */
+function endedBy(result: UiResult): number {
+	if (result.reason === 'hangup') {
+		stoppedBy ??= 'SIGHUP';
+	}
+
+	return result.exitCode;
+}
+
 async function runInteractive(thread: CaptureThread, options: CliOptions): Promise<number> {
 	const first = await thread.firstMessage();
 	if (first.type === 'error') {
@@ -119,7 +134,7 @@ async function runInteractive(thread: CaptureThread, options: CliOptions): Promi
 			replay: options.session.source.kind === 'file',
 		});
 		await thread.exited;
-		return result.exitCode;
+		return endedBy(result);
 	}
 
 	// React's development build renders several times slower; nothing here needs its checks.
@@ -132,7 +147,7 @@ async function runInteractive(thread: CaptureThread, options: CliOptions): Promi
 		speed: options.session.speed,
 	});
 	await thread.exited;
-	return result.exitCode;
+	return endedBy(result);
 }
 
 async function main(): Promise<number> {
@@ -156,8 +171,10 @@ async function main(): Promise<number> {
 	}
 
 	let options: CliOptions;
+	let user: UnprivilegedUser | undefined;
 	try {
 		options = resolveOptions(cli.flags as RawFlags, process.stdout.isTTY === true);
+		user = unprivilegedUser(cli.flags.user);
 	} catch (error) {
 		if (error instanceof UsageError) {
 			return usageFailure(error.message);
@@ -191,7 +208,7 @@ async function main(): Promise<number> {
 		}
 	}
 
-	const thread = new CaptureThread(options.session, message => {
+	const thread = new CaptureThread({...options.session, unprivilegedUser: user}, message => {
 		if (message.type !== 'alert' || alertLog === undefined) {
 			return undefined;
 		}
@@ -205,12 +222,15 @@ async function main(): Promise<number> {
 			return {type: 'error', exitCode: exitCodes.output, message: `cannot write --alerts file ${alertsFile}: ${describeWriteFailure(error)}`};
 		}
 	});
-	const stop = () => {
+	const stop = (signal: NodeJS.Signals) => {
+		stoppedBy ??= signal;
 		thread.send({type: 'stop'});
 	};
 
-	process.on('SIGINT', stop);
-	process.on('SIGTERM', stop);
+	for (const signal of stopSignals) {
+		process.on(signal, stop);
+	}
+
 	try {
 		return options.output === 'json' ? await runNdjsonOutput(thread, standardOutput) : await runInteractive(thread, options);
 	} finally {
@@ -226,6 +246,13 @@ try {
 	process.exitCode = finalExitCode();
 	standardOutput.onFailure(() => {
 		process.exitCode = finalExitCode();
+	});
+	process.once('exit', code => {
+		if (code === exitCodes.ok && stoppedBy !== undefined) {
+			// Without a listener the signal takes its default action: the process ends by it.
+			process.removeAllListeners(stoppedBy);
+			process.kill(process.pid, stoppedBy);
+		}
 	});
 } catch (error) {
 	process.stderr.write(`minewatch: internal error: ${(error as Error).message?.split('\n')[0] ?? String(error)}\n`);

@@ -14,3 +14,10 @@ export const exitCodes = {
 	/** A wrong flag or flag value. */
 	usage: 64,
 } as const;
+
+/**
+ * The signals that stop a capture cleanly (alerts flushed, the terminal given back, the helper ended);
+ * minewatch then ends by the same signal, so a shell shows 128 + its number (130, 143, 129) and a
+ * script interrupted by Ctrl+C stops too, instead of taking the run for complete.
+ */
+export const stopSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const satisfies readonly NodeJS.Signals[];

@@ -1,6 +1,7 @@
 // Turns command-line flags into validated session options; every mistake becomes one UsageError line.
 
 import {CidrSet} from './flows/cidr-set.js';
+import type {UnprivilegedUser} from './privilege.js';
 
 export class UsageError extends Error {}
 
@@ -26,6 +27,11 @@ export interface LiveSourceOptions {
 /** Everything the capture worker needs; plain data, so it crosses into the worker as workerData. */
 export interface SessionOptions {
 	source: FileSourceOptions | LiveSourceOptions;
+	/**
+	 * Who the process switches to once the source is open (see privilege.ts): the session then waits
+	 * for the main thread to have switched before it reads a packet, and the helper is told too.
+	 */
+	unprivilegedUser?: UnprivilegedUser;
 	filter?: string;
 	speed: Speed;
 	maxPackets?: number;

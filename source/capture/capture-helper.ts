@@ -6,6 +6,7 @@ import {accessSync, constants, realpathSync, statSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {exitCodes} from '../exit-codes.js';
+import type {UnprivilegedUser} from '../privilege.js';
 
 export type CaptureHelperName = 'pcap' | 'tcpdump' | 'dumpcap';
 
@@ -33,6 +34,8 @@ export interface HelperCaptureRequest {
 	snaplen: number;
 	/** A BPF capture filter (not blank), or undefined for every packet. */
 	filter?: string;
+	/** Who the helper switches to once the interface is open, when it can (the pcap child, tcpdump -Z). */
+	user?: UnprivilegedUser;
 }
 
 /**
@@ -45,8 +48,12 @@ export function helperArguments(helper: 'tcpdump' | 'dumpcap', request: HelperCa
 	const hasFilter = filter !== undefined;
 	const ring = captureBuffering.kernelBufferBytes;
 	if (helper === 'tcpdump') {
+		// tcpdump needs a name; without -Z a tcpdump built --with-user (Debian's) switches to its own
+		// user, which minewatch, once switched itself, could not signal for counters.
+		const userName = request.user?.name;
 		return [
 			'-U', '-n', '-B', String(ring / 1024), '-w', '-', '-i', request.interface, '-s', String(request.snaplen),
+			...(userName === undefined ? [] : ['-Z', userName]),
 			...(hasFilter ? ['--', filter] : []),
 		];
 	}

@@ -15,7 +15,15 @@ import {PacketPump} from './packet-pump.js';
 import {CaptureError, defaultCaptureHelper, defaultInterface, startLiveCapture, type LiveCapture} from './live-capture.js';
 import {SummaryBuilder} from './summary-builder.js';
 
-type Post = (message: WorkerMessage) => void;
+/**
+ * The switch to the unprivileged user, between the worker and its CaptureThread (never seen by
+ * renderers): `source-open` once the source is open, answered by `user-switched` once the main
+ * thread switched, and the session reads no packet before that.
+ */
+export type SourceOpen = {type: 'source-open'};
+export type UserSwitched = {type: 'user-switched'};
+
+type Post = (message: WorkerMessage | SourceOpen) => void;
 type EndReason = End['reason'];
 
 /**
@@ -25,6 +33,10 @@ type EndReason = End['reason'];
  */
 const stopDrainMillis = 1500;
 const bufferTimeoutMarginMillis = 100;
+
+function describeHelperExit(exit: number | NodeJS.Signals | null): string {
+	return typeof exit === 'string' ? `killed by ${exit}` : `exit code ${exit ?? 'unknown'}`;
+}
 
 export class CaptureSession {
 	private readonly pipeline: TrafficPipeline;
@@ -57,6 +69,7 @@ export class CaptureSession {
 	private summaryTimer: NodeJS.Timeout | undefined;
 	private durationTimer: NodeJS.Timeout | undefined;
 	private source: SourceInfo;
+	private userSwitched: (() => void) | undefined;
 
 	constructor(private readonly options: SessionOptions, private readonly post: Post) {
 		const homeNet = CidrSet.parse(options.homeNet);
@@ -83,8 +96,13 @@ export class CaptureSession {
 		this.summaries = new SummaryBuilder(this.pipeline, this.engine);
 	}
 
-	control(message: ControlMessage): void {
+	control(message: ControlMessage | UserSwitched): void {
 		switch (message.type) {
+			case 'user-switched': {
+				this.userSwitched?.();
+				break;
+			}
+
 			case 'pause': {
 				this.paused = true;
 				this.pump?.pause();
@@ -132,6 +150,8 @@ export class CaptureSession {
 	private stop(): void {
 		if (this.stopRequested) return;
 		this.stopRequested = true;
+		// no packet is read after a stop, so there is nothing left to wait for
+		this.userSwitched?.();
 		if (this.live === undefined || this.paused) {
 			this.pump?.stop();
 			return;
@@ -170,6 +190,10 @@ export class CaptureSession {
 
 		for (;;) {
 			this.input = await openCaptureInput(source.path);
+			if (this.loops === 0) {
+				await this.switchUser();
+			}
+
 			const input = this.input;
 			const reader = new CaptureReader(source.path === '-' ? 'standard input' : source.path, (chunk) => input.releaseChunk(chunk));
 			const reason = await this.pumpPackets(reader, this.input.stream);
@@ -201,13 +225,16 @@ export class CaptureSession {
 		}
 
 		this.source = {kind: 'live', name: iface, filter: this.options.filter, captureHelper: helper};
-		const live = await startLiveCapture({interface: iface, filter: this.options.filter, snaplen: source.snaplen, helper});
+		const live = await startLiveCapture({interface: iface, filter: this.options.filter, snaplen: source.snaplen, helper, user: this.options.unprivilegedUser});
 		this.live = live;
+		await this.switchUser();
 		const reader = new CaptureReader(`${helper} on ${iface}`);
 		this.liveReader = reader;
 		try {
 			this.markStarted();
 			const reason = await this.pumpPackets(reader, live.stdout);
+			// Its output ends before a stop only when the helper died (killed, crashed, the interface gone).
+			const diedUnasked = reason === 'end-of-file' && !this.stopRequested;
 			clearTimeout(this.drainTimer);
 			// Whatever the helper delivered and was not processed is counted, never lost silently.
 			const stopped = live.stop();
@@ -216,11 +243,26 @@ export class CaptureSession {
 			await new PacketPump({readable: live.stdout, reader, deliver: () => this.discarded++}).run().catch(() => 'end-of-file');
 			await stopped;
 			this.collectReaderTotals(reader);
+			if (diedUnasked) {
+				throw new CaptureError(`capture helper ${helper} on ${iface} ended before minewatch stopped it (${describeHelperExit(await live.exited)})`);
+			}
+
 			return this.stoppedReason(reason);
 		} finally {
 			live.discardOutput();
 			await live.stop();
 		}
+	}
+
+	/** Once the source is open: waits until the main thread has switched to the unprivileged user, if there is one. */
+	private async switchUser(): Promise<void> {
+		if (this.options.unprivilegedUser === undefined || this.stopRequested) return;
+		const switched = new Promise<void>(resolve => {
+			this.userSwitched = resolve;
+		});
+		this.post({type: 'source-open'});
+		await switched;
+		this.userSwitched = undefined;
 	}
 
 	private stoppedReason(reason: EndReason): EndReason {

@@ -3,6 +3,8 @@ import {Worker} from 'node:worker_threads';
 import {exitCodes} from '../exit-codes.js';
 import type {ControlMessage, WorkerError, WorkerMessage} from '../model/messages.js';
 import type {SessionOptions} from '../options.js';
+import {switchToUser, type UnprivilegedUser} from '../privilege.js';
+import type {SourceOpen, UserSwitched} from './capture-session.js';
 
 type Listener = (message: WorkerMessage) => void;
 /** Returns an error when it could not do its part (the alert log cannot be written): the capture then ends with it. */
@@ -15,7 +17,6 @@ export class CaptureThread {
 	private readonly pending: WorkerMessage[] = [];
 	private readonly firstWaiters: Array<(message: WorkerMessage) => void> = [];
 	private ended = false;
-	private failed = false;
 	readonly exited: Promise<void>;
 
 	/**
@@ -25,20 +26,29 @@ export class CaptureThread {
 	 */
 	constructor(options: SessionOptions, private readonly tap?: Tap) {
 		this.worker = new Worker(new URL('capture-worker.js', import.meta.url), {workerData: options});
-		this.worker.on('message', (message: WorkerMessage) => {
+		this.worker.on('message', (message: WorkerMessage | SourceOpen) => {
+			if (message.type === 'source-open') {
+				this.switchUser(options.unprivilegedUser!);
+				return;
+			}
+
 			if (message.type === 'end') {
 				this.ended = true;
 			}
 
 			this.emit(message);
 		});
+		// The error event can overtake messages the worker posted before it failed; by the exit event
+		// those have all been delivered, so the error is reported then, after them.
+		let crash: Error | undefined;
 		this.worker.on('error', error => {
-			this.failed = true;
-			this.emit({type: 'error', exitCode: exitCodes.internal, message: `capture worker failed: ${error.message.split('\n')[0]}`});
+			crash = error;
 		});
 		this.exited = new Promise(resolve => {
 			this.worker.on('exit', code => {
-				if (!this.ended && !this.failed) {
+				if (crash !== undefined) {
+					this.emit({type: 'error', exitCode: exitCodes.internal, message: `capture worker failed: ${crash.message.split('\n')[0]}`});
+				} else if (!this.ended) {
 					this.emit({type: 'error', exitCode: exitCodes.internal, message: `capture worker stopped unexpectedly (exit code ${code})`});
 				}
 
@@ -69,6 +79,20 @@ export class CaptureThread {
 
 	send(message: ControlMessage): void {
 		this.worker.postMessage(message);
+	}
+
+	/** The whole process switches (every thread): the worker reads no packet before it is told. */
+	private switchUser(user: UnprivilegedUser): void {
+		try {
+			switchToUser(user);
+		} catch (error) {
+			this.send({type: 'stop'});
+			this.emit({type: 'error', exitCode: exitCodes.capture, message: `cannot switch to user ${user.name ?? user.uid} after opening the capture: ${(error as Error).message}`});
+			return;
+		}
+
+		const switched: UserSwitched = {type: 'user-switched'};
+		this.worker.postMessage(switched);
 	}
 
 	private emit(message: WorkerMessage): void {

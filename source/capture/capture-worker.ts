@@ -2,13 +2,13 @@
 import {parentPort, workerData} from 'node:worker_threads';
 import type {ControlMessage, WorkerMessage} from '../model/messages.js';
 import type {SessionOptions} from '../options.js';
-import {CaptureSession} from './capture-session.js';
+import {CaptureSession, type SourceOpen, type UserSwitched} from './capture-session.js';
 
 const port = parentPort!;
-const session = new CaptureSession(workerData as SessionOptions, (message: WorkerMessage) => {
+const session = new CaptureSession(workerData as SessionOptions, (message: WorkerMessage | SourceOpen) => {
 	port.postMessage(message);
 });
-port.on('message', (message: ControlMessage) => {
+port.on('message', (message: ControlMessage | UserSwitched) => {
 	session.control(message);
 });
 await session.run();

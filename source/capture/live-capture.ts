@@ -4,6 +4,7 @@
 import {fork, spawn, type ChildProcess} from 'node:child_process';
 import {PassThrough, type Readable} from 'node:stream';
 import type {HelperCounters} from '../model/messages.js';
+import type {UnprivilegedUser} from '../privilege.js';
 import {
 	CaptureError,
 	classifyOpenFailure,
@@ -32,6 +33,8 @@ export interface LiveCaptureOptions {
 	helper: CaptureHelperName;
 	/** How long the helper may take to open the interface; default 10 s. */
 	startTimeoutMs?: number;
+	/** Who the helper switches to once the interface is open, when it can (see README). */
+	user?: UnprivilegedUser;
 }
 
 export interface LiveCapture {
@@ -48,8 +51,11 @@ export interface LiveCapture {
 	stop(): Promise<void>;
 	/** Reads the rest of `stdout` and throws it away (nobody will process it). */
 	discardOutput(): void;
-	/** The helper's exit code (null when a signal ended it), once it exited and its counters are in. */
-	readonly exited: Promise<number | null>;
+	/**
+	 * The helper's exit code, or the signal that ended it (null when it never started), once it exited
+	 * and its counters are in.
+	 */
+	readonly exited: Promise<number | NodeJS.Signals | null>;
 }
 
 const defaultSnaplen = 262_144;
@@ -67,6 +73,18 @@ interface HelperCommand {
 const runningHelpers = new Set<ChildProcess>();
 let exitHookInstalled = false;
 
+/**
+ * Asks a helper to end. tcpdump and dumpcap are ended by their parent watcher, which stays root:
+ * once minewatch has switched to an unprivileged user it may not signal a helper still root (dumpcap).
+ */
+function endHelper(child: ChildProcess): void {
+	if (child.stdin !== null) {
+		child.stdin.destroy();
+	} else {
+		child.kill('SIGTERM');
+	}
+}
+
 /** A last resort for a process (or worker) ending without stop(): its helpers must not outlive it. */
 function trackHelper(child: ChildProcess): void {
 	runningHelpers.add(child);
@@ -74,7 +92,7 @@ function trackHelper(child: ChildProcess): void {
 	if (exitHookInstalled) return;
 	exitHookInstalled = true;
 	process.once('exit', () => {
-		for (const helper of runningHelpers) helper.kill('SIGTERM');
+		for (const helper of runningHelpers) endHelper(helper);
 	});
 }
 
@@ -95,7 +113,7 @@ function spawnProgram(helper: 'tcpdump' | 'dumpcap', args: string[]): HelperComm
 
 function startHelper(options: LiveCaptureOptions, snaplen: number): HelperCommand {
 	const filter = options.filter?.trim() === '' ? undefined : options.filter;
-	const request: HelperCaptureRequest = {interface: options.interface, snaplen, filter};
+	const request: HelperCaptureRequest = {interface: options.interface, snaplen, filter, user: options.user};
 	if (options.helper !== 'pcap') return spawnProgram(options.helper, helperArguments(options.helper, request));
 	const child = fork(pcapChildPath(), ['capture', JSON.stringify(pcapChildOptions(request))], {
 		stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -144,7 +162,7 @@ function helperErrorLine(program: string, stderr: string): string {
 class HelperCapture implements LiveCapture {
 	readonly helper: CaptureHelperName;
 	readonly stdout = new PassThrough({highWaterMark: 1024 * 1024});
-	readonly exited: Promise<number | null>;
+	readonly exited: Promise<number | NodeJS.Signals | null>;
 	/** Settles when the helper opened the interface (first pcap bytes) or failed to. */
 	readonly ready: Promise<void>;
 
@@ -158,6 +176,7 @@ class HelperCapture implements LiveCapture {
 	private childFailure: {reason: OpenFailure | 'module'; message: string} | undefined;
 	private started = false;
 	private exitCode: number | null | undefined;
+	private exitSignal: NodeJS.Signals | null = null;
 	private statsTimer: NodeJS.Timeout | undefined;
 	private killTimer: NodeJS.Timeout | undefined;
 	private stopRequested = false;
@@ -181,13 +200,16 @@ class HelperCapture implements LiveCapture {
 		const stderrDone = new Promise<void>(resolve => child.stderr!.once('close', resolve));
 		const ipcDone = child.connected ? new Promise<void>(resolve => child.once('disconnect', resolve)) : Promise.resolve();
 		const processDone = new Promise<void>(resolve => {
-			child.once('exit', code => {
+			child.once('exit', (code, signal) => {
 				this.exitCode = code;
+				this.exitSignal = signal;
 				// ends the parent watcher of tcpdump and dumpcap
 				child.stdin?.destroy();
 				resolve();
 			});
-			child.once('error', error => {
+			// Also a signal refused (EPERM: a helper still root after minewatch switched user): kept off
+			// the uncaught path, it only matters before the helper started.
+			child.on('error', error => {
 				this.childError ??= new CaptureError(`cannot start ${this.helper}: ${error.message}`);
 				// a process that never started emits no exit
 				if (child.pid === undefined) resolve();
@@ -197,7 +219,7 @@ class HelperCapture implements LiveCapture {
 			clearInterval(this.statsTimer);
 			clearTimeout(this.killTimer);
 			if (this.stderrPartialLine !== '') this.takeStderrLine(this.stderrPartialLine);
-			return this.exitCode ?? null;
+			return this.exitCode ?? this.exitSignal;
 		});
 
 		this.ready = new Promise<void>((resolve, reject) => {
@@ -236,7 +258,7 @@ class HelperCapture implements LiveCapture {
 				const control: CaptureChildControl = {type: 'stop'};
 				this.child.send(control);
 			} else {
-				this.child.kill('SIGTERM');
+				endHelper(this.child);
 			}
 			this.killTimer = setTimeout(() => {
 				this.child.kill('SIGKILL');

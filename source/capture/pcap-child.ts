@@ -7,6 +7,7 @@
 //   node pcap-child.js probe     exits 0 when the module loads
 import {createRequire} from 'node:module';
 import type {HelperCounters} from '../model/messages.js';
+import {switchToUser} from '../privilege.js';
 import {captureBuffering, classifyOpenFailure, type CaptureChildOptions, type OpenFailure} from './capture-helper.js';
 
 export type CaptureChildMessage =
@@ -177,6 +178,16 @@ async function capture(options: CaptureChildOptions): Promise<void> {
 	} catch (error) {
 		const message = errorText(error);
 		return failAndExit(classifyOpenFailure(message), message);
+	}
+
+	// The open capture socket is all that needed root; packets are copied out as the user.
+	if (options.user !== undefined) {
+		try {
+			switchToUser(options.user);
+		} catch (error) {
+			session.close();
+			return failAndExit('other', `cannot switch to user ${options.user.name ?? options.user.uid}: ${errorText(error)}`);
+		}
 	}
 
 	const writer = new PcapStreamWriter(options.snaplen, linkTypeNumber(session.link_type));

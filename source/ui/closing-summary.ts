@@ -7,7 +7,8 @@ import {clip} from './display-text.js';
 import {formatBytes, formatDuration, formatInteger} from './format.js';
 import {describeSource} from './source-description.js';
 
-export type UiExitReason = 'quit' | 'signal' | 'worker-error' | 'internal-error';
+/** `signal`: SIGINT or SIGTERM; `hangup`: the terminal closed (SIGHUP, or EIO on the terminal). */
+export type UiExitReason = 'quit' | 'signal' | 'hangup' | 'worker-error' | 'internal-error';
 
 export interface UiResult {
 	reason: UiExitReason;

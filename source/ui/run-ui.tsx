@@ -62,6 +62,7 @@ export async function runUi(connection: MonitorConnection, options: UiOptions): 
 
 	return runTerminalSession({
 		connection,
+		stdin,
 		stdout,
 		stderr: options.stderr,
 		start(ending) {

@@ -1,9 +1,10 @@
 // How a renderer (the Ink UI, the wall) holds the terminal. The renderer takes the screen over and
 // draws; the session gives the terminal back however it ends: the renderer's own quit, SIGINT or
-// SIGTERM, an uncaught error or rejection, a fatal error from the capture worker, or the process
-// exiting under it. Then it tells a still-running worker to stop, reports a fatal worker error on
-// standard error and prints the closing summary on the main screen.
-import {exitCodes} from '../exit-codes.js';
+// SIGTERM, the terminal closing (SIGHUP, or EIO from the terminal), an uncaught error or rejection,
+// a fatal error from the capture worker, or the process exiting under it. Then it tells a
+// still-running worker to stop, reports a fatal worker error on standard error and prints the
+// closing summary on the main screen.
+import {exitCodes, stopSignals} from '../exit-codes.js';
 import {closingSummary, strongestAlerts, type UiExitReason, type UiResult} from './closing-summary.js';
 import {clip} from './display-text.js';
 import type {LatestData, MonitorConnection} from './monitor-store.js';
@@ -17,6 +18,8 @@ export interface SessionEnding {
 
 export interface TerminalSessionOptions {
 	connection: MonitorConnection;
+	/** The terminal's key stream and screen: an error on either (EIO) means the terminal closed. */
+	stdin: NodeJS.ReadStream;
 	stdout: NodeJS.WriteStream;
 	/** Where a fatal worker error is reported; standard error unless given. */
 	stderr?: NodeJS.WriteStream;
@@ -29,7 +32,8 @@ export interface TerminalSessionOptions {
 }
 
 export async function runTerminalSession(options: TerminalSessionOptions): Promise<UiResult> {
-	const {connection, stdout} = options;
+	const {connection, stdin, stdout} = options;
+	const stderr = options.stderr ?? process.stderr;
 	const startedAt = Date.now();
 
 	return new Promise<UiResult>(resolve => {
@@ -53,12 +57,17 @@ export async function runTerminalSession(options: TerminalSessionOptions): Promi
 			removeProcessHandlers();
 			restore();
 			// A worker that failed has ended already.
-			if (reason === 'quit' || reason === 'signal') {
+			if (reason === 'quit' || reason === 'signal' || reason === 'hangup') {
 				connection.send({type: 'stop'});
 			}
 
+			if (reason === 'hangup') {
+				// A closed terminal fails every write: what is printed below goes nowhere, and must not crash.
+				stderr.on('error', ignoreError);
+			}
+
 			if (result.error) {
-				(options.stderr ?? process.stderr).write(`minewatch: ${result.error.message}\n${(result.error.hint ?? []).map(line => `  ${line}\n`).join('')}`);
+				stderr.write(`minewatch: ${result.error.message}\n${(result.error.hint ?? []).map(line => `  ${line}\n`).join('')}`);
 			}
 
 			stdout.write(`${closingSummary(result)}\n`);
@@ -69,20 +78,36 @@ export async function runTerminalSession(options: TerminalSessionOptions): Promi
 			finish('internal-error', clip(error instanceof Error ? error.message : String(error), 200));
 		};
 
-		const onSignal = (): void => {
-			finish('signal');
+		const onSignal = (signal: NodeJS.Signals): void => {
+			finish(signal === 'SIGHUP' ? 'hangup' : 'signal');
 		};
 
+		// Kept after the session: restoring a closed terminal and printing the summary fail the same way.
+		const onTerminalError = (error: NodeJS.ErrnoException): void => {
+			if (error.code === 'EIO') {
+				finish('hangup');
+			} else {
+				fail(error);
+			}
+		};
+
+		stdin.on('error', onTerminalError);
+		stdout.on('error', onTerminalError);
+
 		function removeProcessHandlers(): void {
-			process.off('SIGINT', onSignal);
-			process.off('SIGTERM', onSignal);
+			for (const signal of stopSignals) {
+				process.off(signal, onSignal);
+			}
+
 			process.off('uncaughtException', fail);
 			process.off('unhandledRejection', fail);
 			process.off('exit', restore);
 		}
 
-		process.on('SIGINT', onSignal);
-		process.on('SIGTERM', onSignal);
+		for (const signal of stopSignals) {
+			process.on(signal, onSignal);
+		}
+
 		process.on('uncaughtException', fail);
 		process.on('unhandledRejection', fail);
 		process.on('exit', restore);
@@ -94,6 +119,8 @@ export async function runTerminalSession(options: TerminalSessionOptions): Promi
 		}
 	});
 }
+
+function ignoreError(): void {}
 
 /** What a session reports from everything a renderer received from the worker. */
 export function sessionResult(received: LatestData, reason: UiExitReason, wallMilliseconds: number, internalError?: string): UiResult {

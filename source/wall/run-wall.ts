@@ -32,6 +32,7 @@ export async function runWall(connection: MonitorConnection, options: WallOption
 
 	return runTerminalSession({
 		connection,
+		stdin,
 		stdout,
 		stderr: options.stderr,
 		start(ending) {

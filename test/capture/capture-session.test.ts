@@ -27,7 +27,8 @@ function liveSession(helper: CaptureHelperName, port: number, extra: {count?: st
 		interface: 'lo', filter: `udp port ${port}`, capture: helper, listInterfaces: false, loop: false, json: true, wall: false, allow: [], interval: '0.2', ...extra,
 	}, false);
 	const messages: WorkerMessage[] = [];
-	return {session: new CaptureSession(options, message => messages.push(message)), messages};
+	// Without an unprivileged user to switch to, the session never posts source-open.
+	return {session: new CaptureSession(options, message => messages.push(message as WorkerMessage)), messages};
 }
 
 /** Sends `count` datagrams to 127.0.0.1:`port`, a few at a time so the socket buffer never overflows. */

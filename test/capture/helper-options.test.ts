@@ -16,6 +16,13 @@ test('tcpdump: packet-buffered pcap on stdout, a 64 MiB ring (-B in KiB), no imm
 	assert.ok(!helperArguments('tcpdump', {...request, filter: undefined}).some(argument => argument === '--immediate-mode' || argument === '--'));
 });
 
+test('tcpdump switches to the unprivileged user itself once the interface is open (-Z NAME); dumpcap cannot', () => {
+	const user = {uid: 1000, gid: 1000, name: 'alice'};
+	assert.deepEqual(helperArguments('tcpdump', {...request, user}), ['-U', '-n', '-B', '65536', '-w', '-', '-i', 'eth0', '-s', '65535', '-Z', 'alice', '--', 'tcp port 3333']);
+	assert.ok(!helperArguments('tcpdump', {...request, user: {uid: 1000, gid: 1000}}).includes('-Z'), 'no name, no -Z');
+	assert.deepEqual(helperArguments('dumpcap', {...request, user}), helperArguments('dumpcap', request));
+});
+
 test('dumpcap: pcap (not pcapng) on stdout, a 64 MiB ring (-B in MiB), the filter with -f', () => {
 	assert.deepEqual(helperArguments('dumpcap', request), ['-P', '-q', '-B', '64', '-w', '-', '-i', 'eth0', '-s', '65535', '-f', 'tcp port 3333']);
 	assert.ok(!helperArguments('dumpcap', {...request, filter: undefined}).includes('-f'));

@@ -50,6 +50,19 @@ export function childPidsOf(parent: number): Set<number> {
 	return children;
 }
 
+/** Every process below `ancestor` (children, their children...), as /proc shows them now. */
+export function descendantPids(ancestor: number): Set<number> {
+	const found = new Set<number>();
+	const pending = [ancestor];
+	for (let parent = pending.pop(); parent !== undefined; parent = pending.pop()) {
+		for (const child of childPidsOf(parent)) {
+			found.add(child);
+			pending.push(child);
+		}
+	}
+	return found;
+}
+
 /** Gone, or a zombie: an orphan may linger unreaped when init does not reap, but it no longer runs. */
 export function processGone(pid: number): boolean {
 	try {

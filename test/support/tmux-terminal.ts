@@ -3,9 +3,10 @@
 // started, and nothing is left behind in tmux's shared socket folder.
 import assert from 'node:assert/strict';
 import {spawnSync, type SpawnSyncReturns} from 'node:child_process';
-import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
+import {childPidsOf} from '../capture/live-support.js';
 import {cliPath, repositoryRoot} from './repository.js';
 
 export const tmuxAvailable = spawnSync('tmux', ['-V']).status === 0;
@@ -43,8 +44,10 @@ export class CliTerminal {
 		const terminal = new CliTerminal();
 		const assignments = Object.entries(options.environment ?? {}).map(([name, value]) => `${name}=${shellQuote(value)} `).join('');
 		const cli = [process.execPath, cliPath, ...options.arguments].map(shellQuote).join(' ');
-		// The shell stays a while after the CLI exits, so the screen it leaves behind can be read.
-		const command = `cd ${shellQuote(repositoryRoot)} && ${assignments}${cli}; echo EXIT=$? > ${shellQuote(terminal.exitFile)}; sleep 60`;
+		// The shell stays a while after the CLI exits, so the screen it leaves behind can be read. Its
+		// HUP trap (a handler, which the CLI does not inherit) lets it record the CLI's exit status
+		// after the terminal closed too.
+		const command = `trap : HUP; cd ${shellQuote(repositoryRoot)} && ${assignments}${cli}; echo EXIT=$? > ${shellQuote(terminal.exitFile)}; sleep 60`;
 		const started = terminal.tmuxResult('new-session', '-d', '-x', String(options.columns), '-y', String(options.rows), command);
 		if (started.status !== 0) {
 			terminal.close();
@@ -107,6 +110,23 @@ export class CliTerminal {
 
 	hasExited(): boolean {
 		return this.exitStatus() !== undefined;
+	}
+
+	/** The pid of the CLI: the pane shell's child running node (its command line shows its title); undefined once it has exited. */
+	cliPid(): number | undefined {
+		const shell = Number(this.tmux('display', '-p', '#{pane_pid}').trim());
+		return [...childPidsOf(shell)].find(pid => {
+			try {
+				return readlinkSync(`/proc/${pid}/exe`) === process.execPath;
+			} catch {
+				return false;
+			}
+		});
+	}
+
+	/** Closes the terminal under the CLI, as closing its window does: the pane's processes get SIGHUP. */
+	hangUp(): void {
+		this.tmuxResult('kill-session');
 	}
 
 	/** Ends this terminal's tmux server (and the CLI in it) and removes its scratch files. */

@@ -4,7 +4,7 @@ import type {WorkerError} from '../../source/model/messages.js';
 import type {UiExitReason, UiResult} from '../../source/ui/closing-summary.js';
 import {runTerminalSession, sessionResult, type SessionEnding} from '../../source/ui/terminal-session.js';
 import {FakeConnection, alert, summary} from './ui-test-kit.js';
-import {FakeScreen} from './terminal-double.js';
+import {FakeKeyboard, FakeScreen} from './terminal-double.js';
 
 const nothingReceived = {summary: undefined, firstCaptureTime: undefined, alerts: [], alertsSeen: 0, end: undefined, error: undefined};
 
@@ -12,9 +12,11 @@ function startSession(start: (ending: SessionEnding) => void) {
 	const connection = new FakeConnection();
 	const screen = new FakeScreen(80, 24);
 	const errors = new FakeScreen(80, 24);
+	const keyboard = new FakeKeyboard();
 	const events: string[] = [];
 	const result = runTerminalSession({
 		connection,
+		stdin: keyboard.asStream(),
 		stdout: screen.asStream(),
 		stderr: errors.asStream(),
 		start,
@@ -27,7 +29,7 @@ function startSession(start: (ending: SessionEnding) => void) {
 			screen.asStream().write('[restored]');
 		},
 	});
-	return {connection, screen, errors, events, result};
+	return {connection, keyboard, screen, errors, events, result};
 }
 
 test('a signal ends the session once: result read, terminal restored, worker stopped, summary printed last', async () => {
@@ -49,6 +51,29 @@ test('a signal ends the session once: result read, terminal restored, worker sto
 	assert.equal(session.errors.output, '');
 });
 
+test('SIGHUP ends the session as a hangup: terminal restored, worker stopped', async () => {
+	const listenersBefore = process.listenerCount('SIGHUP');
+	const session = startSession(() => {});
+	process.emit('SIGHUP', 'SIGHUP');
+	const result = await session.result;
+	assert.equal(result.reason, 'hangup');
+	assert.deepEqual(session.events, ['result', 'restore']);
+	assert.deepEqual(session.connection.sent, [{type: 'stop'}]);
+	assert.equal(process.listenerCount('SIGHUP'), listenersBefore, 'its process handlers are gone');
+});
+
+test('EIO from the terminal is a hangup too, and later terminal errors (restoring, the summary) are absorbed', async () => {
+	const eio = Object.assign(new Error('read EIO'), {code: 'EIO'});
+	const session = startSession(() => {});
+	session.keyboard.emit('error', eio);
+	const result = await session.result;
+	assert.equal(result.reason, 'hangup');
+	assert.deepEqual(session.connection.sent, [{type: 'stop'}]);
+	session.screen.emit('error', Object.assign(new Error('write EIO'), {code: 'EIO'}));
+	session.errors.emit('error', Object.assign(new Error('write EIO'), {code: 'EIO'}));
+	assert.equal(result.exitCode, 0);
+});
+
 test('a renderer that fails to start ends the session as an internal error, and the terminal is still given back', async () => {
 	const session = startSession(() => {
 		throw new Error('no screen');
@@ -68,6 +93,7 @@ test('a fatal worker error is reported on standard error and the dead worker is 
 	const error: WorkerError = {type: 'error', exitCode: 2, message: 'capture file is cut short', hint: ['re-run with a complete file']};
 	const result = await runTerminalSession({
 		connection,
+		stdin: new FakeKeyboard().asStream(),
 		stdout: screen.asStream(),
 		stderr: errors.asStream(),
 		start(ending) {
