@@ -1,7 +1,8 @@
 // Bidirectional flows keyed by a numeric 5-tuple hash, expired by idle time in capture time and
 // evicted least-recently-seen when full; TCP payload is reassembled while detection still wants it.
-// Each live flow holds a slot: the hash index and the recency lists are typed arrays of slot
-// numbers, so finding and touching a flow allocates nothing and links no objects together.
+// Each live flow holds a slot: the hash index and the per-slot times and touch numbers are typed
+// arrays, so finding and touching a flow allocates nothing and links no objects together; one
+// RecencyHeap per timeout class orders the flows by their last touch for expiry and eviction.
 import type {FlowRow} from '../model/messages.js';
 import type {FlowObserver, Side} from './flow-view.js';
 import {ipProtocols, tcpFlags, type DecodedPacket} from '../decode/decoded-packet.js';
@@ -9,8 +10,8 @@ import {parseIpv4, parseIpv6} from '../decode/ip-address-text.js';
 import {flowHash} from './endpoint-hash.js';
 import {Flow} from './flow.js';
 import {SlotIndex} from './slot-index.js';
-import {SlotLists} from './slot-lists.js';
-import {grownFloat64Array, nextCapacity} from './typed-growth.js';
+import {RecencyHeap} from './recency-heap.js';
+import {grownFloat64Array, grownInt32Array, nextCapacity} from './typed-growth.js';
 
 // Module constants, not property loads of the shared tables: a load with no type feedback yet
 // (a path first taken after optimization) deoptimizes all that inlined it; a constant cannot.
@@ -60,16 +61,26 @@ export class FlowTable {
 	private readonly bySlot: Array<Flow | undefined> = [];
 	private readonly freeSlots: number[] = [];
 	private readonly index = new SlotIndex();
-	/** One recency list per timeout class, so each list's oldest entry is the next to expire. */
-	private readonly lists: SlotLists;
+	/** One recency order per timeout class, so each one's least recently touched flow is the next to expire. */
+	private readonly heaps: RecencyHeap[];
 	/** Per slot, the flow's last-seen time: the idle checks read the oldest flows' times here, not from cold flow objects. */
 	private seenAt: Float64Array;
+	/** Per slot, the number of the flow's last touch, and of its first in its current timeout class (Infinity: no flow). */
+	private touchOf: Float64Array;
+	private placedAt: Float64Array;
+	/** Per slot, the flow's timeout class (-1: none yet). */
+	private classOf: Int32Array;
+	/** Touches so far: each packet's flow gets the next number. */
+	private touches = 0;
 	/**
 	 * Per slot, the client's and the server's SYN sequence numbers (NaN: no SYN seen), where their
 	 * streams start: kept here so a SYN makes no reassembly objects before any payload arrives.
 	 */
 	private synSequences: Float64Array;
-	/** Per list, when its oldest flow idles out; and the earliest of those, so most packets skip the lists. */
+	/**
+	 * Per class, no later than when its least recently touched flow idles out (a touch since only
+	 * delays it); and the earliest of those, so most packets skip the idle check.
+	 */
 	private readonly expiries = new Float64Array(timeoutClassCount).fill(Number.POSITIVE_INFINITY);
 	private nextExpiryMicros = Number.POSITIVE_INFINITY;
 	private nowMicros = 0;
@@ -82,10 +93,16 @@ export class FlowTable {
 		const timeouts = {...defaultFlowTimeouts, ...options.timeouts};
 		this.timeoutMicros = [timeouts.tcp, timeouts.tcpClosed, timeouts.udp, timeouts.other].map((seconds) => seconds * 1e6);
 		const capacity = nextCapacity(0, 1, this.flowCap);
-		this.lists = new SlotLists(timeoutClassCount, capacity);
+		this.heaps = Array.from({length: timeoutClassCount}, () => new RecencyHeap(capacity));
 		this.seenAt = new Float64Array(capacity);
+		this.touchOf = new Float64Array(capacity);
+		this.placedAt = new Float64Array(capacity).fill(Number.POSITIVE_INFINITY);
+		this.classOf = new Int32Array(capacity).fill(-1);
 		this.synSequences = new Float64Array(capacity * 2);
 	}
+
+	/** An entry counts while its slot's flow has stayed in the class it was placed in (see RecencyHeap). */
+	private readonly currentTouch = (slot: number, key: number): number => (key < this.placedAt[slot]! ? -1 : this.touchOf[slot]!);
 
 	get active(): number {
 		return this.index.size;
@@ -140,22 +157,26 @@ export class FlowTable {
 	advance(timestampMicros: number): void {
 		if (timestampMicros <= this.nowMicros) return;
 		this.nowMicros = timestampMicros;
-		// A microsecond of margin for rounding in the sum; the lists themselves decide.
+		// A microsecond of margin for rounding in the sum; the heaps themselves decide.
 		if (timestampMicros < this.nextExpiryMicros - 1) return;
 		for (let list = 0; list < timeoutClassCount; list++) {
 			const deadline = timestampMicros - this.timeoutMicros[list]!;
-			for (let slot = this.lists.oldest(list); slot >= 0; slot = this.lists.oldest(list)) {
-				if (this.seenAt[slot]! > deadline) break;
-				this.end(this.bySlot[slot]!);
-			}
+			const heap = this.heaps[list]!;
+			let slot = heap.oldest(this.currentTouch);
+			for (; slot >= 0 && this.seenAt[slot]! <= deadline; slot = heap.oldest(this.currentTouch)) this.end(this.bySlot[slot]!);
+			this.expiries[list] = slot < 0 ? Number.POSITIVE_INFINITY : this.seenAt[slot]! + this.timeoutMicros[list]!;
 		}
+		const expiries = this.expiries;
+		this.nextExpiryMicros = Math.min(expiries[0]!, expiries[1]!, expiries[2]!, expiries[3]!);
 	}
 
 	/** Ends every flow (end of capture). */
 	flush(): void {
-		for (let list = 0; list < timeoutClassCount; list++) {
-			for (let slot = this.lists.oldest(list); slot >= 0; slot = this.lists.oldest(list)) this.end(this.bySlot[slot]!);
+		for (const heap of this.heaps) {
+			for (let slot = heap.oldest(this.currentTouch); slot >= 0; slot = heap.oldest(this.currentTouch)) this.end(this.bySlot[slot]!);
 		}
+		this.expiries.fill(Number.POSITIVE_INFINITY);
+		this.nextExpiryMicros = Number.POSITIVE_INFINITY;
 	}
 
 	forEachLive(visit: (flow: Flow) => void): void {
@@ -170,13 +191,9 @@ export class FlowTable {
 		const words = v4 === undefined ? Uint32Array.from(v6!) : Uint32Array.of(v4, 0, 0, 0);
 		const ipVersion = v4 === undefined ? 6 : 4;
 		const found: Flow[] = [];
-		for (let list = 0; list < timeoutClassCount; list++) {
-			for (let slot = this.lists.newest(list); slot >= 0; slot = this.lists.older(slot)) {
-				const flow = this.bySlot[slot]!;
-				if (flow.ipVersion === ipVersion && flow.hasEndpoint(words)) found.push(flow);
-			}
-		}
-		found.sort((left, right) => right.lastSeenMicros - left.lastSeenMicros);
+		for (const flow of this.bySlot) if (flow !== undefined && flow.ipVersion === ipVersion && flow.hasEndpoint(words)) found.push(flow);
+		const touchOf = this.touchOf;
+		found.sort((left, right) => right.lastSeenMicros - left.lastSeenMicros || touchOf[right.slot]! - touchOf[left.slot]!);
 		return found.slice(0, Math.max(0, limit)).map(flowRow);
 	}
 
@@ -212,10 +229,12 @@ export class FlowTable {
 		flow.lastSeenMicros = timestampMicros;
 		flow.hash = hash;
 		const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.bySlot.length;
-		if (slot >= this.lists.capacity) {
-			const capacity = nextCapacity(this.lists.capacity, slot + 1, this.flowCap);
-			this.lists.grow(capacity);
+		if (slot >= this.seenAt.length) {
+			const capacity = nextCapacity(this.seenAt.length, slot + 1, this.flowCap);
 			this.seenAt = grownFloat64Array(this.seenAt, capacity);
+			this.touchOf = grownFloat64Array(this.touchOf, capacity);
+			this.placedAt = grownFloat64Array(this.placedAt, capacity).fill(Number.POSITIVE_INFINITY, this.placedAt.length);
+			this.classOf = grownInt32Array(this.classOf, capacity, -1);
 			this.synSequences = grownFloat64Array(this.synSequences, capacity * 2);
 		}
 		this.synSequences[slot * 2] = Number.NaN;
@@ -226,24 +245,26 @@ export class FlowTable {
 		return flow;
 	}
 
-	/** Makes the flow the newest of its timeout class's list, keeping the lists' expiry times. */
+	/** Makes the flow the most recently touched of its timeout class, placing it there when it is new to it. */
 	private touch(flow: Flow): void {
 		const slot = flow.slot;
-		const lists = this.lists;
-		const previous = lists.listOf(slot);
-		const wasOldest = previous >= 0 && lists.oldest(previous) === slot;
-		const list = timeoutClassOf(flow);
-		lists.touch(list, slot);
+		const touch = ++this.touches;
+		this.touchOf[slot] = touch;
 		this.seenAt[slot] = flow.lastSeenMicros;
-		if (wasOldest) this.refreshExpiry(previous);
-		if (list !== previous && lists.oldest(list) === slot) this.refreshExpiry(list);
-	}
-
-	private refreshExpiry(list: number): void {
-		const oldest = this.lists.oldest(list);
-		this.expiries[list] = oldest < 0 ? Number.POSITIVE_INFINITY : this.seenAt[oldest]! + this.timeoutMicros[list]!;
-		const expiries = this.expiries;
-		this.nextExpiryMicros = Math.min(expiries[0]!, expiries[1]!, expiries[2]!, expiries[3]!);
+		const list = timeoutClassOf(flow);
+		if (this.classOf[slot] === list) return;
+		// New to the class (a new flow, or one that closed): its entry in the class it left no longer counts.
+		this.classOf[slot] = list;
+		this.placedAt[slot] = touch;
+		const heap = this.heaps[list]!;
+		heap.insert(slot, touch);
+		// Entries that no longer count wait in the heap until they come up; never more than the flows.
+		if (heap.size > 2 * this.active + 64) heap.compact(this.currentTouch);
+		const expiry = flow.lastSeenMicros + this.timeoutMicros[list]!;
+		if (expiry < this.expiries[list]!) {
+			this.expiries[list] = expiry;
+			if (expiry < this.nextExpiryMicros) this.nextExpiryMicros = expiry;
+		}
 	}
 
 	private trackStream(flow: Flow, side: Side, packet: DecodedPacket): void {
@@ -293,7 +314,7 @@ export class FlowTable {
 	private leastRecentlySeen(): Flow | undefined {
 		let oldest = -1;
 		for (let list = 0; list < timeoutClassCount; list++) {
-			const slot = this.lists.oldest(list);
+			const slot = this.heaps[list]!.oldest(this.currentTouch);
 			if (slot >= 0 && (oldest < 0 || this.seenAt[slot]! < this.seenAt[oldest]!)) oldest = slot;
 		}
 		return oldest < 0 ? undefined : this.bySlot[oldest];
@@ -301,10 +322,9 @@ export class FlowTable {
 
 	private end(flow: Flow): void {
 		const slot = flow.slot;
-		const list = this.lists.listOf(slot);
-		const wasOldest = list >= 0 && this.lists.oldest(list) === slot;
-		this.lists.remove(slot);
-		if (wasOldest) this.refreshExpiry(list);
+		// Its entry no longer counts; the class's expiry time stays an early bound until the next check.
+		this.placedAt[slot] = Number.POSITIVE_INFINITY;
+		this.classOf[slot] = -1;
 		this.index.remove(flow.hash, slot);
 		this.bySlot[slot] = undefined;
 		this.freeSlots.push(slot);

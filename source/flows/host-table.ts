@@ -447,7 +447,8 @@ export class HostTable {
 
 	/** Drops the least recently seen host and returns its slot for reuse. */
 	private evictOldest(): number {
-		const slot = this.recency.takeOldest(this.lastTouchOf);
+		const slot = this.recency.oldest(this.lastTouchOf);
+		this.recency.removeOldest();
 		this.index.remove(this.records[slot * stride + Field.hash]! | 0, slot);
 		this.peers.dropHost(slot);
 		if (slot === this.lastSource) this.lastSource = -1;
@@ -461,7 +462,6 @@ export class HostTable {
 		if (slots <= capacity) return;
 		const grown = nextCapacity(capacity, slots, this.hostCap);
 		this.records = grownFloat64Array(this.records, grown * stride);
-		this.recency.grow(grown);
 		this.peers.growHosts(grown);
 	}
 }
