@@ -41,7 +41,7 @@ function judge(flow: FlowView, hello: ClientHello, context: DetectContext): void
 				protocol: 'tls',
 				actor: 'client',
 				certainty: 60,
-				evidence: [`reputation: TLS server name ${display} is a mining pool (${match.entry})`],
+				evidence: [`reputation: TLS server name ${display} is a ${match.service} (${match.entry})`],
 				peerName: display,
 				tentative: true,
 			});
