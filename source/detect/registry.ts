@@ -9,6 +9,7 @@ import {stratumV2Detector} from './stratum-v2.js';
 import {bitcoinV2Detector} from './bitcoin-v2.js';
 import {dnsDetector} from './dns.js';
 import {websocketStratumDetector} from './websocket-stratum.js';
+import {stratumTlsDetector} from './stratum-tls.js';
 
 export const detectors: readonly Detector[] = [
 	bitcoinP2pDetector,
@@ -20,4 +21,5 @@ export const detectors: readonly Detector[] = [
 	bitcoinV2Detector,
 	dnsDetector,
 	websocketStratumDetector,
+	stratumTlsDetector,
 ];
