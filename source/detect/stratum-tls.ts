@@ -9,7 +9,7 @@
 import type {FlowView, Side} from '../flows/flow-view.js';
 import type {DetectContext, Detector, Finding} from './detector.js';
 import {FlowStates} from './flow-states.js';
-import {namesSomething, readClientHello} from './tls-client-hello.js';
+import {namelessHelloEvidence, namesSomething, readClientHello} from './tls-client-hello.js';
 
 const changeCipherSpec = 0x14;
 const alertRecord = 0x15;
@@ -263,7 +263,7 @@ function reportIfShown(flow: FlowView, state: StratumTlsState, context: DetectCo
 function findingOf(flow: FlowView, state: StratumTlsState, jobs: number[], context: DetectContext): Finding {
 	const gaps = state.pushStarts.slice(1).map((start, index) => Math.round((start - state.pushStarts[index]!) / 1e6));
 	const evidence = [
-		'shape: TLS ClientHello without a server name or ALPN (stratum+ssl miners, unlike browsers and apps)',
+		namelessHelloEvidence,
 		`shape: ${jobs.length} unanswered pushes from the server of ${Math.min(...jobs)}-${Math.max(...jobs)} bytes, ${Math.min(...gaps)}-${Math.max(...gaps)} s apart (new jobs)`,
 		`shape: ${state.exchanges} ${state.exchanges === 1 ? 'request' : 'requests'} answered at once by ${Math.min(...state.answerSizes)}-${Math.max(...state.answerSizes)}-byte replies (share submits and keepalives, and their acknowledgements)`,
 	];

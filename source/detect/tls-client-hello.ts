@@ -60,7 +60,7 @@ function judge(flow: FlowView, hello: ClientHello, context: DetectContext): void
 		actor: 'client',
 		certainty: 60,
 		evidence: [
-			'shape: TLS ClientHello without a server name (stratum+ssl miners, unlike browsers)',
+			hello.alpn ? 'shape: TLS ClientHello without a server name (stratum+ssl miners, unlike browsers)' : namelessHelloEvidence,
 			`reputation: ${server} is mining pool ${poolName}`,
 		],
 		peerName: poolName,
@@ -75,6 +75,9 @@ export interface ClientHello {
 	/** It offers application protocols (ALPN), as browsers and apps do and stratum+ssl miners do not. */
 	alpn: boolean;
 }
+
+/** What a ClientHello naming nothing shows, in the words of every detector that reports one. */
+export const namelessHelloEvidence = 'shape: TLS ClientHello without a server name or ALPN (stratum+ssl miners, unlike browsers and apps)';
 
 /** A server name or an application protocol: what every browser and app sends. */
 export function namesSomething(hello: ClientHello): boolean {

@@ -82,7 +82,7 @@ test('pool lookup then TLS without SNI to the learned address is mining; the loo
 	assert.equal(alert.peerName, 'gulf.moneroocean.stream');
 	assert.equal(alert.certainty, 60);
 	assert.deepEqual(alert.evidence, [
-		'shape: TLS ClientHello without a server name (stratum+ssl miners, unlike browsers)',
+		'shape: TLS ClientHello without a server name or ALPN (stratum+ssl miners, unlike browsers and apps)',
 		'reputation: 198.51.100.44 is mining pool gulf.moneroocean.stream',
 	]);
 	assert.equal(tls.family, 'pool-tls');
