@@ -27,15 +27,14 @@ const burstGapMicros = 300_000;
 /** A pool answers a submit or keepalive within this (a round trip and its checks). */
 const answerWindowMicros = 2_000_000;
 /**
- * A bare acknowledgement this soon after a push answers it: push services, chats and brokers
- * acknowledge what they are sent, miners do not acknowledge jobs (a share found just after a new
- * job is a submit, request-sized).
+ * A client burst this soon after a push answers it: push services, chats and brokers acknowledge
+ * what they are sent, miners do not acknowledge jobs (only a share found at that moment follows one).
  */
-const pushAnswerWindowMicros = 1_000_000;
+const pushAnswerWindowMicros = 500_000;
 /** A job is a blob, a job id and a target at the least. */
 const minJobBytes = 100;
-/** Jobs of one pool differ by a few bytes (ids, heights, merkle branch counts): alike within this ratio of their median. */
-const jobSizeRatio = 1.25;
+/** Jobs of one pool differ by a few bytes (ids, heights, a merkle branch more or less): alike within this ratio of their median. */
+const jobSizeRatio = 1.1;
 /** Pools push jobs per block or rebroadcast, never several a second. */
 const minPushGapMicros = 5_000_000;
 const pushesNeeded = 3;
@@ -44,6 +43,12 @@ const minRequestBytes = 60;
 const maxRequestBytes = 2000;
 const minAnswerBytes = 24;
 const maxAnswerBytes = 200;
+/** A pool's acknowledgements are one template (`OK`, `KEEPALIVED`, `true`): alike within this many bytes of their median. */
+const answerSizeSpread = 16;
+/** Exchanges needed, and the share of the miner's bursts after its login they must be: a pool answers every call. */
+const exchangesNeeded = 2;
+const answeredShare = 0.75;
+const maxAnswerSizes = 64;
 /** Bursts neither pushes nor exchanges tolerated beside them (the login, a late answer, a reconnect's noise). */
 const maxOtherBursts = 6;
 /** Bursts read before giving up: a dozen pushes and the submits between them. */
@@ -92,6 +97,8 @@ interface StratumTlsState {
 	pushStarts: number[];
 	answeredPushes: number;
 	exchanges: number;
+	/** The client's bursts after the login's answer: each should be a request the pool answers. */
+	clientBursts: number;
 	answerSizes: number[];
 	otherBursts: number;
 }
@@ -152,6 +159,7 @@ function newState(): StratumTlsState {
 		pushStarts: [],
 		answeredPushes: 0,
 		exchanges: 0,
+		clientBursts: 0,
 		answerSizes: [],
 		otherBursts: 0,
 	};
@@ -205,7 +213,7 @@ function completeBurst(state: StratumTlsState, burst: Burst): void {
 		if (answersPrevious) {
 			if (isRequest(previous!) && burst.records === 1 && burst.bytes >= minAnswerBytes && burst.bytes <= maxAnswerBytes && burst.bytes < previous!.bytes) {
 				state.exchanges++;
-				if (state.answerSizes.length < 8 && !state.answerSizes.includes(burst.bytes)) state.answerSizes.push(burst.bytes);
+				if (state.answerSizes.length < maxAnswerSizes) state.answerSizes.push(burst.bytes);
 			} else {
 				state.otherBursts++;
 			}
@@ -218,7 +226,8 @@ function completeBurst(state: StratumTlsState, burst: Burst): void {
 		state.lastPushEndMicros = burst.lastMicros;
 		return;
 	}
-	if (burst.startMicros - state.lastPushEndMicros <= pushAnswerWindowMicros && burst.bytes < minRequestBytes) state.answeredPushes++;
+	if (state.loginAnswered) state.clientBursts++;
+	if (burst.startMicros - state.lastPushEndMicros <= pushAnswerWindowMicros) state.answeredPushes++;
 	// A client burst is judged by what follows it (an answer makes it a request); one left unanswered is other.
 }
 
@@ -233,7 +242,7 @@ function jobPushes(state: StratumTlsState): number[] | undefined {
 	const median = [...sizes].sort((left, right) => left - right)[Math.floor(sizes.length / 2)]!;
 	if (median < minJobBytes) return undefined;
 	const alike = sizes.filter((size) => size * jobSizeRatio >= median && size <= median * jobSizeRatio);
-	if (alike.length < pushesNeeded || alike.length * 3 < sizes.length * 2) return undefined;
+	if (alike.length < pushesNeeded || alike.length * 4 < sizes.length * 3) return undefined;
 	for (let index = 1; index < state.pushStarts.length; index++) {
 		if (state.pushStarts[index]! - state.pushStarts[index - 1]! < minPushGapMicros) return undefined;
 	}
@@ -250,8 +259,17 @@ function finish(flow: FlowView, state: StratumTlsState, context: DetectContext):
 	return false;
 }
 
+/** Enough requests answered, nearly all the client's, by acknowledgements of one size. */
+function answeredLikeAPool(state: StratumTlsState): boolean {
+	if (state.exchanges < exchangesNeeded || state.exchanges < state.clientBursts * answeredShare) return false;
+	const sizes = state.answerSizes;
+	const median = [...sizes].sort((left, right) => left - right)[Math.floor(sizes.length / 2)]!;
+	const alike = sizes.filter((size) => Math.abs(size - median) <= answerSizeSpread).length;
+	return alike * 3 >= sizes.length * 2;
+}
+
 function reportIfShown(flow: FlowView, state: StratumTlsState, context: DetectContext): boolean {
-	if (state.exchanges === 0 || state.otherBursts > maxOtherBursts) return false;
+	if (state.otherBursts > maxOtherBursts || !answeredLikeAPool(state)) return false;
 	const jobs = jobPushes(state);
 	if (jobs === undefined) return false;
 	context.setFamily(flow, 'pool-tls');
@@ -265,7 +283,7 @@ function findingOf(flow: FlowView, state: StratumTlsState, jobs: number[], conte
 	const evidence = [
 		namelessHelloEvidence,
 		`shape: ${jobs.length} unanswered pushes from the server of ${Math.min(...jobs)}-${Math.max(...jobs)} bytes, ${Math.min(...gaps)}-${Math.max(...gaps)} s apart (new jobs)`,
-		`shape: ${state.exchanges} ${state.exchanges === 1 ? 'request' : 'requests'} answered at once by ${Math.min(...state.answerSizes)}-${Math.max(...state.answerSizes)}-byte replies (share submits and keepalives, and their acknowledgements)`,
+		`shape: ${state.exchanges} of the client's ${state.clientBursts} requests answered at once by ${Math.min(...state.answerSizes)}-${Math.max(...state.answerSizes)}-byte replies (share submits and keepalives, and their acknowledgements)`,
 	];
 	const poolName = context.poolNameOf(flow.serverAddress);
 	if (poolName !== undefined) evidence.push(`reputation: ${flow.serverAddress} is mining pool ${poolName}`);

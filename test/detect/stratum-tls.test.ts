@@ -7,7 +7,7 @@ import path from 'node:path';
 import {Duplex} from 'node:stream';
 import tls from 'node:tls';
 import {xmrigScript} from '../../fixtures/builder/conversations/mining.js';
-import {chatExchange, heartbeatExchange, pushServiceExchange, stratumTlsExchange, telemetryExchange, vpnExchange} from '../../fixtures/builder/conversations/tls-long-lived.js';
+import {bitcoinStratumTlsExchange, chatExchange, heartbeatExchange, pushServiceExchange, stratumTlsExchange, telemetryExchange, tlsSession, vpnExchange, type TimedMessage} from '../../fixtures/builder/conversations/tls-long-lived.js';
 import type {Exchange} from '../../fixtures/builder/conversations/exchange.js';
 import {clientHello, type ClientHelloOptions} from '../../fixtures/builder/protocols/tls.js';
 import {moneroAddress} from '../../fixtures/builder/protocols/xmrig.js';
@@ -35,9 +35,39 @@ test('XMRig over TLS without SNI or ALPN is mining by its rhythm, at moderate ce
 		assert.deepEqual([alert.detection, alert.host, alert.peer, alert.protocol, alert.certainty, alert.severity], ['mining', '10.0.0.5', '203.0.113.9', 'tls', 40, 'medium']);
 		assert.equal(alert.evidence[0], 'shape: TLS ClientHello without a server name or ALPN (stratum+ssl miners, unlike browsers and apps)');
 		assert.match(alert.evidence[1]!, /^shape: 3 unanswered pushes from the server of \d+-\d+ bytes, \d+-\d+ s apart \(new jobs\)$/);
-		assert.match(alert.evidence[2]!, /^shape: \d+ requests? answered at once by \d+-\d+-byte replies/);
+		assert.match(alert.evidence[2]!, /^shape: \d+ of the client's \d+ requests answered at once by \d+-\d+-byte replies/);
 		assert.equal(alert.evidence.length, 3, 'no port line on 443');
 	}
+});
+
+test('a Bitcoin miner\'s Stratum v1 over nameless TLS (notify every 25-35 s, submits and acks) is mining too', () => {
+	for (let seed = 1; seed <= 20; seed++) {
+		const alerts = alertsOf(bitcoinStratumTlsExchange(new SeededRandom(seed), tenMinutes), 443);
+		assert.equal(alerts[0]?.detection, 'mining', `seed ${seed}`);
+	}
+});
+
+/**
+ * Long-lived sessions of any other application: messages picked from a few sizes, sent by either
+ * side at random moments, each answered or not at a rate drawn per session.
+ */
+function otherApplication(random: SeededRandom): Exchange {
+	const sizes = Array.from({length: random.integer(1, 6)}, () => random.integer(1, 1500));
+	const serverAnswered = random.next();
+	const clientAnswered = random.next();
+	const messages: TimedMessage[] = [{side: 'client', at: 0, message: random.integer(50, 600)}, {side: 'server', at: 60_000, message: random.integer(50, 2000)}];
+	for (let at = 1_000_000; at < tenMinutes; at += random.integer(1_000_000, 120_000_000)) {
+		const side = random.next() < 0.5 ? 'client' : 'server';
+		messages.push({side, at, message: random.pick(sizes)});
+		if (random.next() < (side === 'server' ? serverAnswered : clientAnswered)) messages.push({side: side === 'client' ? 'server' : 'client', at: at + random.integer(20_000, 900_000), message: random.pick(sizes)});
+	}
+	return tlsSession(random, messages.sort((left, right) => left.at - right.at));
+}
+
+test('other long-lived applications over nameless TLS, in a thousand seeded variations, raise nothing', () => {
+	const noisy: number[] = [];
+	for (let seed = 1; seed <= 1000; seed++) if (alertsOf(otherApplication(new SeededRandom(seed)), 443).length > 0) noisy.push(seed);
+	assert.deepEqual(noisy, []);
 });
 
 test('a pool\'s stratum+ssl port adds a port line and a little certainty, never the alert', () => {
