@@ -118,3 +118,15 @@ test('one side of the dialect alone is held, then raised at 70 when nothing foll
 	assert.equal(alert?.certainty, 70);
 	assert.deepEqual(alert?.evidence[0], 'content: Coinhive-style browser-miner messages auth in masked WebSocket frames');
 });
+
+test('the Host header and the path are shown sanitized', () => {
+	const h = harness();
+	const flow = h.open({serverPort: 8892});
+	const site: WebSocketSite = {host: 'evil\u001b[2J.example', target: '/p\u0007ath', origin: 'http://example.org'};
+	const exchange = coinhiveExchange(new SeededRandom(8), site, false);
+	playExchange(h, flow, exchange);
+	h.end(flow);
+	const [alert] = h.latest();
+	assert.equal(alert?.peerName, 'evil\\x1b[2J.example');
+	assert.ok(alert?.evidence.includes('content: WebSocket upgrade to evil\\x1b[2J.example/p\\x07ath'), alert?.evidence.join('; '));
+});
