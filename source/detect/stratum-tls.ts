@@ -269,7 +269,9 @@ function answeredLikeAPool(state: StratumTlsState): boolean {
 }
 
 function reportIfShown(flow: FlowView, state: StratumTlsState, context: DetectContext): boolean {
-	if (state.otherBursts > maxOtherBursts || !answeredLikeAPool(state)) return false;
+	// Counts first: they rule most records out without sorting anything.
+	if (state.pushSizes.length < pushesNeeded || state.exchanges < exchangesNeeded || state.otherBursts > maxOtherBursts) return false;
+	if (!answeredLikeAPool(state)) return false;
 	const jobs = jobPushes(state);
 	if (jobs === undefined) return false;
 	context.setFamily(flow, 'pool-tls');
