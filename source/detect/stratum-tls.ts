@@ -1,15 +1,16 @@
 // Stratum inside TLS, when the ClientHello names nothing (no SNI, no ALPN: XMRig's and most
-// stratum+ssl miners' default, never a browser's or an app's). The records stay readable by their
-// headers, and miners write one record per JSON message, so the conversation's rhythm shows through:
-// after the login, the pool pushes a new job every block or rebroadcast (seconds to minutes apart,
-// each about the size of the last, and the miner does not answer them), and the miner's submits and
-// keepalives are answered at once by smaller acknowledgements. Push services, chats and VPNs over
-// TLS are long-lived too, but answer or vary their pushes, or move bulk: each of these rules is
-// needed, and a pool's port or address only adds to them.
+// stratum+ssl miners' default, never a browser's or an app's), or names a pool without ALPN. The
+// records stay readable by their headers, and miners write one record per JSON message, so the
+// conversation's rhythm shows through: after the login, the pool pushes a new job every block or
+// rebroadcast (seconds to minutes apart, each about the size of the last, and the miner does not
+// answer them), and the miner's submits and keepalives are answered at once by smaller
+// acknowledgements. Push services, chats and VPNs over TLS are long-lived too, but answer or vary
+// their pushes, or move bulk: each of these rules is needed, and a pool's port or address only
+// adds to them.
 import type {FlowView, Side} from '../flows/flow-view.js';
 import type {DetectContext, Detector, Finding} from './detector.js';
 import {FlowStates} from './flow-states.js';
-import {namelessHelloEvidence, namesSomething, readClientHello} from './tls-client-hello.js';
+import {leftToShape, namelessHelloEvidence, readClientHello} from './tls-client-hello.js';
 
 const changeCipherSpec = 0x14;
 const alertRecord = 0x15;
@@ -82,6 +83,8 @@ interface StratumTlsState {
 	/** Where record reading stands in each direction. */
 	offsets: Record<Side, number>;
 	helloRead: boolean;
+	/** The hello named a pool (the name says so in the alert; only a nameless hello is evidence of its own). */
+	named: boolean;
 	clientChangedCipher: boolean;
 	/** The client's Finished went by: its application records follow (and the server's count from then). */
 	clientApplication: boolean;
@@ -117,8 +120,9 @@ export const stratumTlsDetector: Detector = {
 			if (side !== 'client') return true;
 			const hello = readClientHello(flow.stream('client'));
 			if (hello === 'incomplete') return true;
-			if (hello === 'invalid' || namesSomething(hello)) return false;
+			if (hello === 'invalid' || !leftToShape(flow, hello, context)) return false;
 			state.helloRead = true;
+			state.named = hello.nameStart >= 0;
 		}
 		const stream = flow.stream(side);
 		const now = flow.lastSeenMicros;
@@ -149,6 +153,7 @@ function newState(): StratumTlsState {
 	return {
 		offsets: {client: 0, server: 0},
 		helloRead: false,
+		named: false,
 		clientChangedCipher: false,
 		clientApplication: false,
 		tls13: false,
@@ -283,7 +288,7 @@ function reportIfShown(flow: FlowView, state: StratumTlsState, context: DetectCo
 function findingOf(flow: FlowView, state: StratumTlsState, jobs: number[], context: DetectContext): Finding {
 	const gaps = state.pushStarts.slice(1).map((start, index) => Math.round((start - state.pushStarts[index]!) / 1e6));
 	const evidence = [
-		namelessHelloEvidence,
+		...(state.named ? [] : [namelessHelloEvidence]),
 		`shape: ${jobs.length} unanswered pushes from the server of ${Math.min(...jobs)}-${Math.max(...jobs)} bytes, ${Math.min(...gaps)}-${Math.max(...gaps)} s apart (new jobs)`,
 		`shape: ${state.exchanges} of the client's ${state.clientBursts} requests answered at once by ${Math.min(...state.answerSizes)}-${Math.max(...state.answerSizes)}-byte replies (share submits and keepalives, and their acknowledgements)`,
 	];

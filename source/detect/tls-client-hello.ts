@@ -1,7 +1,8 @@
 // TLS ClientHello: the SNI names the server. A pool name in it is a pool lookup; a ClientHello with
 // no SNI to an address a pool name resolved to is mining (XMRig sends no SNI by default, browsers
 // always do). The rest of a TLS flow is opaque, so the flow is settled after the ClientHello,
-// unless it names nothing at all (no SNI, no ALPN): that is left to the Stratum-over-TLS shape.
+// unless it offers no ALPN and names nothing or a pool (XMRig with `"sni": true`): that is left
+// to the Stratum-over-TLS shape.
 import type {FlowView} from '../flows/flow-view.js';
 import type {DetectContext, Detector} from './detector.js';
 
@@ -25,7 +26,7 @@ export const tlsClientHelloDetector: Detector = {
 		if (hello === 'incomplete') return true;
 		if (hello === 'invalid') return false;
 		judge(flow, hello, context);
-		if (namesSomething(hello)) context.settle(flow);
+		if (!leftToShape(flow, hello, context)) context.settle(flow);
 		return false;
 	},
 };
@@ -79,9 +80,12 @@ export interface ClientHello {
 /** What a ClientHello naming nothing shows, in the words of every detector that reports one. */
 export const namelessHelloEvidence = 'shape: TLS ClientHello without a server name or ALPN (stratum+ssl miners, unlike browsers and apps)';
 
-/** A server name or an application protocol: what every browser and app sends. */
-export function namesSomething(hello: ClientHello): boolean {
-	return hello.nameStart >= 0 || hello.alpn;
+/**
+ * No application protocol (browsers and apps always offer one), and no server name or a pool's
+ * (its name is learned before this is asked): the Stratum-over-TLS shape may still show mining.
+ */
+export function leftToShape(flow: FlowView, hello: ClientHello, context: DetectContext): boolean {
+	return !hello.alpn && (hello.nameStart < 0 || context.poolNameOf(flow.serverAddress) !== undefined);
 }
 
 /** The SNI and ALPN of the ClientHello at the start of `stream`, which may span several records. */

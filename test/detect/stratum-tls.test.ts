@@ -112,14 +112,27 @@ test('a pool address the host resolved: the ClientHello raises the alert and the
 	assert.ok(alert.evidence.includes('reputation: 203.0.113.9 is mining pool xmr.nanopool.org'), alert.evidence.join('; '));
 });
 
-test('a ClientHello with a server name or ALPN settles the flow at once; only a nameless one is watched', () => {
+test('a ClientHello with ALPN or a server name settles the flow at once; one naming nothing or a pool without ALPN is watched', () => {
 	const h = harness();
-	const cases: [ClientHelloOptions, boolean][] = [[{serverName: 'www.example.org'}, false], [{alpn: ['h2']}, false], [{}, true]];
+	const cases: [ClientHelloOptions, boolean][] = [[{serverName: 'www.example.org'}, false], [{alpn: ['h2']}, false], [{serverName: 'pool.supportxmr.com', alpn: ['h2']}, false], [{}, true], [{serverName: 'pool.supportxmr.com'}, true]];
 	for (const [options, watched] of cases) {
 		const flow = h.open({serverPort: 443});
 		h.send(flow, 'client', clientHello(new SeededRandom(9), options));
 		assert.equal(flow.classified, !watched, JSON.stringify(options));
 	}
+});
+
+test('XMRig with "sni": true: the pool name is a lookup at once, and the shape later shows the mining', () => {
+	const random = new SeededRandom(12);
+	const exchange = stratumTlsExchange(random, tenMinutes);
+	const named = clientHello(new SeededRandom(13), {serverName: 'gulf.moneroocean.stream'});
+	const alerts = alertsOf([{...exchange[0]!, segments: [named]}, ...exchange.slice(1)], 20_128);
+	assert.deepEqual(alerts.map((alert) => [alert.detection, alert.protocol]).sort(), [['mining', 'tls'], ['mining-pool-lookup', 'tls']]);
+	const mining = alerts.find((alert) => alert.detection === 'mining')!;
+	assert.equal(mining.certainty, 75);
+	assert.equal(mining.peerName, 'gulf.moneroocean.stream');
+	assert.ok(!mining.evidence.some((line) => line.includes('without a server name')), mining.evidence.join('; '));
+	assert.ok(mining.evidence.includes('reputation: 203.0.113.9 is mining pool gulf.moneroocean.stream'), mining.evidence.join('; '));
 });
 
 interface Chunk {
