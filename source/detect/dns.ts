@@ -111,7 +111,7 @@ function reportLookup(flow: FlowView, querier: Side, name: SeenName, addresses: 
 		protocol: 'dns',
 		actor: querier,
 		certainty: 60,
-		evidence: [`reputation: DNS lookup of mining pool ${display} (${match.entry})${answer}`],
+		evidence: [`reputation: DNS lookup of ${match.service} ${display} (${match.entry})${answer}`],
 		peerName: display,
 		peerAddress: addresses[0],
 		tentative: true,

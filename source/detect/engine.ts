@@ -337,7 +337,9 @@ export class DetectionEngine implements FlowObserver {
 		addRole(miner.facts, 'miner');
 		addRole(pool.facts, 'pool');
 		if (pool.facts.internal) {
-			const served = {...enriched, evidence: [`content: ${pool.address} serves miners on port ${portOf(facts, poolSide)}`, ...enriched.evidence], peerName: undefined};
+			// As strong as what showed the mining: a shape shows a pool no better than a miner.
+			const tier = enriched.evidence[0]?.slice(0, enriched.evidence[0].indexOf(':') + 1) || 'content:';
+			const served = {...enriched, evidence: [`${tier} ${pool.address} serves miners on port ${portOf(facts, poolSide)}`, ...enriched.evidence], peerName: undefined};
 			this.record(facts, served, 'mining-pool', 'pool', pool, miner, portOf(facts, minerSide), direction, undefined);
 		}
 		if (miner.facts.internal || !pool.facts.internal) {

@@ -1,16 +1,16 @@
 // Names and addresses with a reputation: mining pools (built-in suffixes from detection-notes §7.2,
-// extendable with `--pools FILE`) and Bitcoin-family DNS seeds (a node starting up). Exchanges,
-// wallets and explorers are deliberately absent: using a wallet is not mining.
+// extendable with `--pools FILE`), browser-mining services (a page that loads one mines in the
+// visitor's browser) and Bitcoin-family DNS seeds (a node starting up). Exchanges, wallets and
+// explorers are deliberately absent: using a wallet is not mining.
 import {readFileSync} from 'node:fs';
 import {parseIpv4, parseIpv6, formatIpv4, formatIpv6} from '../decode/ip-address-text.js';
 
-export interface NameMatch {
-	kind: 'pool' | 'seed';
-	/** The list entry that matched (a domain suffix). */
-	entry: string;
-	/** Seeds only: the chain and network the seed serves. */
-	network?: string;
-}
+/** The list entry a name matched (a domain suffix, or a seed's exact name). */
+export type NameMatch =
+	/** `service`: a pool proper, or the script and WebSocket proxy of a browser miner. */
+	| {kind: 'pool'; entry: string; service: PoolService}
+	/** `network`: the chain and network the seed serves. */
+	| {kind: 'seed'; entry: string; network: string};
 
 const builtinPoolSuffixes = [
 	'nicehash.com', 'f2pool.com', 'antpool.com', 'viabtc.com', 'braiins.com', 'slushpool.com',
@@ -23,6 +23,23 @@ const builtinPoolSuffixes = [
 	'litecoinpool.org', 'p2pool.io', 'xmrpool.eu', 'monerohash.com', 'moneropool.com', 'crypto-pool.fr',
 	'dwarfpool.com', 'suprnova.cc', 'minerrocks.com', 'miner.rocks', 'poolto.be', 'prohash.net',
 	'donate.v2.xmrig.com', 'donate.ssl.xmrig.com', 'randomx.xmrig.com', 'fee.xmrig.com', 'poolbinance.com',
+];
+
+export type PoolService = 'mining pool' | 'browser-mining service';
+
+/**
+ * Browser-mining services: Coinhive and its successors and clones, the names NoCoin-style blockers
+ * list for them (hoshsadiq/adblock-nocoin-list hosts.txt, 2025; CoinBlockerLists' browser list).
+ * Only names that are the service's own: those lists also hold sites that once embedded a miner,
+ * mail servers and generic words, which would name innocent traffic.
+ */
+const builtinBrowserMiningSuffixes = [
+	'coinhive.com', 'coin-hive.com', 'cnhv.co', 'coinhiveproxy.com', 'authedmine.com', 'authedmine.eu',
+	'authedwebmine.cz', 'crypto-loot.com', 'cryptoloot.pro', 'cryptaloot.pro', 'webminepool.com',
+	'webminerpool.com', 'webmine.cz', 'webmine.pro', 'webmining.co', 'webminer.moneroocean.stream',
+	'minero.cc', 'minero.pw', 'coinimp.com', 'coinimp.net', 'jsecoin.com', 'coin-have.com', 'ppoi.org',
+	'projectpoi.com', 'minemytraffic.com', 'browsermine.com', 'jscoinminer.com', 'crypto-webminer.com',
+	'nfwebminer.com', 'webxmr.com', 'monerominer.rocks', 'minr.pw', 'coinerra.com', 'coinnebula.com',
 ];
 
 /**
@@ -59,11 +76,12 @@ export class PoolList {
 	static builtin(extra?: PoolList): PoolList {
 		const list = new PoolList();
 		for (const suffix of builtinPoolSuffixes) list.addName(suffix);
+		for (const suffix of builtinBrowserMiningSuffixes) list.addName(suffix, 'browser-mining service');
 		for (const [network, seeds] of Object.entries(builtinSeeds)) {
 			for (const seed of seeds) list.seeds.set(seed, network);
 		}
 		if (extra) {
-			for (const suffix of extra.suffixes) list.suffixes.add(suffix);
+			for (const [suffix, service] of extra.suffixes) list.suffixes.set(suffix, service);
 			for (const address of extra.addresses) list.addresses.add(address);
 		}
 		return list;
@@ -87,13 +105,14 @@ export class PoolList {
 		return list;
 	}
 
-	private readonly suffixes = new Set<string>();
+	private readonly suffixes = new Map<string, PoolService>();
 	private readonly seeds = new Map<string, string>();
 	private readonly addresses = new Set<string>();
 
 	/**
 	 * Seeds match exactly, or behind the service filter nodes ask them for (`x9.` and friends)
-	 * (before pools: `dnsseed.litecoinpool.org` is a seed, not the pool).
+	 * (before pools: `dnsseed.litecoinpool.org` is a seed, not the pool). The longest suffix wins:
+	 * `webminer.moneroocean.stream` is the browser miner of the pool `moneroocean.stream`.
 	 */
 	matchName(name: string): NameMatch | undefined {
 		const folded = name.toLowerCase();
@@ -104,7 +123,8 @@ export class PoolList {
 		let start = 0;
 		while (start >= 0) {
 			const candidate = start === 0 ? lower : lower.slice(start);
-			if (this.suffixes.has(candidate)) return {kind: 'pool', entry: candidate};
+			const service = this.suffixes.get(candidate);
+			if (service !== undefined) return {kind: 'pool', entry: candidate, service};
 			const dot = lower.indexOf('.', start);
 			start = dot < 0 ? -1 : dot + 1;
 		}
@@ -116,8 +136,8 @@ export class PoolList {
 		return this.addresses.size > 0 && this.addresses.has(address);
 	}
 
-	private addName(suffix: string): void {
-		this.suffixes.add(suffix.replace(/^\*?\./, ''));
+	private addName(suffix: string, service: PoolService = 'mining pool'): void {
+		this.suffixes.set(suffix.replace(/^\*?\./, ''), service);
 	}
 }
 

@@ -8,6 +8,8 @@ import {getworkDetector} from './getwork.js';
 import {stratumV2Detector} from './stratum-v2.js';
 import {bitcoinV2Detector} from './bitcoin-v2.js';
 import {dnsDetector} from './dns.js';
+import {websocketStratumDetector} from './websocket-stratum.js';
+import {stratumTlsDetector} from './stratum-tls.js';
 
 export const detectors: readonly Detector[] = [
 	bitcoinP2pDetector,
@@ -18,4 +20,6 @@ export const detectors: readonly Detector[] = [
 	stratumV2Detector,
 	bitcoinV2Detector,
 	dnsDetector,
+	websocketStratumDetector,
+	stratumTlsDetector,
 ];

@@ -266,7 +266,7 @@ function addOnce(values: string[], value: string): void {
 	if (!values.includes(value) && values.length < 4) values.push(value);
 }
 
-function isCryptoNoteJob(job: unknown): boolean {
+export function isCryptoNoteJob(job: unknown): boolean {
 	return isObject(job) && typeof job['blob'] === 'string' && 'job_id' in job && 'target' in job;
 }
 
@@ -308,4 +308,21 @@ function findingOf(state: StratumState, minerSide: Side): Finding {
 		worker: state.worker,
 		algorithm: state.algorithm,
 	};
+}
+
+/**
+ * Who sends `message` in Stratum, judged by itself: a miner's call (`client`), a pool's push or an
+ * answer carrying a job or subscription (`server`), or neither. For carriers that frame the JSON
+ * themselves (WebSocket), where no line reading or exchange is needed.
+ */
+export function stratumSenderOf(message: JsonObject): Side | undefined {
+	const method = message['method'];
+	const params = message['params'];
+	if (typeof method === 'string') {
+		if (clientMethods.get(method)?.(params, message)) return 'client';
+		return serverMethods.get(method)?.(params, message) ? 'server' : undefined;
+	}
+	const result = message['result'];
+	if (!('result' in message) || message['id'] === undefined) return undefined;
+	return (isObject(result) && isCryptoNoteJob(result['job'])) || isSubscribeResult(result) ? 'server' : undefined;
 }

@@ -1,12 +1,15 @@
 // TLS ClientHello: the SNI names the server. A pool name in it is a pool lookup; a ClientHello with
 // no SNI to an address a pool name resolved to is mining (XMRig sends no SNI by default, browsers
-// always do). The rest of a TLS flow is opaque, so the flow is settled after the ClientHello.
+// always do). The rest of a TLS flow is opaque, so the flow is settled after the ClientHello,
+// unless it offers no ALPN and names nothing or a pool (XMRig with `"sni": true`): that is left
+// to the Stratum-over-TLS shape.
 import type {FlowView} from '../flows/flow-view.js';
 import type {DetectContext, Detector} from './detector.js';
 
 const handshakeRecord = 0x16;
 const clientHelloType = 1;
 const sniExtension = 0;
+const alpnExtension = 16;
 /** A ClientHello is rarely above 2 KB; post-quantum key shares push some to ~1.8 KB, so allow 16 KB. */
 const maxClientHello = 16_384;
 /** TLSCiphertext's limit, 2^14 + 2048. */
@@ -23,7 +26,7 @@ export const tlsClientHelloDetector: Detector = {
 		if (hello === 'incomplete') return true;
 		if (hello === 'invalid') return false;
 		judge(flow, hello, context);
-		context.settle(flow);
+		if (!leftToShape(flow, hello, context)) context.settle(flow);
 		return false;
 	},
 };
@@ -41,7 +44,7 @@ function judge(flow: FlowView, hello: ClientHello, context: DetectContext): void
 				protocol: 'tls',
 				actor: 'client',
 				certainty: 60,
-				evidence: [`reputation: TLS server name ${display} is a mining pool (${match.entry})`],
+				evidence: [`reputation: TLS server name ${display} is a ${match.service} (${match.entry})`],
 				peerName: display,
 				tentative: true,
 			});
@@ -58,7 +61,7 @@ function judge(flow: FlowView, hello: ClientHello, context: DetectContext): void
 		actor: 'client',
 		certainty: 60,
 		evidence: [
-			'shape: TLS ClientHello without a server name (stratum+ssl miners, unlike browsers)',
+			hello.alpn ? 'shape: TLS ClientHello without a server name (stratum+ssl miners, unlike browsers)' : namelessHelloEvidence,
 			`reputation: ${server} is mining pool ${poolName}`,
 		],
 		peerName: poolName,
@@ -66,14 +69,27 @@ function judge(flow: FlowView, hello: ClientHello, context: DetectContext): void
 }
 
 /** Where the server name is (`nameStart` -1: none): in the stream, or in a copy of a hello split across records. */
-interface ClientHello {
+export interface ClientHello {
 	bytes: Uint8Array;
 	nameStart: number;
 	nameEnd: number;
+	/** It offers application protocols (ALPN), as browsers and apps do and stratum+ssl miners do not. */
+	alpn: boolean;
 }
 
-/** The SNI of the ClientHello at the start of `stream`, which may span several records. */
-function readClientHello(stream: Uint8Array): ClientHello | 'incomplete' | 'invalid' {
+/** What a ClientHello naming nothing shows, in the words of every detector that reports one. */
+export const namelessHelloEvidence = 'shape: TLS ClientHello without a server name or ALPN (stratum+ssl miners, unlike browsers and apps)';
+
+/**
+ * No application protocol (browsers and apps always offer one), and no server name or a pool's
+ * (its name is learned before this is asked): the Stratum-over-TLS shape may still show mining.
+ */
+export function leftToShape(flow: FlowView, hello: ClientHello, context: DetectContext): boolean {
+	return !hello.alpn && (hello.nameStart < 0 || context.poolNameOf(flow.serverAddress) !== undefined);
+}
+
+/** The SNI and ALPN of the ClientHello at the start of `stream`, which may span several records. */
+export function readClientHello(stream: Uint8Array): ClientHello | 'incomplete' | 'invalid' {
 	if (stream.length < 6) return stream.length === 0 || stream[0] === handshakeRecord ? 'incomplete' : 'invalid';
 	if (stream[0] !== handshakeRecord || stream[1] !== 0x03 || stream[2]! > 0x04) return 'invalid';
 	if (stream[5] !== clientHelloType) return 'invalid';
@@ -132,7 +148,8 @@ function parseClientHello(hello: Uint8Array, start: number, end: number): Client
 	at += 2 + ((hello[at]! << 8) | hello[at + 1]!);
 	if (at + 1 > end) return 'invalid';
 	at += 1 + hello[at]!;
-	if (at === end) return noServerName(hello);
+	const found: ClientHello = {bytes: hello, nameStart: -1, nameEnd: -1, alpn: false};
+	if (at === end) return found;
 	if (at + 2 > end) return 'invalid';
 	const extensionsEnd = at + 2 + ((hello[at]! << 8) | hello[at + 1]!);
 	if (extensionsEnd > end) return 'invalid';
@@ -142,20 +159,18 @@ function parseClientHello(hello: Uint8Array, start: number, end: number): Client
 		const length = (hello[at + 2]! << 8) | hello[at + 3]!;
 		at += 4;
 		if (at + length > extensionsEnd) return 'invalid';
-		if (type === sniExtension) return serverName(hello, at, at + length);
+		if (type === sniExtension && found.nameStart < 0) readServerName(hello, at, at + length, found);
+		else if (type === alpnExtension) found.alpn = length > 2;
 		at += length;
 	}
-	return noServerName(hello);
+	return found;
 }
 
-/** The first host_name entry of the server_name extension in hello[start, end). */
-function serverName(hello: Uint8Array, start: number, end: number): ClientHello {
-	if (end - start < 5 || hello[start + 2] !== 0) return noServerName(hello);
+/** The first host_name entry of the server_name extension in hello[start, end), if well formed. */
+function readServerName(hello: Uint8Array, start: number, end: number, found: ClientHello): void {
+	if (end - start < 5 || hello[start + 2] !== 0) return;
 	const length = (hello[start + 3]! << 8) | hello[start + 4]!;
-	if (start + 5 + length > end || length === 0) return noServerName(hello);
-	return {bytes: hello, nameStart: start + 5, nameEnd: start + 5 + length};
-}
-
-function noServerName(hello: Uint8Array): ClientHello {
-	return {bytes: hello, nameStart: -1, nameEnd: -1};
+	if (start + 5 + length > end || length === 0) return;
+	found.nameStart = start + 5;
+	found.nameEnd = start + 5 + length;
 }

@@ -82,7 +82,7 @@ test('pool lookup then TLS without SNI to the learned address is mining; the loo
 	assert.equal(alert.peerName, 'gulf.moneroocean.stream');
 	assert.equal(alert.certainty, 60);
 	assert.deepEqual(alert.evidence, [
-		'shape: TLS ClientHello without a server name (stratum+ssl miners, unlike browsers)',
+		'shape: TLS ClientHello without a server name or ALPN (stratum+ssl miners, unlike browsers and apps)',
 		'reputation: 198.51.100.44 is mining pool gulf.moneroocean.stream',
 	]);
 	assert.equal(tls.family, 'pool-tls');
@@ -92,9 +92,9 @@ test('TLS without SNI to an address nobody named a pool is nothing', () => {
 	const h = harness();
 	const tls = h.open({server: '198.51.100.45', serverPort: 443});
 	h.send(tls, 'client', clientHello());
+	assert.equal(tls.classified, false, 'a hello naming nothing is left to the Stratum-over-TLS shape');
 	h.end(tls);
 	assert.deepEqual(h.alerts, []);
-	assert.equal(tls.classified, true);
 });
 
 test('a pool SNI is a pool lookup and names the server', () => {
@@ -173,4 +173,25 @@ test('DNS over TCP is parsed too', () => {
 	h.send(flow, 'server', concatBytes(new Uint8Array([answer.length >> 8, answer.length & 0xff]), answer));
 	h.end(flow);
 	assert.equal(h.latest()[0]?.peerName, 'eu.hashvault.pro');
+});
+
+test('a browser-mining service in DNS or SNI is a pool lookup that says so; the longest listed suffix names it', () => {
+	const h = harness();
+	lookup(h, 'authedmine.com', [[192, 0, 2, 71]], '10.0.0.7');
+	const tls = h.open({client: '10.0.0.8', server: '192.0.2.72', serverPort: 443});
+	h.send(tls, 'client', clientHello('ws014.coinhive.com'));
+	h.end(tls);
+	lookup(h, 'webminer.moneroocean.stream', [[192, 0, 2, 73]], '10.0.0.9');
+	const alerts = h.latest().sort((left, right) => left.host.localeCompare(right.host));
+	assert.deepEqual(alerts.map((alert) => [alert.detection, alert.host, alert.peer, alert.evidence[0]]), [
+		['mining-pool-lookup', '10.0.0.7', '192.0.2.71', 'reputation: DNS lookup of browser-mining service authedmine.com (authedmine.com) → 192.0.2.71'],
+		['mining-pool-lookup', '10.0.0.8', '192.0.2.72', 'reputation: TLS server name ws014.coinhive.com is a browser-mining service (coinhive.com)'],
+		['mining-pool-lookup', '10.0.0.9', '192.0.2.73', 'reputation: DNS lookup of browser-mining service webminer.moneroocean.stream (webminer.moneroocean.stream) → 192.0.2.73'],
+	]);
+});
+
+test('names that only contain a browser miner\'s name are not one', () => {
+	const h = harness();
+	for (const name of ['notcoinhive.com', 'coinhive.com.example.org', 'moneroocean.example', 'webmine.cz.example.net']) lookup(h, name, [[192, 0, 2, 80]]);
+	assert.deepEqual(h.alerts, []);
 });

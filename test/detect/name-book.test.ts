@@ -15,7 +15,7 @@ test('a name is sanitized and matched once, then found again by its bytes', () =
 	const book = new NameBook(PoolList.builtin());
 	const pool = nameOf(book, ascii('Pool.SupportXMR.com'), 'utf-8');
 	assert.equal(pool.display, 'Pool.SupportXMR.com');
-	assert.deepEqual(pool.match, {kind: 'pool', entry: 'supportxmr.com'});
+	assert.deepEqual(pool.match, {kind: 'pool', entry: 'supportxmr.com', service: 'mining pool'});
 	assert.equal(nameOf(book, ascii('Pool.SupportXMR.com'), 'utf-8'), pool);
 	assert.equal(nameOf(book, ascii('seed.bitcoin.sipa.be'), 'latin1').match?.kind, 'seed');
 	const hostile = nameOf(book, ascii('evil\u001b]0;x\u0007.example'), 'latin1');
