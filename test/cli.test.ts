@@ -11,6 +11,7 @@ import {gzipSync} from 'node:zlib';
 import type {Summary} from '../source/model/messages.js';
 import {captureHelperNames} from '../source/capture/live-capture.js';
 import {helperMissing, isRoot, skipLive} from './capture/live-support.js';
+import {readWhole} from './capture/reader-helpers.js';
 import {fixturesDirectory} from './support/repository.js';
 import {runCli} from './support/run-cli.js';
 
@@ -126,6 +127,26 @@ describe('sources and output', () => {
 		for (const field of ['packets', 'bytes', 'flows', 'decodeErrors', 'truncated', 'unsupportedLinkType', 'durationMs', 'source'] as const) {
 			assert.ok(run.end !== undefined && field in run.end, field);
 		}
+	});
+
+	test('NDJSON: the first summary has the first packet\'s capture time and no rate yet; later rates are per second of capture time, rounded', async () => {
+		const {packets} = readWhole(readFileSync(demo));
+		const firstMicros = packets[0]!.timestampMicros;
+		const newestMicros = Math.max(...packets.map(packet => packet.timestampMicros));
+		const wireBytes = packets.reduce((sum, packet) => sum + packet.originalLength, 0);
+		// A minute between summaries: the whole file is read long before a second one is due.
+		const run = await runCli(['-r', demo, '--json', '--interval', '60']);
+		const summaries = run.messages.filter((message): message is Summary => message.type === 'summary');
+		const [first, last] = [summaries[0]!, summaries.at(-1)!];
+		assert.equal(first.totals.packets, 1);
+		assert.equal(first.time, new Date(firstMicros / 1000).toISOString());
+		assert.equal(first.rates, undefined, 'one packet spans no capture time: no rate can be measured');
+		assert.equal(summaries.length, 2, 'the first summary and the final one');
+		const seconds = (newestMicros - firstMicros) / 1e6;
+		assert.deepEqual(last.rates, {
+			packetsPerSecond: Math.round(((packets.length - 1) / seconds) * 10) / 10,
+			bitsPerSecond: Math.round((8 * (wireBytes - packets[0]!.originalLength)) / seconds),
+		});
 	});
 
 	test('--speed accepts max and 10x', async () => {

@@ -188,7 +188,11 @@ export interface Summary {
 	time?: string;
 	source: SourceInfo;
 	totals: Totals;
-	rates: {packetsPerSecond: number; bitsPerSecond: number};
+	/**
+	 * Per second of capture time since the previous summary, packets/s to a tenth and bits/s whole;
+	 * absent until capture time has passed since the start (a replay's first summary comes with its first packet).
+	 */
+	rates?: {packetsPerSecond: number; bitsPerSecond: number};
 	flows: {active: number; evicted: number};
 	hostsTracked: number;
 	hostsEvicted: number;

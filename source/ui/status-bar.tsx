@@ -44,6 +44,11 @@ function badges(state: MonitorState): Segment[] {
 	return shown;
 }
 
+/** A rate needs capture time to pass: the first summary of a replay comes with its first packet. */
+function rateText(summary: Summary): string {
+	return summary.rates === undefined ? 'rate pending' : `${formatPacketRate(summary.rates.packetsPerSecond)} · ${formatBitRate(summary.rates.bitsPerSecond)}`;
+}
+
 const name: Segment = {text: ' minewatch ', style: {bold: true, inverse: true}};
 
 export function StatusBar({state}: {state: MonitorState}) {
@@ -58,7 +63,7 @@ export function StatusBar({state}: {state: MonitorState}) {
 	}
 
 	const time = summary.time ? `${formatTimestamp(summary.time)} UTC` : 'no packets yet';
-	const first = ` ${clip(describeSource(summary.source), Math.max(10, Math.floor(layout.width / 3)))} · ${time} · ${formatInteger(summary.totals.packets)} pkts · ${formatBytes(summary.totals.bytes)} · ${formatPacketRate(summary.rates.packetsPerSecond)} · ${formatBitRate(summary.rates.bitsPerSecond)} · ${formatCount(summary.hostsTracked)} hosts · ${formatCount(summary.flows.active)} flows `;
+	const first = ` ${clip(describeSource(summary.source), Math.max(10, Math.floor(layout.width / 3)))} · ${time} · ${formatInteger(summary.totals.packets)} pkts · ${formatBytes(summary.totals.bytes)} · ${rateText(summary)} · ${formatCount(summary.hostsTracked)} hosts · ${formatCount(summary.flows.active)} flows `;
 	const dropped = summary.capture ? (summary.capture.dropped ?? 0) + (summary.capture.interfaceDropped ?? 0) + (summary.capture.helperDropped ?? 0) : 0;
 	const progress = progressText(summary);
 	const replay = state.replay ? ` · replay ${formatSpeed(state.speed)}${progress ? ` ${progress}` : ''}` : '';

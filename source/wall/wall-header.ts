@@ -44,8 +44,8 @@ export function headerSegments(input: HeaderInput, width: number): Segment[] {
 	} else {
 		const parts = [
 			summary.time === undefined ? 'no packets yet' : formatTimestamp(summary.time),
-			`${formatCount(summary.rates.packetsPerSecond)} pkt/s`,
-			formatBitRate(summary.rates.bitsPerSecond),
+			// A rate needs capture time to pass: the first summary of a replay comes with its first packet.
+			summary.rates === undefined ? 'rate pending' : `${formatCount(summary.rates.packetsPerSecond)} pkt/s  ${formatBitRate(summary.rates.bitsPerSecond)}`,
 		];
 		if (input.replay) {
 			parts.push(replayProgress(summary));
@@ -54,7 +54,7 @@ export function headerSegments(input: HeaderInput, width: number): Segment[] {
 		// The packet total is the first thing to go on a narrow screen, before the source name.
 		const total = `${formatInteger(summary.totals.packets)} packets`;
 		if (width >= 120) {
-			parts.splice(3, 0, total);
+			parts.splice(2, 0, total);
 		}
 
 		tail.push({text: `  ${parts.join('  ')}`});
