@@ -50,9 +50,11 @@ export class SummaryBuilder {
 		if (context.view.detailHost !== undefined) {
 			const host = pipeline.hosts.row(context.view.detailHost, decorate);
 			if (host !== undefined) {
+				const flows = pipeline.flows.flowsOf(context.view.detailHost, detailFlowLimit);
 				detail = {
 					host,
-					flows: pipeline.flows.flowsOf(context.view.detailHost, detailFlowLimit),
+					liveFlows: flows.live,
+					flows: flows.rows,
 					peers: pipeline.hosts.peersOf(context.view.detailHost, decorate),
 				};
 			}

@@ -109,6 +109,8 @@ export interface PeerRow {
 /** What the worker knows about one host, sent while the UI shows that host's detail view. */
 export interface HostDetail {
 	host: HostRow;
+	/** The host's live flows; `flows` is the newest of them (bounded), `host.flows` counts every flow seen. */
+	liveFlows: number;
 	flows: FlowRow[];
 	peers: PeerRow[];
 }

@@ -6,7 +6,7 @@ import type {MonitorState} from './monitor-store.js';
 import {severitiesDescending, severityStyles} from './severity-style.js';
 import {clip} from './display-text.js';
 import {ScreenLine, type Segment} from './screen-line.js';
-import {formatBitRate, formatBytes, formatCount, formatInteger, formatPacketRate, formatSpeed, formatTimestamp} from './format.js';
+import {formatBitRate, formatBytes, formatCount, formatInteger, formatPacketRate, formatSpeed, formatTimestamp, quantity} from './format.js';
 
 const progressBarWidth = 10;
 
@@ -30,7 +30,7 @@ function badges(state: MonitorState): Segment[] {
 	const finished = state.end !== undefined || state.summary?.progress?.finished === true;
 	const shown: Segment[] = [];
 	if (state.displayPaused) {
-		shown.push({text: ` PAUSED · ${formatInteger(state.heldUpdates)} updates held `, style: {inverse: true, bold: true, color: 'yellow'}});
+		shown.push({text: ` PAUSED · ${quantity(state.heldUpdates, 'update')} held `, style: {inverse: true, bold: true, color: 'yellow'}});
 	}
 
 	if (state.summary?.paused) {
@@ -63,7 +63,7 @@ export function StatusBar({state}: {state: MonitorState}) {
 	}
 
 	const time = summary.time ? `${formatTimestamp(summary.time)} UTC` : 'no packets yet';
-	const first = ` ${clip(describeSource(summary.source), Math.max(10, Math.floor(layout.width / 3)))} · ${time} · ${formatInteger(summary.totals.packets)} pkts · ${formatBytes(summary.totals.bytes)} · ${rateText(summary)} · ${formatCount(summary.hostsTracked)} hosts · ${formatCount(summary.flows.active)} flows `;
+	const first = ` ${clip(describeSource(summary.source), Math.max(10, Math.floor(layout.width / 3)))} · ${time} · ${quantity(summary.totals.packets, 'pkt')} · ${formatBytes(summary.totals.bytes)} · ${rateText(summary)} · ${quantity(summary.hostsTracked, 'host', formatCount)} · ${quantity(summary.flows.active, 'flow', formatCount)} `;
 	const dropped = summary.capture ? (summary.capture.dropped ?? 0) + (summary.capture.interfaceDropped ?? 0) + (summary.capture.helperDropped ?? 0) : 0;
 	const progress = progressText(summary);
 	const replay = state.replay ? ` · replay ${formatSpeed(state.speed)}${progress ? ` ${progress}` : ''}` : '';

@@ -86,6 +86,20 @@ test('status bar, host table, sparklines and alert pane render a summary and an 
 	}
 });
 
+test('the status bar counts in the singular and the plural: 1 pkt, 1 host, 1 flow', async () => {
+	const app = await mount({columns: 160});
+	try {
+		app.connection.emit(summary({totals: {...summary().totals, packets: 1}, hostsTracked: 1, flows: {active: 1, evicted: 0}}));
+		await waitFor(() => app.frame().includes(' 1 pkt '), 'the one-packet summary');
+		assert.match(app.frame(), / 1 pkt · .* · 1 host · 1 flow *$/m);
+		app.connection.emit(summary({totals: {...summary().totals, packets: 2}, hostsTracked: 2, flows: {active: 0, evicted: 0}}));
+		await waitFor(() => app.frame().includes(' 2 pkts '), 'the two-packet summary');
+		assert.match(app.frame(), / 2 pkts · .* · 2 hosts · 0 flows *$/m);
+	} finally {
+		app.cleanup();
+	}
+});
+
 test('no frame is taller than rows - 1 or wider than the terminal, and a small terminal says so', async () => {
 	for (const size of [{columns: 100, rows: 40}, {columns: 80, rows: 24}, {columns: 60, rows: 15}]) {
 		const app = await mount(size);
@@ -199,8 +213,10 @@ test('moving the selection past the window asks the worker for the next window',
 });
 
 test('Enter opens the detail view with flows, peers and alert evidence; Esc goes back', async () => {
+	// Eight flows seen, one still live; two peers, of which the worker sent one.
 	const detail: HostDetail = {
-		host: miningHosts[0]!,
+		host: {...miningHosts[0]!, flows: 8, peers: 2},
+		liveFlows: 1,
 		flows: [{
 			protocol: 'tcp', client: '192.168.2.148', clientPort: 46_838, server: '94.23.199.191', serverPort: 3333,
 			packets: 272, bytesToServer: 13_000, bytesToClient: 143_000, state: 'established', family: 'stratum',
@@ -208,15 +224,17 @@ test('Enter opens the detail view with flows, peers and alert evidence; Esc goes
 		}],
 		peers: [{address: '94.23.199.191', name: 'zec.pool.example', internal: false, flows: 1, bytes: 156_000}],
 	};
-	const app = await mount({details: {'192.168.2.148': detail}});
+	const app = await mount({columns: 160, details: {'192.168.2.148': detail}});
 	try {
 		app.connection.emit(alert());
 		await waitFor(() => app.frame().includes('content: Stratum'), 'the alert');
 		await app.press(keys.enter, () => app.connection.lastView()?.detailHost === '192.168.2.148', 'the detail requested');
-		await waitFor(() => app.frame().includes('Flows (1)'), 'the detail on screen');
+		await waitFor(() => app.frame().includes('Live flows (1)'), 'the detail on screen');
 		const frame = app.frame();
 		assert.match(frame, /Host detail/);
 		assert.match(frame, /Host 192\.168\.2\.148 · internal · miner/);
+		assert.match(frame, / · 8 flows seen, 1 live · 2 peers/);
+		assert.match(frame, /Peers \(1 of 2\)/);
 		assert.match(frame, /tcp +192\.168\.2\.148:46838 → 94\.23\.199\.191:3333 +Stratum +272/);
 		assert.match(frame, /94\.23\.199\.191 \(zec\.pool\.example\) +ext/);
 		assert.match(frame, /content: Stratum mining\.subscribe from the client/);
