@@ -26,7 +26,13 @@ function oneLineError(stderr: string): void {
 
 describe('flags', () => {
 	for (const [arguments_, pattern] of [
-		[['--bogus'], /unknown flag --bogus/],
+		[['--bogus'], /unknown flag --bogus\n/],
+		[['-x'], /unknown flag -x\n/],
+		[['-r', dialects, '-Z'], /unknown flag -Z\n/],
+		[['--no-frob'], /unknown flag --no-frob\n/],
+		[['-r', dialects, '--snaplen', '128'], /--snaplen sets up live capture \(-i\), and a file \(-r\) is read as it was captured/],
+		[['-r', dialects, '--capture', 'tcpdump'], /--capture sets up live capture/],
+		[['-i', 'lo', '--speed', '2'], /--speed paces a replay: use it with -r FILE/],
 		[['-r', dialects, '--speed', 'fast'], /--speed takes a number/],
 		[['-r', dialects, '-i', 'lo'], /either -r FILE .* or -i IFACE/],
 		[['--capture', 'wireshark'], /--capture takes one of pcap, tcpdump, dumpcap/],
@@ -185,6 +191,14 @@ describe('sources and output', () => {
 		assert.deepEqual(run.end?.alertsOpen, {low: 0, medium: 0, high: 0, critical: 0});
 	});
 
+	test('--alerts in a directory that does not exist → exit 4 before the capture starts, one line saying so', async () => {
+		const log = path.join(scratch, 'no-such-directory', 'alerts.ndjson');
+		const run = await runCli(['-r', dialects, '--json', '--alerts', log]);
+		assert.equal(run.exitCode, 4);
+		assert.equal(run.stderr, `minewatch: cannot open --alerts file ${log}: no such directory (ENOENT)\n`);
+		assert.equal(run.stdout, '');
+	});
+
 	test('SIGTERM during a paced replay stops cleanly: end record, exit 0', async () => {
 		let sent = false;
 		const run = await runCli(['-r', demo, '--json', '--speed', '1', '--interval', '0.2'], {
@@ -326,7 +340,17 @@ describe('live capture on loopback', () => {
 	test('--list-interfaces lists the loopback interface', async () => {
 		const run = await runCli(['--list-interfaces']);
 		assert.equal(run.exitCode, 0);
-		assert.match(run.stdout, /^lo\t/m);
+		assert.match(run.stdout, /^lo\tup, loopback\t127\.0\.0\.1/m);
+	});
+
+	test('--list-interfaces --json writes one interface object a line', async () => {
+		const run = await runCli(['--list-interfaces', '--json']);
+		assert.equal(run.exitCode, 0, run.stderr);
+		const interfaces = run.stdout.trim().split('\n').map(line => JSON.parse(line) as Record<string, unknown>);
+		assert.ok(interfaces.every(info => info['type'] === 'interface' && typeof info['name'] === 'string' && Array.isArray(info['addresses'])));
+		const loopback = interfaces.find(info => info['name'] === 'lo');
+		assert.deepEqual({...loopback, addresses: undefined, description: undefined}, {type: 'interface', name: 'lo', up: true, loopback: true, addresses: undefined, description: undefined});
+		assert.ok((loopback!['addresses'] as string[]).includes('127.0.0.1'));
 	});
 });
 
