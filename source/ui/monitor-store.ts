@@ -345,7 +345,7 @@ export class MonitorStore {
 			}
 
 			case 'acknowledge': {
-				this.acknowledgeSelected();
+				this.toggleAcknowledged();
 				break;
 			}
 
@@ -453,14 +453,14 @@ export class MonitorStore {
 		}
 	}
 
-	private acknowledgeSelected(): void {
+	private toggleAcknowledged(): void {
 		const entry = this.state.alerts[this.state.selectedAlert];
-		if (entry === undefined || entry.acknowledged) {
+		if (entry === undefined) {
 			return;
 		}
 
-		this.ring.acknowledge(entry.alert.id);
-		const alerts = this.state.alerts.map(candidate => candidate === entry ? {...candidate, acknowledged: true} : candidate);
+		this.ring.toggleAcknowledged(entry.alert.id);
+		const alerts = this.state.alerts.map(candidate => candidate === entry ? {...candidate, acknowledged: !entry.acknowledged} : candidate);
 		this.update({alerts});
 	}
 

@@ -3,6 +3,7 @@ import {Box, Text} from 'ink';
 import type {Summary} from '../model/messages.js';
 import {describeSource} from './source-description.js';
 import type {MonitorState} from './monitor-store.js';
+import {unacknowledgedOpen} from './alert-ring.js';
 import {severitiesDescending, severityStyles} from './severity-style.js';
 import {clip} from './display-text.js';
 import {ScreenLine, type Segment} from './screen-line.js';
@@ -64,6 +65,7 @@ export function StatusBar({state}: {state: MonitorState}) {
 
 	const time = summary.time ? `${formatTimestamp(summary.time)} UTC` : 'no packets yet';
 	const first = ` ${clip(describeSource(summary.source), Math.max(10, Math.floor(layout.width / 3)))} · ${time} · ${quantity(summary.totals.packets, 'pkt')} · ${formatBytes(summary.totals.bytes)} · ${rateText(summary)} · ${quantity(summary.hostsTracked, 'host', formatCount)} · ${quantity(summary.flows.active, 'flow', formatCount)} `;
+	const open = unacknowledgedOpen(summary.alertsOpen, state.alerts);
 	const dropped = summary.capture ? (summary.capture.dropped ?? 0) + (summary.capture.interfaceDropped ?? 0) + (summary.capture.helperDropped ?? 0) : 0;
 	const progress = progressText(summary);
 	const replay = state.replay ? ` · replay ${formatSpeed(state.speed)}${progress ? ` ${progress}` : ''}` : '';
@@ -73,7 +75,7 @@ export function StatusBar({state}: {state: MonitorState}) {
 			<ScreenLine width={layout.width} line={[
 				' alerts ',
 				...severitiesDescending.map(severity => {
-					const count = summary.alertsOpen[severity];
+					const count = open[severity];
 					const style = severityStyles[severity];
 					return {text: `${style.glyph} ${count} ${style.label.toLowerCase()}  `, style: {color: count > 0 ? style.color : undefined, dimColor: count === 0, bold: count > 0}};
 				}),

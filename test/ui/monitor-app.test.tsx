@@ -280,6 +280,11 @@ test('? opens a help overlay generated from the key table', async () => {
 		}
 
 		assert.match(frame, /q, Ctrl\+C +quit/);
+		assert.match(frame, /a +acknowledge alert \(again: undo\)/);
+		for (const legend of [/✖ CRIT +critical: /, /▲ HIGH +high: /, /◆ MED +medium: /, /• LOW +low: /, /✓ +acknowledged: /]) {
+			assert.match(frame, legend, 'the severity legend');
+		}
+
 		await app.press('?', () => app.frame().includes('Protocols'), 'the overlay closed');
 	} finally {
 		app.cleanup();
@@ -297,8 +302,12 @@ test('Tab moves focus between panes; a acknowledges the selected alert; m switch
 		await app.press(keys.tab, () => app.frame().includes(' alerts '), 'alerts focused');
 		assert.match(app.frame(), /a ack/);
 		await app.press('j', () => true, 'move');
+		assert.match(app.frame(), /▲ 2 high  ◆ 1 med/);
 		await app.press('a', () => app.frame().includes('1 acknowledged'), 'acknowledged');
 		assert.match(app.frame(), /✓ \d\d:\d\d:\d\d 192\.168\.2\.148 → 94\.23\.199\.191/, 'the older alert, selected second, is acknowledged');
+		assert.match(app.frame(), /▲ 1 high  ◆ 1 med/, 'an acknowledged alert leaves the open count');
+		await app.press('a', () => !app.frame().includes('acknowledged'), 'a again takes the acknowledgement back');
+		assert.match(app.frame(), /▲ 2 high  ◆ 1 med/);
 		await app.press(keys.shiftTab, () => app.frame().includes(' protocols '), 'back to protocols');
 	} finally {
 		app.cleanup();
