@@ -1,19 +1,18 @@
 import assert from 'node:assert/strict';
 import {spawn} from 'node:child_process';
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {writeFileSync} from 'node:fs';
 import path from 'node:path';
-import {after, describe, test} from 'node:test';
+import {describe, test} from 'node:test';
 import {gzipSync} from 'node:zlib';
 import {writePcap, writePcapng} from '../../fixtures/builder/capture-writer.js';
 import {InputError, openCaptureInput} from '../../source/capture/capture-input.js';
 import {CaptureReader, NotACaptureError} from '../../source/capture/capture-reader.js';
 import {PacketPump} from '../../source/capture/packet-pump.js';
 import {linkTypes} from '../../source/capture/packet-record.js';
+import {scratchDirectory} from '../support/scratch.js';
 import {dnsQueryFrame, synFrame} from './reader-helpers.js';
 
-const directory = mkdtempSync(path.join(tmpdir(), 'minewatch-input-'));
-after(() => rmSync(directory, {recursive: true, force: true}));
+const directory = scratchDirectory('input');
 
 const packetCount = 300;
 const capture = writePcapng(
