@@ -3,26 +3,11 @@
 // next packet until wall time since the schedule's base, times the speed, reaches its capture time.
 import {performance} from 'node:perf_hooks';
 import type {Readable} from 'node:stream';
+import {systemClock, type Clock} from '../model/clock.js';
 import type {CaptureReader} from './capture-reader.js';
 import type {PacketRecord} from './packet-record.js';
 
 export type PumpEnd = 'end-of-file' | 'stopped' | 'count';
-
-/** The wall clock pacing runs on; tests pass one they move by hand, so they check due times, not durations. */
-export interface PacingClock {
-	/** Milliseconds, from any fixed origin. */
-	now(): number;
-	/** Calls `wake` once `millis` have passed; the function returned cancels it. */
-	wakeAfter(millis: number, wake: () => void): () => void;
-}
-
-export const systemClock: PacingClock = {
-	now: () => performance.now(),
-	wakeAfter(millis, wake) {
-		const timer = setTimeout(wake, millis);
-		return () => clearTimeout(timer);
-	},
-};
 
 export interface PacketPumpOptions {
 	readable: Readable;
@@ -33,8 +18,8 @@ export interface PacketPumpOptions {
 	speed?: number | 'max';
 	/** End with 'count' after this many packets. */
 	maxPackets?: number;
-	/** Default: the system clock. */
-	clock?: PacingClock;
+	/** The wall clock pacing runs on; default the system's. */
+	clock?: Clock;
 }
 
 /** Above this many unread bytes in the reader, the source is paused until packets are taken. */
@@ -62,7 +47,7 @@ export class PacketPump {
 	private readonly reader: CaptureReader;
 	private readonly deliver: (record: PacketRecord) => void;
 	private readonly maxPackets: number | undefined;
-	private readonly clock: PacingClock;
+	private readonly clock: Clock;
 	private speed: number | 'max';
 	private delivered = 0;
 	private bytesAppended = 0;

@@ -4,8 +4,9 @@ import {PassThrough} from 'node:stream';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {writePcap, type WrittenPacket} from '../../fixtures/builder/capture-writer.js';
 import {CaptureReader, NotACaptureError} from '../../source/capture/capture-reader.js';
-import {PacketPump, type PacketPumpOptions, type PacingClock} from '../../source/capture/packet-pump.js';
+import {PacketPump, type PacketPumpOptions} from '../../source/capture/packet-pump.js';
 import {linkTypes} from '../../source/capture/packet-record.js';
+import {ManualClock} from '../support/manual-clock.js';
 import {dnsQueryFrame} from './reader-helpers.js';
 
 const baseMicros = 1_700_000_000_000_000;
@@ -16,61 +17,6 @@ interface Delivery {
 	/** On the test's clock. */
 	atMillis: number;
 	firstByte: number;
-}
-
-/**
- * A clock that moves only when the test moves it: a wake-up runs when time is advanced to it, so a
- * paced packet is delivered exactly at its due time whatever the machine's load.
- */
-class ManualClock implements PacingClock {
-	private nowMillis = 0;
-	private wakeups: Array<{at: number; wake: () => void}> = [];
-	/** Every delay the pump asked for. */
-	readonly requested: number[] = [];
-
-	now(): number {
-		return this.nowMillis;
-	}
-
-	wakeAfter(millis: number, wake: () => void): () => void {
-		const wakeup = {at: this.nowMillis + millis, wake};
-		this.wakeups.push(wakeup);
-		this.requested.push(millis);
-		return () => {
-			this.wakeups = this.wakeups.filter(other => other !== wakeup);
-		};
-	}
-
-	get pending(): number {
-		return this.wakeups.length;
-	}
-
-	/** Moves time to `millis`, running every wake-up due by then, in order. */
-	advanceTo(millis: number): void {
-		for (let next = this.earliest(); next !== undefined && next.at <= millis; next = this.earliest()) {
-			this.fire(next);
-		}
-
-		this.nowMillis = Math.max(this.nowMillis, millis);
-	}
-
-	/** Moves time to the earliest wake-up and runs it; false when none is pending. */
-	fireNext(): boolean {
-		const next = this.earliest();
-		if (next === undefined) return false;
-		this.fire(next);
-		return true;
-	}
-
-	private earliest(): {at: number; wake: () => void} | undefined {
-		return this.wakeups.reduce<{at: number; wake: () => void} | undefined>((earliest, wakeup) => earliest === undefined || wakeup.at < earliest.at ? wakeup : earliest, undefined);
-	}
-
-	private fire(wakeup: {at: number; wake: () => void}): void {
-		this.wakeups = this.wakeups.filter(other => other !== wakeup);
-		this.nowMillis = Math.max(this.nowMillis, wakeup.at);
-		wakeup.wake();
-	}
 }
 
 /** Packets whose first data byte numbers them, so delivery order is visible. */

@@ -5,6 +5,7 @@ import type {HostDetail, HostRow} from '../../source/model/messages.js';
 import {MonitorStore, type ExitReason} from '../../source/ui/monitor-store.js';
 import {MonitorApp} from '../../source/ui/monitor-app.js';
 import {keyBindings} from '../../source/ui/key-map.js';
+import {ManualClock} from '../support/manual-clock.js';
 import {FakeConnection, FakeWorker, alert, counters, delay, host, keys, miningHosts, summary, waitFor} from './ui-test-kit.js';
 
 interface MountOptions {
@@ -14,6 +15,7 @@ interface MountOptions {
 	hosts?: HostRow[];
 	details?: Record<string, HostDetail>;
 	refreshMilliseconds?: number;
+	clock?: ManualClock;
 }
 
 async function mount(options: MountOptions = {}) {
@@ -24,6 +26,7 @@ async function mount(options: MountOptions = {}) {
 		speed: 1,
 		size: {columns: options.columns ?? 100, rows: options.rows ?? 40},
 		refreshMilliseconds: options.refreshMilliseconds ?? 20,
+		clock: options.clock,
 	});
 	store.start();
 	const ui = render(<MonitorApp store={store}/>);
@@ -363,25 +366,32 @@ test('q and Ctrl+C ask to quit; the end of a replay keeps the screen up marked F
 	}
 });
 
-test('rendering is throttled: a burst of messages gives a handful of frames', async () => {
-	const app = await mount({refreshMilliseconds: 250});
+test('rendering is throttled: what arrives within a refresh window is published once, when the window ends', async () => {
+	const clock = new ManualClock();
+	const app = await mount({refreshMilliseconds: 250, clock});
 	try {
-		await delay(300);
-		// 510 messages arrive within a few refresh windows; each window renders at most one update.
-		const framesBefore = app.ui.frames.length;
-		const started = Date.now();
-		for (let index = 1; index <= 500; index++) {
-			app.connection.emit(summary({totals: {...summary().totals, packets: index}}));
-			if (index % 50 === 0) {
-				app.connection.emit(alert({id: `burst-${index}`}));
-				await delay(10);
+		let published = 0;
+		const unsubscribe = app.store.subscribe(() => published++);
+		clock.advanceTo(1000);
+		for (let window = 1; window <= 3; window++) {
+			const windowStart = clock.now();
+			for (let index = 1; index <= 170; index++) {
+				app.connection.emit(summary({totals: {...summary().totals, packets: window * 1000 + index}}));
+				if (index % 50 === 0) app.connection.emit(alert({id: `burst-${window}-${index}`}));
 			}
+
+			assert.equal(published, window - 1, 'nothing published before the window ends');
+			assert.equal(clock.pending, 1, 'one refresh scheduled for the whole burst');
+			clock.fireNext();
+			assert.equal(published, window, 'the burst published as one update');
+			assert.equal(app.store.getSnapshot().summary?.totals.packets, window * 1000 + 170, 'the newest summary');
+			assert.equal(app.store.getSnapshot().alerts.length, window * 3);
+			// The first burst comes long after the last refresh, so it is shown at once; later ones wait out the window.
+			assert.equal(clock.now(), window === 1 ? windowStart : windowStart + 250);
 		}
 
-		await waitFor(() => app.frame().includes('500 pkts'), 'the last summary shown');
-		const frames = app.ui.frames.length - framesBefore;
-		const windows = Math.ceil((Date.now() - started) / 250) + 1;
-		assert.ok(frames <= windows * 2, `${frames} frames for 510 messages over ${windows} refresh windows`);
+		unsubscribe();
+		await waitFor(() => app.frame().includes('3,170 pkts'), 'the last summary drawn');
 	} finally {
 		app.cleanup();
 	}
