@@ -260,6 +260,12 @@ describe('live capture on loopback', () => {
 			assert.ok(capture !== undefined, 'the capture accounting is in the end record');
 			assert.ok(capture.received !== undefined, 'libpcap counters reported');
 			assert.equal(packets + capture.discarded, capture.delivered, 'processed + discarded = delivered');
+			// The first summary comes as the capture starts: no packet yet, so no capture time and no rate.
+			const summaries = run.messages.filter((message): message is Summary => message.type === 'summary');
+			assert.deepEqual([summaries[0]?.totals.packets, summaries[0]?.time, summaries[0]?.rates], [0, undefined, undefined]);
+			// Live rates count from the start, so the first summary with packets already has one.
+			const firstWithPackets = summaries.find(summary => summary.totals.packets > 0);
+			assert.ok(firstWithPackets?.rates !== undefined && firstWithPackets.rates.packetsPerSecond > 0, JSON.stringify(firstWithPackets?.rates));
 		});
 	}
 
