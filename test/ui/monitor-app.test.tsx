@@ -92,9 +92,10 @@ test('status bar, host table, sparklines and alert pane render a summary and an 
 test('the status bar counts in the singular and the plural: 1 pkt, 1 host, 1 flow', async () => {
 	const app = await mount({columns: 160});
 	try {
-		app.connection.emit(summary({totals: {...summary().totals, packets: 1}, hostsTracked: 1, flows: {active: 1, evicted: 0}}));
+		// A replay's first summary: one packet, no capture time passed, so no rate yet.
+		app.connection.emit(summary({totals: {...summary().totals, packets: 1}, rates: undefined, hostsTracked: 1, flows: {active: 1, evicted: 0}}));
 		await waitFor(() => app.frame().includes(' 1 pkt '), 'the one-packet summary');
-		assert.match(app.frame(), / 1 pkt · .* · 1 host · 1 flow *$/m);
+		assert.match(app.frame(), / 1 pkt · 217 kB · rate pending · 1 host · 1 flow *$/m);
 		app.connection.emit(summary({totals: {...summary().totals, packets: 2}, hostsTracked: 2, flows: {active: 0, evicted: 0}}));
 		await waitFor(() => app.frame().includes(' 2 pkts '), 'the two-packet summary');
 		assert.match(app.frame(), / 2 pkts · .* · 2 hosts · 0 flows *$/m);
