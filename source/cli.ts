@@ -78,13 +78,11 @@ function usageFailure(message: string): number {
 async function printInterfaces(json: boolean): Promise<number> {
 	const interfaces = await listInterfaces();
 	for (const info of interfaces) {
-		if (json) {
-			standardOutput.write(`${JSON.stringify({type: 'interface', name: info.name, up: info.up, loopback: info.loopback, addresses: info.addresses, description: info.description})}\n`);
-			continue;
-		}
-
 		const state = [info.up ? 'up' : 'down', info.loopback ? 'loopback' : ''].filter(Boolean).join(', ');
-		standardOutput.write(`${info.name}\t${state}\t${info.addresses.join(' ')}${info.description ? `\t${info.description}` : ''}\n`);
+		const line = json
+			? JSON.stringify({type: 'interface', name: info.name, up: info.up, loopback: info.loopback, addresses: info.addresses, description: info.description})
+			: `${info.name}\t${state}\t${info.addresses.join(' ')}${info.description ? `\t${info.description}` : ''}`;
+		standardOutput.write(`${line}\n`);
 	}
 
 	return exitCodes.ok;
