@@ -162,7 +162,7 @@ export class FlowTable {
 		for (const flow of this.bySlot) if (flow !== undefined) visit(flow);
 	}
 
-	/** The host's live flows, newest first: as client or server: how many there are, and the newest `limit` of them. */
+	/** The live flows of one host (as client or server): how many there are, and the `limit` most recently seen. */
 	flowsOf(address: string, limit: number): {live: number; rows: FlowRow[]} {
 		const v4 = parseIpv4(address);
 		const v6 = v4 === undefined ? parseIpv6(address) : undefined;
