@@ -40,11 +40,12 @@ function kebabCase(name: string): string {
 export function unknownFlag(parsed: Record<string, unknown>, argv: readonly string[]): string | undefined {
 	const name = Object.keys(parsed).find(key => !knownNames.has(key));
 	if (name === undefined) return undefined;
-	const longForms = new Set([name, kebabCase(name)].flatMap(long => [`--${long}`, `--no-${long}`]));
+	// The parser camel-cases `--foo-bar`, `--Foo-Bar` and `--fooBar` alike, and takes `--no-` as negation.
+	const looseName = (text: string): string => text.replace(/^no-/, '').replaceAll('-', '').toLowerCase();
 	for (const token of argv) {
 		if (token === '--') break;
 		const flag = token.split('=', 1)[0]!;
-		if (longForms.has(flag)) return flag;
+		if (flag.startsWith('--') && looseName(flag.slice(2)) === looseName(name)) return flag;
 		if (name.length === 1 && /^-[^-]/.test(token) && token.slice(1).includes(name)) return `-${name}`;
 	}
 

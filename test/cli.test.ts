@@ -30,6 +30,7 @@ describe('flags', () => {
 		[['-x'], /unknown flag -x\n/],
 		[['-r', dialects, '-Z'], /unknown flag -Z\n/],
 		[['--no-frob'], /unknown flag --no-frob\n/],
+		[['--Frob-Nicate=2'], /unknown flag --Frob-Nicate\n/],
 		[['-r', dialects, '--snaplen', '128'], /--snaplen sets up live capture \(-i\), and a file \(-r\) is read as it was captured/],
 		[['-r', dialects, '--capture', 'tcpdump'], /--capture sets up live capture/],
 		[['-i', 'lo', '--speed', '2'], /--speed paces a replay: use it with -r FILE/],
