@@ -11,7 +11,7 @@ import {resolveOptions, UsageError, type CliOptions, type RawFlags} from './opti
 import {unprivilegedUser, type UnprivilegedUser} from './privilege.js';
 import {AlertLog} from './output/alert-log.js';
 import {formatError} from './output/error-report.js';
-import {cliFlags} from './cli-flags.js';
+import {cliFlags, unknownFlag} from './cli-flags.js';
 import {runNdjsonOutput} from './output/ndjson-output.js';
 import {StandardOutput} from './output/standard-output.js';
 import {describeWriteFailure} from './output/write-failure.js';
@@ -28,7 +28,7 @@ const help = `
 	  -f, --filter BPF         Capture filter for live capture, e.g. 'tcp or udp port 53'
 	      --capture HELPER     Live capture helper: pcap, tcpdump or dumpcap (default: pcap if built, else tcpdump, else dumpcap)
 	      --snaplen BYTES      Bytes captured per packet in live capture (default 262144)
-	      --list-interfaces    List capture interfaces and exit
+	      --list-interfaces    List capture interfaces and exit (with --json, one JSON object a line)
 	      --user NAME          Started as root: run as NAME once the capture is open (under sudo: the invoking user)
 
 	Replay
@@ -56,6 +56,8 @@ const help = `
 	      --host-cap N         Hosts kept before the least recently seen is evicted (default 50000)
 	      --payload-bytes N    Payload bytes reassembled per flow direction for detection (default 16384)
 
+	  -f, --capture and --snaplen are for live capture, --speed and --loop for replay: each is refused with the other.
+
 	Exit codes: 0 done, 1 internal error, 2 unusable input file, 3 live capture could not start or its helper died,
 	  4 output could not be written, 141 standard output closed by its reader, 64 wrong flag;
 	  after a clean stop on SIGHUP, SIGINT or SIGTERM, minewatch ends by that signal (129, 130, 143).
@@ -74,27 +76,19 @@ const standardOutput = new StandardOutput();
 let stoppedBy: NodeJS.Signals | undefined;
 
 function usageFailure(message: string): number {
-	process.stderr.write(`minewatch: ${message}\nRun 'minewatch --help' for the flags.\n`);
+	process.stderr.write(`minewatch: ${message}\nRun 'npx minewatch --help' for the flags.\n`);
 	return exitCodes.usage;
 }
 
-function unknownFlag(): string | undefined {
-	const known = new Set<string>(['help', 'version']);
-	for (const [name, definition] of Object.entries(cliFlags)) {
-		known.add(name);
-		if ('shortFlag' in definition) {
-			known.add(definition.shortFlag);
-		}
-	}
-
-	return Object.keys(cli.unnormalizedFlags).find(name => !known.has(name));
-}
-
-async function printInterfaces(): Promise<number> {
+/** One line per interface: tab-separated text, or with --json one `interface` object (README, "--list-interfaces"). */
+async function printInterfaces(json: boolean): Promise<number> {
 	const interfaces = await listInterfaces();
 	for (const info of interfaces) {
 		const state = [info.up ? 'up' : 'down', info.loopback ? 'loopback' : ''].filter(Boolean).join(', ');
-		standardOutput.write(`${info.name}\t${state}\t${info.addresses.join(' ')}${info.description ? `\t${info.description}` : ''}\n`);
+		const line = json
+			? JSON.stringify({type: 'interface', name: info.name, up: info.up, loopback: info.loopback, addresses: info.addresses, description: info.description})
+			: `${info.name}\t${state}\t${info.addresses.join(' ')}${info.description ? `\t${info.description}` : ''}`;
+		standardOutput.write(`${line}\n`);
 	}
 
 	return exitCodes.ok;
@@ -161,9 +155,9 @@ async function main(): Promise<number> {
 		return exitCodes.ok;
 	}
 
-	const unknown = unknownFlag();
+	const unknown = unknownFlag(cli.unnormalizedFlags, process.argv.slice(2));
 	if (unknown !== undefined) {
-		return usageFailure(`unknown flag --${unknown.replace(/[A-Z]/g, letter => `-${letter.toLowerCase()}`)}`);
+		return usageFailure(`unknown flag ${unknown}`);
 	}
 
 	if (cli.input.length > 0) {
@@ -184,7 +178,7 @@ async function main(): Promise<number> {
 	}
 
 	if (options.listInterfaces) {
-		return printInterfaces();
+		return printInterfaces(cli.flags.json);
 	}
 
 	if (options.session.poolsFile !== undefined) {

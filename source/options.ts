@@ -134,6 +134,21 @@ export function resolveOptions(flags: RawFlags, stdoutIsTerminal: boolean): CliO
 		throw new UsageError('--loop replays a file: use it with -r FILE');
 	}
 
+	if (live && flags.speed !== undefined) {
+		throw new UsageError('--speed paces a replay: use it with -r FILE (live capture runs at the pace of the link)');
+	}
+
+	// A flag that would do nothing is refused, so that nobody believes it did something.
+	if (!live && flags.filter !== undefined) {
+		throw new UsageError('-f/--filter is a capture filter for live capture (-i); to filter a file, run: tcpdump -r FILE -w - \'FILTER\' | npx minewatch -r -');
+	}
+
+	for (const [flag, value] of [['snaplen', flags.snaplen], ['capture', flags.capture]] as const) {
+		if (!live && value !== undefined) {
+			throw new UsageError(`--${flag} sets up live capture (-i), and a file (-r) is read as it was captured: leave --${flag} out`);
+		}
+	}
+
 	if (flags.wall && flags.json) {
 		throw new UsageError('--wall draws a dashboard on the terminal and --json writes NDJSON: use one of them');
 	}
@@ -153,10 +168,6 @@ export function resolveOptions(flags: RawFlags, stdoutIsTerminal: boolean): CliO
 			snaplen: wholeNumber('snaplen', flags.snaplen, 262_144, 64, 262_144),
 		}
 		: {kind: 'file', path: flags.read!, loop: flags.loop};
-
-	if (!live && flags.filter !== undefined) {
-		throw new UsageError('-f/--filter is a capture filter for live capture (-i); to filter a file, run: tcpdump -r FILE -w - \'FILTER\' | minewatch -r -');
-	}
 
 	if (!live && flags.read!.trim() === '') {
 		throw new UsageError('-r takes a capture file name, or - for standard input');

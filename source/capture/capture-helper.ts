@@ -147,7 +147,9 @@ export function defaultCaptureHelper(): CaptureHelperName | undefined {
 	return undefined;
 }
 
-const replayHint = 'or analyse a saved capture, which needs no privileges: minewatch -r capture.pcap';
+// `npx minewatch` is the command README's installs put within reach: `minewatch` alone is on PATH
+// only after a global install.
+const replayHint = 'or analyse a saved capture, which needs no privileges: npx minewatch -r capture.pcap';
 
 export function notInstalledError(helper: CaptureHelperName, detail?: string): CaptureError {
 	const reason = detail === undefined ? '' : ` (${detail})`;
@@ -179,7 +181,7 @@ export function notInstalledError(helper: CaptureHelperName, detail?: string): C
 }
 
 function permissionHints(helper: CaptureHelperName, iface: string, programPath: string | undefined): string[] {
-	const sudo = `run minewatch as root: sudo minewatch -i ${iface}`;
+	const sudo = `run minewatch as root: sudo npx minewatch -i ${iface} (where sudo's PATH has no node: sudo env "PATH=$PATH" npx minewatch -i ${iface})`;
 	if (helper === 'pcap') {
 		const tcpdump = findProgram('tcpdump');
 		const grant = tcpdump === undefined
@@ -189,7 +191,7 @@ function permissionHints(helper: CaptureHelperName, iface: string, programPath: 
 			sudo,
 			'or capture through tcpdump with capture rights given to tcpdump alone (never setcap the node binary: every Node script would gain raw capture):',
 			`  ${grant}`,
-			`  minewatch -i ${iface} --capture tcpdump`,
+			`  npx minewatch -i ${iface} --capture tcpdump`,
 			replayHint,
 		];
 	}

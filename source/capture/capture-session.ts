@@ -231,6 +231,7 @@ export class CaptureSession {
 		const reader = new CaptureReader(`${helper} on ${iface}`);
 		this.liveReader = reader;
 		try {
+			this.summaries.startClock(Date.now() * 1000);
 			this.markStarted();
 			const reason = await this.pumpPackets(reader, live.stdout);
 			// Its output ends before a stop only when the helper died (killed, crashed, the interface gone).
@@ -298,13 +299,13 @@ export class CaptureSession {
 			speed: this.live === undefined ? this.speed : 'max',
 			maxPackets: this.remainingPackets(),
 			deliver: record => {
-				if (!this.started) {
-					this.markStarted();
-					this.firstTimestampMicros = record.timestampMicros;
-				}
-
 				record.timestampMicros += this.loopOffsetMicros;
 				this.pipeline.packet(record);
+				if (!this.started) {
+					// After the packet, so that the first summary already has its capture time.
+					this.firstTimestampMicros = record.timestampMicros;
+					this.markStarted();
+				}
 			},
 		});
 		if (this.paused) {

@@ -3,6 +3,7 @@
 // next packet until wall time since the schedule's base, times the speed, reaches its capture time.
 import {performance} from 'node:perf_hooks';
 import type {Readable} from 'node:stream';
+import {systemClock, type Clock} from '../model/clock.js';
 import type {CaptureReader} from './capture-reader.js';
 import type {PacketRecord} from './packet-record.js';
 
@@ -17,6 +18,8 @@ export interface PacketPumpOptions {
 	speed?: number | 'max';
 	/** End with 'count' after this many packets. */
 	maxPackets?: number;
+	/** The wall clock pacing runs on; default the system's. */
+	clock?: Clock;
 }
 
 /** Above this many unread bytes in the reader, the source is paused until packets are taken. */
@@ -44,6 +47,7 @@ export class PacketPump {
 	private readonly reader: CaptureReader;
 	private readonly deliver: (record: PacketRecord) => void;
 	private readonly maxPackets: number | undefined;
+	private readonly clock: Clock;
 	private speed: number | 'max';
 	private delivered = 0;
 	private bytesAppended = 0;
@@ -61,7 +65,7 @@ export class PacketPump {
 
 	private held: PacketRecord | undefined;
 	private waitingForData = false;
-	private timer: NodeJS.Timeout | undefined;
+	private cancelWakeup: (() => void) | undefined;
 	private immediate: NodeJS.Immediate | undefined;
 	private sourceEnded = false;
 	private pumping = false;
@@ -76,6 +80,7 @@ export class PacketPump {
 		this.deliver = options.deliver;
 		this.maxPackets = options.maxPackets;
 		this.speed = options.speed ?? 'max';
+		this.clock = options.clock ?? systemClock;
 	}
 
 	get packetsDelivered(): number {
@@ -115,16 +120,16 @@ export class PacketPump {
 	setSpeed(speed: number | 'max'): void {
 		if (speed !== 'max' && !(speed > 0)) throw new RangeError(`replay speed must be positive, got ${speed}`);
 		if (this.scheduled && this.speed !== 'max' && speed !== 'max') {
-			const now = this.userPaused ? this.pausedAtMillis : performance.now();
+			const now = this.userPaused ? this.pausedAtMillis : this.clock.now();
 			this.baseCaptureMicros += (now - this.baseWallMillis) * 1000 * this.speed;
 			this.baseWallMillis = now;
 		} else {
 			this.scheduled = false;
 		}
 		this.speed = speed;
-		if (this.timer !== undefined) {
-			clearTimeout(this.timer);
-			this.timer = undefined;
+		if (this.cancelWakeup !== undefined) {
+			this.cancelWakeup();
+			this.cancelWakeup = undefined;
 			this.pump();
 		}
 	}
@@ -133,7 +138,7 @@ export class PacketPump {
 	pause(): void {
 		if (this.userPaused || this.finished) return;
 		this.userPaused = true;
-		this.pausedAtMillis = performance.now();
+		this.pausedAtMillis = this.clock.now();
 		this.cancelWakeups();
 		if (this.running) this.readable.pause();
 	}
@@ -141,7 +146,7 @@ export class PacketPump {
 	resume(): void {
 		if (!this.userPaused || this.finished) return;
 		this.userPaused = false;
-		this.baseWallMillis += performance.now() - this.pausedAtMillis;
+		this.baseWallMillis += this.clock.now() - this.pausedAtMillis;
 		if (this.running) this.pump();
 	}
 
@@ -214,7 +219,7 @@ export class PacketPump {
 	}
 
 	private millisUntilDue(timestampMicros: number, speed: number): number {
-		const now = performance.now();
+		const now = this.clock.now();
 		// A clock that steps back starts a new timeline (rather than racing through everything up to the
 		// old time); slightly reordered packets just go out at once, so reordering cannot add up to drift.
 		if (!this.scheduled || timestampMicros < this.frontierMicros - reorderToleranceMicros) {
@@ -238,10 +243,10 @@ export class PacketPump {
 	private hold(record: PacketRecord, waitMillis: number): void {
 		this.held = record;
 		this.readable.pause();
-		this.timer = setTimeout(() => {
-			this.timer = undefined;
+		this.cancelWakeup = this.clock.wakeAfter(Math.min(Math.ceil(waitMillis), longestTimerMillis), () => {
+			this.cancelWakeup = undefined;
 			this.pump();
-		}, Math.min(Math.ceil(waitMillis), longestTimerMillis));
+		});
 	}
 
 	private awaitData(): void {
@@ -250,9 +255,9 @@ export class PacketPump {
 	}
 
 	private cancelWakeups(): void {
-		if (this.timer !== undefined) clearTimeout(this.timer);
+		this.cancelWakeup?.();
 		if (this.immediate !== undefined) clearImmediate(this.immediate);
-		this.timer = undefined;
+		this.cancelWakeup = undefined;
 		this.immediate = undefined;
 		this.waitingForData = false;
 	}

@@ -15,13 +15,29 @@ export interface SummaryContext {
 
 const detailFlowLimit = 50;
 
+/** A point in capture time with the totals then: the rates of the next summary are measured from it. */
+interface RateBase {
+	micros: number;
+	packets: number;
+	bytes: number;
+}
+
+/** Packets/s to a tenth (a quiet link sends fewer than one a second), bits/s to a whole bit. */
+function roundRates(packetsPerSecond: number, bitsPerSecond: number): NonNullable<Summary['rates']> {
+	return {packetsPerSecond: Math.round(packetsPerSecond * 10) / 10, bitsPerSecond: Math.round(bitsPerSecond)};
+}
+
 export class SummaryBuilder {
-	private previousPackets = 0;
-	private previousBytes = 0;
-	private previousMicros: number | undefined;
-	private rates = {packetsPerSecond: 0, bitsPerSecond: 0};
+	private base: RateBase | undefined;
+	/** Undefined until capture time has moved on from the base: no rate can be measured over no time. */
+	private rates: Summary['rates'];
 
 	constructor(private readonly pipeline: TrafficPipeline, private readonly engine: DetectionEngine) {}
+
+	/** Live capture time is the clock: the first rates count from the start, not from the first packet. */
+	startClock(micros: number): void {
+		this.base = {micros, packets: 0, bytes: 0};
+	}
 
 	build(context: SummaryContext): Summary {
 		const {pipeline, engine} = this;
@@ -34,9 +50,11 @@ export class SummaryBuilder {
 		if (context.view.detailHost !== undefined) {
 			const host = pipeline.hosts.row(context.view.detailHost, decorate);
 			if (host !== undefined) {
+				const flows = pipeline.flows.flowsOf(context.view.detailHost, detailFlowLimit);
 				detail = {
 					host,
-					flows: pipeline.flows.flowsOf(context.view.detailHost, detailFlowLimit),
+					liveFlows: flows.live,
+					flows: flows.rows,
 					peers: pipeline.hosts.peersOf(context.view.detailHost, decorate),
 				};
 			}
@@ -68,20 +86,19 @@ export class SummaryBuilder {
 			return;
 		}
 
-		if (this.previousMicros !== undefined && nowMicros > this.previousMicros) {
-			const seconds = (nowMicros - this.previousMicros) / 1e6;
-			this.rates = {
-				packetsPerSecond: (packets - this.previousPackets) / seconds,
-				bitsPerSecond: (8 * (bytes - this.previousBytes)) / seconds,
-			};
-		} else if (packets === this.previousPackets) {
-			this.rates = {packetsPerSecond: 0, bitsPerSecond: 0};
+		const base = this.base;
+		if (base === undefined) {
+			// The first packet's own bytes came in no measurable time: they are the base, not part of a rate.
+			this.base = {micros: nowMicros, packets, bytes};
+			return;
 		}
 
-		if (this.previousMicros === undefined || nowMicros > this.previousMicros) {
-			this.previousPackets = packets;
-			this.previousBytes = bytes;
-			this.previousMicros = nowMicros;
+		if (nowMicros > base.micros) {
+			const seconds = (nowMicros - base.micros) / 1e6;
+			this.rates = roundRates((packets - base.packets) / seconds, (8 * (bytes - base.bytes)) / seconds);
+			this.base = {micros: nowMicros, packets, bytes};
+		} else if (packets === base.packets && this.rates !== undefined) {
+			this.rates = roundRates(0, 0);
 		}
 	}
 }

@@ -183,18 +183,18 @@ export class FlowTable {
 		for (const flow of this.bySlot) if (flow !== undefined) visit(flow);
 	}
 
-	/** The live flows of one host (as client or server), most recently seen first. */
-	flowsOf(address: string, limit: number): FlowRow[] {
+	/** The live flows of one host (as client or server): how many there are, and the `limit` most recently seen. */
+	flowsOf(address: string, limit: number): {live: number; rows: FlowRow[]} {
 		const v4 = parseIpv4(address);
 		const v6 = v4 === undefined ? parseIpv6(address) : undefined;
-		if (v4 === undefined && v6 === undefined) return [];
+		if (v4 === undefined && v6 === undefined) return {live: 0, rows: []};
 		const words = v4 === undefined ? Uint32Array.from(v6!) : Uint32Array.of(v4, 0, 0, 0);
 		const ipVersion = v4 === undefined ? 6 : 4;
 		const found: Flow[] = [];
 		for (const flow of this.bySlot) if (flow !== undefined && flow.ipVersion === ipVersion && flow.hasEndpoint(words)) found.push(flow);
 		const touchOf = this.touchOf;
 		found.sort((left, right) => right.lastSeenMicros - left.lastSeenMicros || touchOf[right.slot]! - touchOf[left.slot]!);
-		return found.slice(0, Math.max(0, limit)).map(flowRow);
+		return {live: found.length, rows: found.slice(0, Math.max(0, limit)).map(flowRow)};
 	}
 
 	private lookup(hash: number, ipVersion: number, protocol: number, source: Uint32Array, sourcePort: number, destination: Uint32Array, destinationPort: number): Flow | undefined {

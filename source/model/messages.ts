@@ -109,6 +109,8 @@ export interface PeerRow {
 /** What the worker knows about one host, sent while the UI shows that host's detail view. */
 export interface HostDetail {
 	host: HostRow;
+	/** The host's live flows; `flows` is the newest of them (bounded), `host.flows` counts every flow seen. */
+	liveFlows: number;
 	flows: FlowRow[];
 	peers: PeerRow[];
 }
@@ -188,7 +190,11 @@ export interface Summary {
 	time?: string;
 	source: SourceInfo;
 	totals: Totals;
-	rates: {packetsPerSecond: number; bitsPerSecond: number};
+	/**
+	 * Per second of capture time since the previous summary, packets/s to a tenth and bits/s whole;
+	 * absent until capture time has passed since the start (a replay's first summary comes with its first packet).
+	 */
+	rates?: {packetsPerSecond: number; bitsPerSecond: number};
 	flows: {active: number; evicted: number};
 	hostsTracked: number;
 	hostsEvicted: number;

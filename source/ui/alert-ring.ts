@@ -1,7 +1,7 @@
 // The alert pane's memory: newest first, bounded, one entry per alert id. A re-emitted alert
 // (an update, or the same detection again) replaces its entry's content, bumps its count and
 // moves it to the front. Entries are immutable so a published list never changes under React.
-import type {Alert} from '../model/messages.js';
+import type {Alert, AlertCounts} from '../model/messages.js';
 import {severityRank} from './severity-style.js';
 
 export interface AlertEntry {
@@ -70,16 +70,32 @@ export class AlertRing {
 		this.list = [...fresh, ...kept].slice(0, this.capacity);
 	}
 
-	acknowledge(id: string): boolean {
+	/** Acknowledges the entry, or takes its acknowledgement back; false when the ring no longer holds it. */
+	toggleAcknowledged(id: string): boolean {
 		const index = this.list.findIndex(entry => entry.alert.id === id);
 		const entry = this.list[index];
-		if (entry === undefined || entry.acknowledged) {
+		if (entry === undefined) {
 			return false;
 		}
 
 		const list = [...this.list];
-		list[index] = {...entry, acknowledged: true};
+		list[index] = {...entry, acknowledged: !entry.acknowledged};
 		this.list = list;
 		return true;
 	}
+}
+
+/**
+ * The worker's open counts less the alerts acknowledged on screen: acknowledging is the viewer's,
+ * the worker (and so NDJSON) never hears of it. An allowed alert was never counted as open.
+ */
+export function unacknowledgedOpen(open: AlertCounts, entries: readonly AlertEntry[]): AlertCounts {
+	const counts = {...open};
+	for (const {alert, acknowledged} of entries) {
+		if (acknowledged && !alert.allowed) {
+			counts[alert.severity] = Math.max(0, counts[alert.severity] - 1);
+		}
+	}
+
+	return counts;
 }

@@ -4,7 +4,7 @@ import type {AlertEntry} from './alert-ring.js';
 import {describeAlert} from './alert-description.js';
 import {severitiesDescending, severityRank, severityStyles} from './severity-style.js';
 import {clip} from './display-text.js';
-import {formatBytes, formatDuration, formatInteger} from './format.js';
+import {formatBytes, formatDuration, quantity} from './format.js';
 import {describeSource} from './source-description.js';
 
 /** `signal`: SIGINT or SIGTERM; `hangup`: the terminal closed (SIGHUP, or EIO on the terminal). */
@@ -52,8 +52,8 @@ export function closingSummary(result: UiResult): string {
 	const capture = result.captureMilliseconds === undefined ? '' : ` (capture time ${formatDuration(result.captureMilliseconds)})`;
 	const how = result.end ? `, ${result.end.reason === 'end-of-file' ? 'read to the end' : `ended: ${result.end.reason}`}` : '';
 	const lines = [
-		`minewatch watched ${clip(source, 80)} for ${formatDuration(result.wallMilliseconds)}${capture}${how}: ${formatInteger(result.packets)} packets, ${formatBytes(result.bytes)}, ${formatInteger(result.flows)} flows.`,
-		`Open alerts: ${severitiesDescending.map(severity => `${result.alertsOpen[severity]} ${severity}`).join(', ')}; ${formatInteger(result.alertsSeen)} distinct alerts in all.`,
+		`minewatch watched ${clip(source, 80)} for ${formatDuration(result.wallMilliseconds)}${capture}${how}: ${quantity(result.packets, 'packet')}, ${formatBytes(result.bytes)}, ${quantity(result.flows, 'flow')}.`,
+		`Open alerts: ${severitiesDescending.map(severity => `${result.alertsOpen[severity]} ${severity}`).join(', ')}; ${quantity(result.alertsSeen, 'distinct alert')} in all.`,
 	];
 	if (result.topAlerts.length > 0) {
 		lines.push('Top alerts:');

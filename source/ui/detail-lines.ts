@@ -4,7 +4,7 @@ import type {AlertEntry} from './alert-ring.js';
 import {alertProtocolLabels, familyLabels} from './protocol-names.js';
 import {severityStyles} from './severity-style.js';
 import {fit} from './display-text.js';
-import {formatBytes, formatClock, formatCount, formatEndpoint, formatInteger, formatPacketRate, formatTimestamp} from './format.js';
+import {formatBytes, formatClock, formatCount, formatEndpoint, formatInteger, formatPacketRate, formatTimestamp, quantity} from './format.js';
 
 export interface DetailLine {
 	text: string;
@@ -91,6 +91,11 @@ function peerLine(peer: PeerRow): string {
 	].join(' ');
 }
 
+/** A bounded list's count: `3`, or `50 of 120` when the worker sent only the first 50. */
+function shownOf(shown: number, all: number): string {
+	return shown < all ? `${formatInteger(shown)} of ${formatInteger(all)}` : formatInteger(shown);
+}
+
 export function buildDetailLines(address: string, detail: HostDetail | undefined, alerts: readonly AlertEntry[]): DetailLine[] {
 	const lines: DetailLine[] = [];
 	const host = detail?.host.address === address ? detail.host : undefined;
@@ -101,7 +106,7 @@ export function buildDetailLines(address: string, detail: HostDetail | undefined
 		const roles = host.roles.length > 0 ? ` · ${host.roles.join(', ')}` : '';
 		lines.push(
 			{text: `Host ${host.address}${host.name ? ` (${host.name})` : ''} · ${host.internal ? 'internal' : 'external'}${roles}${severity}`, heading: true},
-			{text: `seen ${formatTimestamp(host.firstSeen)} → ${formatTimestamp(host.lastSeen)} UTC · ${formatInteger(host.packets)} packets · in ${formatBytes(host.bytesIn)} · out ${formatBytes(host.bytesOut)} · ${formatPacketRate(host.packetsPerSecond)} · ${formatInteger(host.flows)} flows · ${formatInteger(host.peers)} peers`},
+			{text: `seen ${formatTimestamp(host.firstSeen)} → ${formatTimestamp(host.lastSeen)} UTC · ${quantity(host.packets, 'packet')} · in ${formatBytes(host.bytesIn)} · out ${formatBytes(host.bytesOut)} · ${formatPacketRate(host.packetsPerSecond)} · ${quantity(host.flows, 'flow')} seen, ${formatInteger(detail.liveFlows)} live · ${quantity(host.peers, 'peer')}`},
 		);
 	}
 
@@ -116,13 +121,13 @@ export function buildDetailLines(address: string, detail: HostDetail | undefined
 	}
 
 	if (detail !== undefined && host !== undefined) {
-		lines.push({text: ''}, {text: `Flows (${detail.flows.length})`, heading: true});
+		lines.push({text: ''}, {text: `Live flows (${shownOf(detail.flows.length, detail.liveFlows)})`, heading: true});
 		lines.push({text: `${fit('PROTO', 5)} ${fit('CLIENT → SERVER', 52)} ${fit('FAMILY', 11)} ${fit('PKTS', 6, 'right')} ${fit('→SERVER', 8, 'right')} ${fit('→CLIENT', 8, 'right')} ${fit('STATE', 11)} LAST`, dim: true});
 		for (const flow of detail.flows) {
 			lines.push({text: flowLine(flow)});
 		}
 
-		lines.push({text: ''}, {text: `Peers (${detail.peers.length})`, heading: true});
+		lines.push({text: ''}, {text: `Peers (${shownOf(detail.peers.length, host.peers)})`, heading: true});
 		for (const peer of detail.peers) {
 			lines.push({text: peerLine(peer)});
 		}

@@ -42,6 +42,12 @@ export function formatInteger(count: number): string {
 	return Math.round(count).toLocaleString('en-US');
 }
 
+/** `1 host`, `2 hosts`, `1.2k hosts`: the noun agrees with the number as it is shown. */
+export function quantity(count: number, noun: string, formatNumber: (count: number) => string = formatInteger): string {
+	const shown = formatNumber(count);
+	return `${shown} ${shown === '1' ? noun : `${noun}s`}`;
+}
+
 export function formatPacketRate(packetsPerSecond: number): string {
 	return `${formatCount(packetsPerSecond)}/s`;
 }

@@ -1,6 +1,7 @@
 // The help overlay's text, generated from the key table.
 import {helpSections} from './key-map.js';
 import {fit} from './display-text.js';
+import {severitiesDescending, severityStyles} from './severity-style.js';
 
 export interface HelpLine {
 	text: string;
@@ -16,5 +17,15 @@ export function buildHelpLines(replay: boolean): HelpLine[] {
 		}
 	}
 
+	lines.push({text: 'Severity', heading: true});
+	for (const severity of severitiesDescending) {
+		const style = severityStyles[severity];
+		lines.push({text: `  ${fit(`${style.glyph} ${style.label}`, 12)} ${style.meaning}`});
+	}
+
+	lines.push(
+		{text: `  ${fit('', 12)} certainty under 50 shows one step lower`},
+		{text: `  ${fit('✓', 12)} acknowledged: dimmed, and left out of the status bar's open counts`},
+	);
 	return lines;
 }

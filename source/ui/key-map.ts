@@ -68,7 +68,7 @@ export const keyBindings: readonly KeyBinding[] = [
 	{command: 'reverse', chords: [{input: 'r'}], keys: 'r', description: 'reverse sort', scopes: ['hosts'], hint: 'reverse'},
 	{command: 'filter', chords: [{input: '/'}], keys: '/', description: 'filter hosts', scopes: ['hosts'], hint: 'filter'},
 	{command: 'details', chords: [{key: 'return'}], keys: 'Enter', description: 'details', scopes: ['hosts', 'alerts'], hint: 'details'},
-	{command: 'acknowledge', chords: [{input: 'a'}], keys: 'a', description: 'acknowledge alert', scopes: ['alerts'], hint: 'ack'},
+	{command: 'acknowledge', chords: [{input: 'a'}], keys: 'a', description: 'acknowledge alert (again: undo)', scopes: ['alerts'], hint: 'ack'},
 	{command: 'metric', chords: [{input: 'm'}], keys: 'm', description: 'bytes / packets', scopes: ['protocols'], hint: 'bytes/pkts'},
 	{command: 'back', chords: [{key: 'escape'}], keys: 'Esc', description: 'back, clear filter', hint: 'back'},
 	{command: 'pause', chords: [{input: ' '}], keys: 'Space', description: 'pause display', hint: 'pause'},

@@ -13,6 +13,7 @@ import {
 	type WorkerMessage,
 } from '../model/messages.js';
 import type {Key} from 'ink';
+import {systemClock, type Clock} from '../model/clock.js';
 import {AlertRing, defaultAlertCapacity, type AlertEntry} from './alert-ring.js';
 import {RateHistory, type RateMetric} from './rate-history.js';
 import {computeLayout, type Layout, type TerminalSize} from './layout.js';
@@ -81,6 +82,8 @@ export interface MonitorStoreOptions {
 	size: TerminalSize;
 	/** Longest wait between a worker message and the render showing it. */
 	refreshMilliseconds?: number;
+	/** What refreshes run on; default the system's clock. */
+	clock?: Clock;
 	alertCapacity?: number;
 }
 
@@ -136,7 +139,8 @@ export class MonitorStore {
 	private pendingAlerts: Alert[] = [];
 	private latestSummary: Summary | undefined;
 	private firstCaptureTime: string | undefined;
-	private flushTimer: NodeJS.Timeout | undefined;
+	private readonly clock: Clock;
+	private cancelFlush: (() => void) | undefined;
 	private lastFlush = Number.NEGATIVE_INFINITY;
 	private lastSentView: HostView | undefined;
 	private viewAnswerPending = false;
@@ -148,6 +152,7 @@ export class MonitorStore {
 	constructor(private readonly connection: MonitorConnection, options: MonitorStoreOptions) {
 		this.ring = new AlertRing(options.alertCapacity ?? defaultAlertCapacity);
 		this.refreshMilliseconds = options.refreshMilliseconds ?? defaultRefreshMilliseconds;
+		this.clock = options.clock ?? systemClock;
 		const layout = computeLayout(options.size);
 		this.state = {
 			size: options.size,
@@ -185,10 +190,8 @@ export class MonitorStore {
 	dispose(): void {
 		this.unsubscribe?.();
 		this.unsubscribe = undefined;
-		if (this.flushTimer) {
-			clearTimeout(this.flushTimer);
-			this.flushTimer = undefined;
-		}
+		this.cancelFlush?.();
+		this.cancelFlush = undefined;
 	}
 
 	readonly subscribe = (listener: () => void): (() => void) => {
@@ -345,7 +348,7 @@ export class MonitorStore {
 			}
 
 			case 'acknowledge': {
-				this.acknowledgeSelected();
+				this.toggleAcknowledged();
 				break;
 			}
 
@@ -357,7 +360,7 @@ export class MonitorStore {
 			case 'faster':
 			case 'slower': {
 				const speed = nextSpeed(this.state.speed, command === 'faster' ? 1 : -1);
-				this.speedRequestedAt = Date.now();
+				this.speedRequestedAt = this.clock.now();
 				this.connection.send({type: 'speed', speed});
 				this.update({speed});
 				break;
@@ -453,14 +456,14 @@ export class MonitorStore {
 		}
 	}
 
-	private acknowledgeSelected(): void {
+	private toggleAcknowledged(): void {
 		const entry = this.state.alerts[this.state.selectedAlert];
-		if (entry === undefined || entry.acknowledged) {
+		if (entry === undefined) {
 			return;
 		}
 
-		this.ring.acknowledge(entry.alert.id);
-		const alerts = this.state.alerts.map(candidate => candidate === entry ? {...candidate, acknowledged: true} : candidate);
+		this.ring.toggleAcknowledged(entry.alert.id);
+		const alerts = this.state.alerts.map(candidate => candidate === entry ? {...candidate, acknowledged: !entry.acknowledged} : candidate);
 		this.update({alerts});
 	}
 
@@ -570,16 +573,15 @@ export class MonitorStore {
 	}
 
 	private scheduleFlush(): void {
-		if (this.flushTimer) {
+		if (this.cancelFlush) {
 			return;
 		}
 
-		const wait = Math.max(0, this.lastFlush + this.refreshMilliseconds - performance.now());
-		this.flushTimer = setTimeout(() => {
-			this.flushTimer = undefined;
+		const wait = Math.max(0, this.lastFlush + this.refreshMilliseconds - this.clock.now());
+		this.cancelFlush = this.clock.wakeAfter(wait, () => {
+			this.cancelFlush = undefined;
 			this.flush();
-		}, wait);
-		this.flushTimer.unref();
+		});
 	}
 
 	/** Folds queued messages into the latest known data, without touching the screen. */
@@ -601,12 +603,9 @@ export class MonitorStore {
 	}
 
 	private flush(): void {
-		if (this.flushTimer) {
-			clearTimeout(this.flushTimer);
-			this.flushTimer = undefined;
-		}
-
-		this.lastFlush = performance.now();
+		this.cancelFlush?.();
+		this.cancelFlush = undefined;
+		this.lastFlush = this.clock.now();
 		const answersView = this.viewAnswerPending && this.pendingSummary !== undefined;
 		const applied = this.applyPending();
 		const summary = this.latestSummary;
@@ -639,7 +638,7 @@ export class MonitorStore {
 				change.historyVersion = this.state.historyVersion + 1;
 			}
 
-			if (Date.now() - this.speedRequestedAt > 1000) {
+			if (this.clock.now() - this.speedRequestedAt > 1000) {
 				change.speed = summary.speed;
 			}
 		}

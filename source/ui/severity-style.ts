@@ -5,13 +5,15 @@ export interface SeverityStyle {
 	glyph: string;
 	label: string;
 	color: string;
+	/** What the severity says, for the help's legend (README, "Reading an alert", says it at length). */
+	meaning: string;
 }
 
 export const severityStyles: Record<Severity, SeverityStyle> = {
-	critical: {glyph: '✖', label: 'CRIT', color: 'redBright'},
-	high: {glyph: '▲', label: 'HIGH', color: 'red'},
-	medium: {glyph: '◆', label: 'MED', color: 'yellow'},
-	low: {glyph: '•', label: 'LOW', color: 'cyan'},
+	critical: {glyph: '✖', label: 'CRIT', color: 'redBright', meaning: 'critical: a pool on the home network serves outside miners'},
+	high: {glyph: '▲', label: 'HIGH', color: 'red', meaning: 'high: a home host mines through an outside pool, or runs a node that outside peers connect to'},
+	medium: {glyph: '◆', label: 'MED', color: 'yellow', meaning: 'medium: mining inside the home network, a pool lookup, a node that connects out'},
+	low: {glyph: '•', label: 'LOW', color: 'cyan', meaning: 'low: a node with home peers only, mining between two outside hosts'},
 };
 
 export const severityRank: Record<Severity, number> = {low: 1, medium: 2, high: 3, critical: 4};

@@ -3,10 +3,11 @@ import {Box, Text} from 'ink';
 import type {Summary} from '../model/messages.js';
 import {describeSource} from './source-description.js';
 import type {MonitorState} from './monitor-store.js';
+import {unacknowledgedOpen} from './alert-ring.js';
 import {severitiesDescending, severityStyles} from './severity-style.js';
 import {clip} from './display-text.js';
 import {ScreenLine, type Segment} from './screen-line.js';
-import {formatBitRate, formatBytes, formatCount, formatInteger, formatPacketRate, formatSpeed, formatTimestamp} from './format.js';
+import {formatBitRate, formatBytes, formatCount, formatInteger, formatPacketRate, formatSpeed, formatTimestamp, quantity} from './format.js';
 
 const progressBarWidth = 10;
 
@@ -30,7 +31,7 @@ function badges(state: MonitorState): Segment[] {
 	const finished = state.end !== undefined || state.summary?.progress?.finished === true;
 	const shown: Segment[] = [];
 	if (state.displayPaused) {
-		shown.push({text: ` PAUSED · ${formatInteger(state.heldUpdates)} updates held `, style: {inverse: true, bold: true, color: 'yellow'}});
+		shown.push({text: ` PAUSED · ${quantity(state.heldUpdates, 'update')} held `, style: {inverse: true, bold: true, color: 'yellow'}});
 	}
 
 	if (state.summary?.paused) {
@@ -42,6 +43,11 @@ function badges(state: MonitorState): Segment[] {
 	}
 
 	return shown;
+}
+
+/** A rate needs capture time to pass: the first summary of a replay comes with its first packet. */
+function rateText(summary: Summary): string {
+	return summary.rates === undefined ? 'rate pending' : `${formatPacketRate(summary.rates.packetsPerSecond)} · ${formatBitRate(summary.rates.bitsPerSecond)}`;
 }
 
 const name: Segment = {text: ' minewatch ', style: {bold: true, inverse: true}};
@@ -58,7 +64,8 @@ export function StatusBar({state}: {state: MonitorState}) {
 	}
 
 	const time = summary.time ? `${formatTimestamp(summary.time)} UTC` : 'no packets yet';
-	const first = ` ${clip(describeSource(summary.source), Math.max(10, Math.floor(layout.width / 3)))} · ${time} · ${formatInteger(summary.totals.packets)} pkts · ${formatBytes(summary.totals.bytes)} · ${formatPacketRate(summary.rates.packetsPerSecond)} · ${formatBitRate(summary.rates.bitsPerSecond)} · ${formatCount(summary.hostsTracked)} hosts · ${formatCount(summary.flows.active)} flows `;
+	const first = ` ${clip(describeSource(summary.source), Math.max(10, Math.floor(layout.width / 3)))} · ${time} · ${quantity(summary.totals.packets, 'pkt')} · ${formatBytes(summary.totals.bytes)} · ${rateText(summary)} · ${quantity(summary.hostsTracked, 'host', formatCount)} · ${quantity(summary.flows.active, 'flow', formatCount)} `;
+	const open = unacknowledgedOpen(summary.alertsOpen, state.alerts);
 	const dropped = summary.capture ? (summary.capture.dropped ?? 0) + (summary.capture.interfaceDropped ?? 0) + (summary.capture.helperDropped ?? 0) : 0;
 	const progress = progressText(summary);
 	const replay = state.replay ? ` · replay ${formatSpeed(state.speed)}${progress ? ` ${progress}` : ''}` : '';
@@ -68,7 +75,7 @@ export function StatusBar({state}: {state: MonitorState}) {
 			<ScreenLine width={layout.width} line={[
 				' alerts ',
 				...severitiesDescending.map(severity => {
-					const count = summary.alertsOpen[severity];
+					const count = open[severity];
 					const style = severityStyles[severity];
 					return {text: `${style.glyph} ${count} ${style.label.toLowerCase()}  `, style: {color: count > 0 ? style.color : undefined, dimColor: count === 0, bold: count > 0}};
 				}),

@@ -8,6 +8,7 @@ import {exitCodes, stopSignals} from '../exit-codes.js';
 import {closingSummary, strongestAlerts, type UiExitReason, type UiResult} from './closing-summary.js';
 import {clip} from './display-text.js';
 import type {LatestData, MonitorConnection} from './monitor-store.js';
+import {unacknowledgedOpen} from './alert-ring.js';
 
 /** How a renderer ends its session; only the first call counts. */
 export interface SessionEnding {
@@ -137,7 +138,7 @@ export function sessionResult(received: LatestData, reason: UiExitReason, wallMi
 		packets: end?.packets ?? summary?.totals.packets ?? 0,
 		bytes: end?.bytes ?? summary?.totals.bytes ?? 0,
 		flows: end?.flows ?? summary?.totals.flows ?? 0,
-		alertsOpen: end?.alertsOpen ?? summary?.alertsOpen ?? {low: 0, medium: 0, high: 0, critical: 0},
+		alertsOpen: unacknowledgedOpen(end?.alertsOpen ?? summary?.alertsOpen ?? {low: 0, medium: 0, high: 0, critical: 0}, received.alerts),
 		alertsSeen: Math.max(received.alertsSeen, end?.alerts ?? 0),
 		topAlerts: strongestAlerts(received.alerts),
 		end,

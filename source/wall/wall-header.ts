@@ -2,7 +2,7 @@
 // speed, FINISHED/PAUSED badges, and the open alerts when no LCD counters show them.
 import type {AlertCounts, End, Summary} from '../model/messages.js';
 import {clip, displayWidth} from '../ui/display-text.js';
-import {formatBitRate, formatCount, formatInteger, formatSpeed, formatTimestamp} from '../ui/format.js';
+import {formatBitRate, formatCount, formatSpeed, formatTimestamp, quantity} from '../ui/format.js';
 import {severitiesDescending, severityStyles} from '../ui/severity-style.js';
 import {describeSource} from '../ui/source-description.js';
 import {severityTagColors} from './wall-colors.js';
@@ -44,17 +44,17 @@ export function headerSegments(input: HeaderInput, width: number): Segment[] {
 	} else {
 		const parts = [
 			summary.time === undefined ? 'no packets yet' : formatTimestamp(summary.time),
-			`${formatCount(summary.rates.packetsPerSecond)} pkt/s`,
-			formatBitRate(summary.rates.bitsPerSecond),
+			// A rate needs capture time to pass: the first summary of a replay comes with its first packet.
+			summary.rates === undefined ? 'rate pending' : `${formatCount(summary.rates.packetsPerSecond)} pkt/s  ${formatBitRate(summary.rates.bitsPerSecond)}`,
 		];
 		if (input.replay) {
 			parts.push(replayProgress(summary));
 		}
 
 		// The packet total is the first thing to go on a narrow screen, before the source name.
-		const total = `${formatInteger(summary.totals.packets)} packets`;
+		const total = quantity(summary.totals.packets, 'packet');
 		if (width >= 120) {
-			parts.splice(3, 0, total);
+			parts.splice(2, 0, total);
 		}
 
 		tail.push({text: `  ${parts.join('  ')}`});

@@ -79,8 +79,8 @@ for (const helper of captureHelperNames) {
 		assert.equal(error.exitCode, exitCodes.capture);
 		assert.match(error.message, new RegExp(`^no permission to capture on lo with ${helper}: .*(permission|not permitted)`, 'i'));
 		const hints = error.hint.join('\n');
-		assert.match(hints, /sudo minewatch -i lo/);
-		assert.match(hints, /minewatch -r capture\.pcap/);
+		assert.match(hints, /sudo npx minewatch -i lo \(where sudo's PATH has no node: sudo env "PATH=\$PATH" npx minewatch -i lo\)/);
+		assert.match(hints, /: npx minewatch -r capture\.pcap/);
 		assert.doesNotMatch(hints, new RegExp(`setcap \\S+ ${realpathSync(process.execPath).replaceAll('/', '\\/')}`), 'never setcap the node binary');
 		if (helper === 'pcap') {
 			assert.match(hints, /--capture tcpdump/);

@@ -1,20 +1,19 @@
 import assert from 'node:assert/strict';
 import {createHash} from 'node:crypto';
 import {spawn} from 'node:child_process';
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
-import {after, describe, test} from 'node:test';
+import {describe, test} from 'node:test';
 import {gzipSync} from 'node:zlib';
 import {writePcap, writePcapng} from '../../fixtures/builder/capture-writer.js';
 import {InputError, openCaptureInput} from '../../source/capture/capture-input.js';
 import {CaptureReader, NotACaptureError} from '../../source/capture/capture-reader.js';
 import {PacketPump} from '../../source/capture/packet-pump.js';
 import {linkTypes, type PacketRecord} from '../../source/capture/packet-record.js';
+import {scratchDirectory} from '../support/scratch.js';
 import {dnsQueryFrame, synFrame} from './reader-helpers.js';
 
-const directory = mkdtempSync(path.join(tmpdir(), 'minewatch-input-'));
-after(() => rmSync(directory, {recursive: true, force: true}));
+const directory = scratchDirectory('input');
 
 const packetCount = 300;
 const capture = writePcapng(

@@ -5,7 +5,7 @@ import {spawnSync} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import {test} from 'node:test';
 import {CaptureReader} from '../../source/capture/capture-reader.js';
-import {sharedCaptureFiles} from '../support/repository.js';
+import {needsSharedCaptures, sharedCaptureFiles} from '../support/repository.js';
 
 const captureFiles = [...sharedCaptureFiles('positive'), ...sharedCaptureFiles('benign')];
 const capinfosAvailable = spawnSync('capinfos', ['-v']).status === 0;
@@ -32,7 +32,7 @@ function expectedByFile(): Map<string, Expected> {
 	return expected;
 }
 
-const skip = captureFiles.length === 0 ? 'no ../shared/captures next to the repository' : !capinfosAvailable ? 'capinfos (Wireshark) is not installed' : false;
+const skip = needsSharedCaptures || (capinfosAvailable ? false : 'capinfos (Wireshark) is not installed');
 
 test('every shared capture reads completely, packet for packet', {skip}, () => {
 	const expected = expectedByFile();

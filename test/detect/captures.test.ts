@@ -3,28 +3,13 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {execFile} from 'node:child_process';
-import {existsSync, readdirSync} from 'node:fs';
+import {readdirSync} from 'node:fs';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
 import {promisify} from 'node:util';
 import type {Alert, WorkerMessage} from '../../source/model/messages.js';
+import {cliPath as cli, needsSharedCaptures, sharedCaptures as captures} from '../support/repository.js';
 
 const run = promisify(execFile);
-
-function repoRoot(): string {
-	let directory = path.dirname(fileURLToPath(import.meta.url));
-	while (!existsSync(path.join(directory, 'package.json'))) {
-		const parent = path.dirname(directory);
-		if (parent === directory) throw new Error('no package.json above the test file');
-		directory = parent;
-	}
-	return directory;
-}
-
-const root = repoRoot();
-const captures = path.join(root, '..', 'shared', 'captures');
-const skip = existsSync(captures) ? false : 'needs ../shared/captures';
-const cli = path.join(root, 'dist', 'source', 'cli.js');
 
 /** The latest state of every alert the CLI reported for `file`. */
 async function alertsFor(file: string): Promise<Alert[]> {
@@ -46,7 +31,7 @@ function sorted(expected: Expected[]): Expected[] {
 	return [...expected].sort((left, right) => left.join().localeCompare(right.join()));
 }
 
-test('bitcoin.pcap: one Bitcoin node talking to six external peers', {skip}, async () => {
+test('bitcoin.pcap: one Bitcoin node talking to six external peers', {skip: needsSharedCaptures}, async () => {
 	const alerts = await alertsFor(path.join(captures, 'positive', 'bitcoin.pcap'));
 	const peers = ['74.89.181.229', '66.68.83.22', '195.218.16.178', '69.118.54.122', '184.58.165.119', '188.165.213.169'];
 	assert.deepEqual(summary(alerts), sorted(peers.map((peer): Expected => ['bitcoin-node', '192.168.1.142', peer, 'internal-external'])));
@@ -56,7 +41,7 @@ test('bitcoin.pcap: one Bitcoin node talking to six external peers', {skip}, asy
 	}
 });
 
-test('mining.pcapng: three miners and four pools, one of them external to external', {skip}, async () => {
+test('mining.pcapng: three miners and four pools, one of them external to external', {skip: needsSharedCaptures}, async () => {
 	const alerts = await alertsFor(path.join(captures, 'positive', 'mining.pcapng'));
 	assert.deepEqual(summary(alerts), sorted([
 		['mining', '192.168.2.148', '94.23.199.191', 'internal-external'],
@@ -69,14 +54,14 @@ test('mining.pcapng: three miners and four pools, one of them external to extern
 	assert.ok(alerts.every((alert) => alert.protocol === 'stratum' && alert.certainty >= 90 && alert.hostRole === 'miner'));
 });
 
-test('monero.pcap: one Monero node talking to four external peers', {skip}, async () => {
+test('monero.pcap: one Monero node talking to four external peers', {skip: needsSharedCaptures}, async () => {
 	const alerts = await alertsFor(path.join(captures, 'positive', 'monero.pcap'));
 	const peers = ['159.69.36.66', '78.56.22.89', '62.210.127.86', '100.42.27.58'];
 	assert.deepEqual(summary(alerts), sorted(peers.map((peer): Expected => ['crypto-node', '192.168.2.100', peer, 'internal-external'])));
 	assert.ok(alerts.every((alert) => alert.network === 'monero-mainnet' && alert.protocol === 'monero-p2p'));
 });
 
-test('bitcoin-mining.pcap: one miner, a getwork/GBT pool and a Stratum pool', {skip}, async () => {
+test('bitcoin-mining.pcap: one miner, a getwork/GBT pool and a Stratum pool', {skip: needsSharedCaptures}, async () => {
 	const alerts = await alertsFor(path.join(captures, 'positive', 'bitcoin-mining.pcap'));
 	assert.deepEqual(summary(alerts), sorted([
 		['mining', '10.0.2.15', '113.21.199.11', 'internal-external'],
@@ -86,14 +71,14 @@ test('bitcoin-mining.pcap: one miner, a getwork/GBT pool and a Stratum pool', {s
 	assert.ok(alerts.some((alert) => alert.evidence.some((line) => line.includes('mining.subscribe'))));
 });
 
-test('coinhive-stratum.pcap: one miner and its pool; only the coinhive.com lookup may be added', {skip}, async () => {
+test('coinhive-stratum.pcap: one miner and its pool; only the coinhive.com lookup may be added', {skip: needsSharedCaptures}, async () => {
 	const alerts = await alertsFor(path.join(captures, 'positive', 'coinhive-stratum.pcap'));
 	const required = alerts.filter((alert) => !(alert.detection === 'mining-pool-lookup' && alert.peerName === 'coinhive.com'));
 	assert.deepEqual(summary(required), [['mining', '10.0.2.15', '192.110.160.114', 'internal-external']]);
 	assert.equal(required[0]?.peerName, 'la01.supportxmr.com');
 });
 
-test('benign captures raise no alert at all', {skip}, async () => {
+test('benign captures raise no alert at all', {skip: needsSharedCaptures}, async () => {
 	const directory = path.join(captures, 'benign');
 	const files = readdirSync(directory).filter((name) => /\.pcap(ng)?$/.test(name)).sort();
 	assert.ok(files.length >= 100, `expected the benign set, found ${files.length} files`);

@@ -83,7 +83,9 @@ test('hosts count flows and peers; peersOf and flowsOf describe a host', () => {
 	assert.deepEqual(peers[0], {address: '94.23.199.191', name: 'pool.example', internal: false, flows: 2, bytes: bytesToFirstPool + again.length});
 	assert.equal(peers[1]!.address, '116.211.167.195');
 	assert.equal(pipeline.hosts.row('94.23.199.191', plain)!.peers, 1);
-	assert.equal(pipeline.flows.flowsOf('192.168.2.148', 10).length, 3);
+	assert.equal(pipeline.flows.flowsOf('192.168.2.148', 10).rows.length, 3);
+	const newestTwo = pipeline.flows.flowsOf('192.168.2.148', 2);
+	assert.deepEqual([newestTwo.live, newestTwo.rows.length], [3, 2], 'the rows are bounded, the count of live flows is not');
 	assert.equal(pipeline.totals.flows, 3);
 });
 
@@ -200,7 +202,7 @@ test('the peer cap bounds each host\'s peers; IPv6 peers keep their text form', 
 	));
 	pipeline.packet(frameRecord(v6, startMicros + 1000));
 	assert.deepEqual(pipeline.hosts.peersOf('fe80::1', plain), [{address: '2001:db8::99', internal: false, flows: 1, bytes: v6.length}]);
-	assert.equal(pipeline.flows.flowsOf('2001:db8::99', 5)[0]!.client, 'fe80::1');
+	assert.equal(pipeline.flows.flowsOf('2001:db8::99', 5).rows[0]!.client, 'fe80::1');
 });
 
 test('peer bytes add up across flows that ended and flows still live', () => {

@@ -5,17 +5,17 @@
 import assert from 'node:assert/strict';
 import {spawn, spawnSync} from 'node:child_process';
 import {once} from 'node:events';
-import {chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {describe, test} from 'node:test';
 import type {Alert} from '../../source/model/messages.js';
 import {cliPath, fixturesDirectory, repositoryRoot} from '../support/repository.js';
 import {runCli} from '../support/run-cli.js';
+import {scratchDirectory} from '../support/scratch.js';
 import {CliTerminal, tmuxAvailable} from '../support/tmux-terminal.js';
 
 const demo = path.join(fixturesDirectory, 'demo.pcapng');
-const scratch = mkdtempSync(path.join(tmpdir(), 'minewatch-write-failures-'));
+const scratch = scratchDirectory('write-failures');
 const outputLost = 4;
 const closedPipe = 141;
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {formatEndpoint} from '../../source/ui/format.js';
+import {formatCount, formatEndpoint, quantity} from '../../source/ui/format.js';
 import {describeAlert} from '../../source/ui/alert-description.js';
 import type {Alert} from '../../source/model/messages.js';
 
@@ -8,6 +8,11 @@ test('endpoints are written as people read them: IPv6 in brackets, no port for a
 	assert.equal(formatEndpoint('203.0.113.7', 3333), '203.0.113.7:3333');
 	assert.equal(formatEndpoint('2001:db8::1', 8333), '[2001:db8::1]:8333');
 	assert.equal(formatEndpoint('198.51.100.99', 0), '198.51.100.99');
+});
+
+test('a quantity\'s noun agrees with the number as shown', () => {
+	assert.deepEqual([quantity(0, 'flow'), quantity(1, 'flow'), quantity(2, 'flow'), quantity(1234, 'packet')], ['0 flows', '1 flow', '2 flows', '1,234 packets']);
+	assert.equal(quantity(1200, 'host', formatCount), '1.20k hosts');
 });
 
 test('a pool lookup alert names the resolved address without a port', () => {

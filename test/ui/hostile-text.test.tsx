@@ -22,6 +22,7 @@ async function showEverywhere(text: (raw: string) => string) {
 	new FakeWorker(connection, hosts, {
 		'192.168.2.148': {
 			host: hosts[0]!,
+			liveFlows: 1,
 			flows: [{protocol: 'tcp', client: '192.168.2.148', clientPort: 46_838, server: '94.23.199.191', serverPort: 3333, packets: 3, bytesToServer: 300, bytesToClient: 400, state: text(carriageReturn), family: 'stratum', firstSeen: 0, lastSeen: 0}],
 			peers: [{address: '94.23.199.191', name: text(bidiOverride), internal: false, flows: 1, bytes: 700}],
 		},
@@ -38,7 +39,7 @@ async function showEverywhere(text: (raw: string) => string) {
 	}));
 	await waitFor(() => (ui.lastFrame() ?? '').includes('Alerts 1'), 'the alert');
 	ui.stdin.write(keys.enter);
-	await waitFor(() => (ui.lastFrame() ?? '').includes('Flows (1)'), 'the detail view');
+	await waitFor(() => (ui.lastFrame() ?? '').includes('Live flows (1)'), 'the detail view');
 	await delay(20);
 	const frames = [...ui.frames];
 	ui.unmount();

@@ -5,6 +5,7 @@ import type {HostDetail, HostRow} from '../../source/model/messages.js';
 import {MonitorStore, type ExitReason} from '../../source/ui/monitor-store.js';
 import {MonitorApp} from '../../source/ui/monitor-app.js';
 import {keyBindings} from '../../source/ui/key-map.js';
+import {ManualClock} from '../support/manual-clock.js';
 import {FakeConnection, FakeWorker, alert, counters, delay, host, keys, miningHosts, summary, waitFor} from './ui-test-kit.js';
 
 interface MountOptions {
@@ -14,6 +15,7 @@ interface MountOptions {
 	hosts?: HostRow[];
 	details?: Record<string, HostDetail>;
 	refreshMilliseconds?: number;
+	clock?: ManualClock;
 }
 
 async function mount(options: MountOptions = {}) {
@@ -24,6 +26,7 @@ async function mount(options: MountOptions = {}) {
 		speed: 1,
 		size: {columns: options.columns ?? 100, rows: options.rows ?? 40},
 		refreshMilliseconds: options.refreshMilliseconds ?? 20,
+		clock: options.clock,
 	});
 	store.start();
 	const ui = render(<MonitorApp store={store}/>);
@@ -81,6 +84,21 @@ test('status bar, host table, sparklines and alert pane render a summary and an 
 		assert.match(frame, /Bitcoin P2P +0 b\/s/);
 		assert.match(frame, /▲ HIGH +\d\d:\d\d:\d\d 192\.168\.2\.148 → 94\.23\.199\.191:3333 mining Stratum ×\d+ · content: Stratum mining\.su/);
 		assert.match(frame, /Alerts 1 newest first/, 'repeats of one id coalesce into one line');
+	} finally {
+		app.cleanup();
+	}
+});
+
+test('the status bar counts in the singular and the plural: 1 pkt, 1 host, 1 flow', async () => {
+	const app = await mount({columns: 160});
+	try {
+		// A replay's first summary: one packet, no capture time passed, so no rate yet.
+		app.connection.emit(summary({totals: {...summary().totals, packets: 1}, rates: undefined, hostsTracked: 1, flows: {active: 1, evicted: 0}}));
+		await waitFor(() => app.frame().includes(' 1 pkt '), 'the one-packet summary');
+		assert.match(app.frame(), / 1 pkt · 217 kB · rate pending · 1 host · 1 flow *$/m);
+		app.connection.emit(summary({totals: {...summary().totals, packets: 2}, hostsTracked: 2, flows: {active: 0, evicted: 0}}));
+		await waitFor(() => app.frame().includes(' 2 pkts '), 'the two-packet summary');
+		assert.match(app.frame(), / 2 pkts · .* · 2 hosts · 0 flows *$/m);
 	} finally {
 		app.cleanup();
 	}
@@ -199,8 +217,10 @@ test('moving the selection past the window asks the worker for the next window',
 });
 
 test('Enter opens the detail view with flows, peers and alert evidence; Esc goes back', async () => {
+	// Eight flows seen, one still live; two peers, of which the worker sent one.
 	const detail: HostDetail = {
-		host: miningHosts[0]!,
+		host: {...miningHosts[0]!, flows: 8, peers: 2},
+		liveFlows: 1,
 		flows: [{
 			protocol: 'tcp', client: '192.168.2.148', clientPort: 46_838, server: '94.23.199.191', serverPort: 3333,
 			packets: 272, bytesToServer: 13_000, bytesToClient: 143_000, state: 'established', family: 'stratum',
@@ -208,15 +228,17 @@ test('Enter opens the detail view with flows, peers and alert evidence; Esc goes
 		}],
 		peers: [{address: '94.23.199.191', name: 'zec.pool.example', internal: false, flows: 1, bytes: 156_000}],
 	};
-	const app = await mount({details: {'192.168.2.148': detail}});
+	const app = await mount({columns: 160, details: {'192.168.2.148': detail}});
 	try {
 		app.connection.emit(alert());
 		await waitFor(() => app.frame().includes('content: Stratum'), 'the alert');
 		await app.press(keys.enter, () => app.connection.lastView()?.detailHost === '192.168.2.148', 'the detail requested');
-		await waitFor(() => app.frame().includes('Flows (1)'), 'the detail on screen');
+		await waitFor(() => app.frame().includes('Live flows (1)'), 'the detail on screen');
 		const frame = app.frame();
 		assert.match(frame, /Host detail/);
 		assert.match(frame, /Host 192\.168\.2\.148 · internal · miner/);
+		assert.match(frame, / · 8 flows seen, 1 live · 2 peers/);
+		assert.match(frame, /Peers \(1 of 2\)/);
 		assert.match(frame, /tcp +192\.168\.2\.148:46838 → 94\.23\.199\.191:3333 +Stratum +272/);
 		assert.match(frame, /94\.23\.199\.191 \(zec\.pool\.example\) +ext/);
 		assert.match(frame, /content: Stratum mining\.subscribe from the client/);
@@ -262,6 +284,11 @@ test('? opens a help overlay generated from the key table', async () => {
 		}
 
 		assert.match(frame, /q, Ctrl\+C +quit/);
+		assert.match(frame, /a +acknowledge alert \(again: undo\)/);
+		for (const legend of [/✖ CRIT +critical: /, /▲ HIGH +high: /, /◆ MED +medium: /, /• LOW +low: /, /✓ +acknowledged: /]) {
+			assert.match(frame, legend, 'the severity legend');
+		}
+
 		await app.press('?', () => app.frame().includes('Protocols'), 'the overlay closed');
 	} finally {
 		app.cleanup();
@@ -279,8 +306,12 @@ test('Tab moves focus between panes; a acknowledges the selected alert; m switch
 		await app.press(keys.tab, () => app.frame().includes(' alerts '), 'alerts focused');
 		assert.match(app.frame(), /a ack/);
 		await app.press('j', () => true, 'move');
+		assert.match(app.frame(), /▲ 2 high  ◆ 1 med/);
 		await app.press('a', () => app.frame().includes('1 acknowledged'), 'acknowledged');
 		assert.match(app.frame(), /✓ \d\d:\d\d:\d\d 192\.168\.2\.148 → 94\.23\.199\.191/, 'the older alert, selected second, is acknowledged');
+		assert.match(app.frame(), /▲ 1 high  ◆ 1 med/, 'an acknowledged alert leaves the open count');
+		await app.press('a', () => !app.frame().includes('acknowledged'), 'a again takes the acknowledgement back');
+		assert.match(app.frame(), /▲ 2 high  ◆ 1 med/);
 		await app.press(keys.shiftTab, () => app.frame().includes(' protocols '), 'back to protocols');
 	} finally {
 		app.cleanup();
@@ -336,25 +367,32 @@ test('q and Ctrl+C ask to quit; the end of a replay keeps the screen up marked F
 	}
 });
 
-test('rendering is throttled: a burst of messages gives a handful of frames', async () => {
-	const app = await mount({refreshMilliseconds: 250});
+test('rendering is throttled: what arrives within a refresh window is published once, when the window ends', async () => {
+	const clock = new ManualClock();
+	const app = await mount({refreshMilliseconds: 250, clock});
 	try {
-		await delay(300);
-		// 510 messages arrive within a few refresh windows; each window renders at most one update.
-		const framesBefore = app.ui.frames.length;
-		const started = Date.now();
-		for (let index = 1; index <= 500; index++) {
-			app.connection.emit(summary({totals: {...summary().totals, packets: index}}));
-			if (index % 50 === 0) {
-				app.connection.emit(alert({id: `burst-${index}`}));
-				await delay(10);
+		let published = 0;
+		const unsubscribe = app.store.subscribe(() => published++);
+		clock.advanceTo(1000);
+		for (let window = 1; window <= 3; window++) {
+			const windowStart = clock.now();
+			for (let index = 1; index <= 170; index++) {
+				app.connection.emit(summary({totals: {...summary().totals, packets: window * 1000 + index}}));
+				if (index % 50 === 0) app.connection.emit(alert({id: `burst-${window}-${index}`}));
 			}
+
+			assert.equal(published, window - 1, 'nothing published before the window ends');
+			assert.equal(clock.pending, 1, 'one refresh scheduled for the whole burst');
+			clock.fireNext();
+			assert.equal(published, window, 'the burst published as one update');
+			assert.equal(app.store.getSnapshot().summary?.totals.packets, window * 1000 + 170, 'the newest summary');
+			assert.equal(app.store.getSnapshot().alerts.length, window * 3);
+			// The first burst comes long after the last refresh, so it is shown at once; later ones wait out the window.
+			assert.equal(clock.now(), window === 1 ? windowStart : windowStart + 250);
 		}
 
-		await waitFor(() => app.frame().includes('500 pkts'), 'the last summary shown');
-		const frames = app.ui.frames.length - framesBefore;
-		const windows = Math.ceil((Date.now() - started) / 250) + 1;
-		assert.ok(frames <= windows * 2, `${frames} frames for 510 messages over ${windows} refresh windows`);
+		unsubscribe();
+		await waitFor(() => app.frame().includes('3,170 pkts'), 'the last summary drawn');
 	} finally {
 		app.cleanup();
 	}

@@ -34,7 +34,7 @@ test('runUi takes the alternate screen, and q gives the terminal back and prints
 	assert.ok(ui.screen.output.lastIndexOf(showCursor) < ui.screen.output.lastIndexOf(leave), 'cursor shown before leaving');
 	assert.match(afterLeave, /minewatch watched mining\.pcapng for \d+s/);
 	assert.match(afterLeave, /673 packets, 217 kB, 4 flows/);
-	assert.match(afterLeave, /Open alerts: 0 critical, 2 high, 1 medium, 0 low; 1 distinct alerts in all\./);
+	assert.match(afterLeave, /Open alerts: 0 critical, 2 high, 1 medium, 0 low; 1 distinct alert in all\./);
 	assert.match(afterLeave, /▲ HIGH 192\.168\.2\.148 → 94\.23\.199\.191:3333 mining Stratum · content: Stratum mining\.subscribe/);
 	assert.deepEqual(ui.connection.sent.at(-1), {type: 'stop'});
 	assert.equal(ui.connection.listenerCount, 0, 'unsubscribed from the worker');
@@ -107,4 +107,20 @@ test('the closing summary names the strongest alerts, strongest first', () => {
 	const lines = text.split('\n');
 	assert.match(lines[3] ?? '', /✖ CRIT 10\.0\.2\.15 → 192\.110\.160\.114:3333 mining Stratum · content: CryptoNote login/);
 	assert.match(lines[4] ?? '', /▲ HIGH 192\.168\.2\.148 → 94\.23\.199\.191:3333 mining Stratum ×3/);
+});
+
+test('the closing summary says 1 packet, 1 flow and 1 alert in the singular', () => {
+	const result: UiResult = {
+		reason: 'quit',
+		exitCode: 0,
+		wallMilliseconds: 1000,
+		source: {kind: 'file', name: 'one.pcap'},
+		packets: 1,
+		bytes: 60,
+		flows: 1,
+		alertsOpen: {low: 0, medium: 0, high: 1, critical: 0},
+		alertsSeen: 1,
+		topAlerts: [],
+	};
+	assert.match(closingSummary(result), /: 1 packet, 60 B, 1 flow\.\nOpen alerts: .*; 1 distinct alert in all\.$/);
 });

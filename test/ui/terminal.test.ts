@@ -1,17 +1,17 @@
-// End to end in a real terminal: the built CLI replays a capture with miners inside tmux.
+// End to end in a real terminal: the built CLI replays the bundled demo capture inside tmux.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import {needsSharedCaptures, sharedCaptures} from '../support/repository.js';
+import {fixturesDirectory} from '../support/repository.js';
 import {CliTerminal, tmuxAvailable} from '../support/tmux-terminal.js';
 
-const capture = path.join(sharedCaptures, 'positive', 'mining.pcapng');
-// The miners in mining.pcapng (see ../shared/captures/LABELS.md).
-const miners = /147\.229\.13\.222|192\.168\.2\.148|192\.168\.2\.92/;
-const minerAlert = /(?:147\.229\.13\.222|192\.168\.2\.148|192\.168\.2\.92) → [\d.]+:\d+.* mining/;
+const capture = path.join(fixturesDirectory, 'demo.pcapng');
+// The demo's first miner: XMRig on a workstation, logging in to a pool on port 10128 (README, "What the demo shows").
+const miners = /192\.168\.10\.23/;
+const minerAlert = /192\.168\.10\.23 → 198\.51\.100\.77:10128 .*mining/;
 const sparklineLine = /^(?:Bitcoin P2P|Stratum|Stratum V2|getwork|Monero P2P|pool DNS|pool TLS|other) +.*[▁▂▃▄▅▆▇█]/m;
 
-const skip = needsSharedCaptures || (tmuxAvailable ? false : 'tmux is not installed');
+const skip = tmuxAvailable ? false : 'tmux is not installed';
 
 test('the monitor shows a miner, its alert and a sparkline in a real terminal, and q restores it', {skip, timeout: 60_000}, async () => {
 	const terminal = CliTerminal.start({columns: 160, rows: 50, arguments: ['-r', capture, '--speed', '20']});
@@ -23,7 +23,7 @@ test('the monitor shows a miner, its alert and a sparkline in a real terminal, a
 		assert.equal(rows[49]?.trim(), '', 'the last row stays free: frames are at most rows - 1 tall');
 
 		const closing = await terminal.quitWith('q', 10_000);
-		assert.match(closing, /minewatch watched \S*mining\.pcapng/, 'the closing summary is printed on the main screen');
+		assert.match(closing, /minewatch watched \S*demo\.pcapng/, 'the closing summary is printed on the main screen');
 	} finally {
 		terminal.close();
 	}

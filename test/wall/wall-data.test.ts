@@ -194,6 +194,8 @@ test('the header carries source, capture time, rates, replay progress and badges
 	assert.match(line, /MINEWATCH fixtures\/demo\.pcapng {2}2025-03-11 09:14:10 {2}9 pkt\/s {2}27\.9 kb\/s {2}1,431 packets {2}replay 61% at 50×/);
 	assert.doesNotMatch(line, /FINISHED|PAUSED|open/);
 	assert.match(plain(headerSegments({...input, summary: summary({paused: true})}, 160)), / PAUSED /);
+	const firstPacket = summary({rates: undefined, totals: {...summary({}).totals, packets: 1}});
+	assert.match(plain(headerSegments({...input, summary: firstPacket}, 160)), /09:14:10 {2}rate pending {2}1 packet {2}replay/, 'no rate over no capture time');
 	const end = {type: 'end', source: {kind: 'file', name: 'fixtures/demo.pcapng'}, packets: 1, bytes: 1, flows: 1, decodeErrors: 0, truncated: 0, unsupportedLinkType: 0, nonFirstFragments: 0, corrupt: 0, durationMs: 1, alerts: 14, alertsOpen: {low: 1, medium: 9, high: 4, critical: 0}, reason: 'end-of-file'} as const;
 	const finished = headerSegments({...input, end, withCounts: true}, 160);
 	assert.match(plain(finished), / FINISHED /);
