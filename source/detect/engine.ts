@@ -350,7 +350,7 @@ export class DetectionEngine implements FlowObserver {
 	 * operator can act on), else to the side that opened the connection.
 	 */
 	private raiseNode(facts: FlowFacts, finding: Finding): void {
-		const detection: Detection = finding.protocol === 'monero-p2p' ? 'crypto-node' : 'bitcoin-node';
+		const detection: Detection = finding.protocol === 'monero-p2p' || finding.protocol === 'devp2p' ? 'crypto-node' : 'bitcoin-node';
 		const initiator = this.party(addressOf(facts, finding.actor));
 		const responderSide = otherSide(finding.actor);
 		const responder = this.party(finding.peerAddress ?? addressOf(facts, responderSide));

@@ -8,6 +8,7 @@ import {getworkDetector} from './getwork.js';
 import {stratumV2Detector} from './stratum-v2.js';
 import {bitcoinV2Detector} from './bitcoin-v2.js';
 import {dnsDetector} from './dns.js';
+import {devp2pDetector} from './devp2p.js';
 
 export const detectors: readonly Detector[] = [
 	bitcoinP2pDetector,
@@ -18,4 +19,5 @@ export const detectors: readonly Detector[] = [
 	stratumV2Detector,
 	bitcoinV2Detector,
 	dnsDetector,
+	devp2pDetector,
 ];
