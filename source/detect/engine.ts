@@ -53,8 +53,9 @@ const maxPoolAddresses = 20_000;
 const tentativeGraceMicros = 10_000_000;
 /** Capture time a held stage waits for its flow to complete the exchange. */
 const stageGraceMicros = 2_000_000;
-/** A v1 connection this soon after an unanswered v2 attempt to the same place is its fallback (Bitcoin Core waits about 500 ms). */
+/** A v1 connection this soon after an unanswered v2 opening to the same place is its fallback (Bitcoin Core waits about 500 ms). */
 const v1FallbackWindowMicros = 5_000_000;
+/** v2 openings remembered; the oldest is forgotten beyond this. */
 const maxV2Openings = 10_000;
 
 /** Roles and protocols as bit sets (bit i = `hostRoles[i]`, `protocolFamilies[i]`): no Set per address. */
