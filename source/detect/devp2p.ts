@@ -143,7 +143,7 @@ export const devp2pDetector: Detector = {
 				context.hold(flow, state.stage ??= () => discoveryFinding(flow, state));
 			} else {
 				context.report(flow, discoveryFinding(flow, state));
-				// Discovery v5 on the same socket may still add to it.
+				// Settled, unless discovery v5 on the same socket may still add to it.
 				if (state.discv5Seen) {
 					context.settle(flow);
 					return false;
@@ -159,7 +159,8 @@ export const devp2pDetector: Detector = {
 	flowEnded(flow, context) {
 		const state = states.get(flow);
 		if (state?.kind !== 'rlpx' || state.ack === 0) return;
-		// Both sides' last totals are judged as if the other had spoken.
+		// Both sides' last totals are judged as if the other had spoken (an idle flow's: a closed one's
+		// streams are gone by now).
 		if (judgeFrames(flow, state, 'client') && judgeFrames(flow, state, 'server')) reportIfShown(flow, state, context);
 	},
 	release(flow) {
@@ -204,6 +205,7 @@ function judgeHandshake(stream: Uint8Array, sizes: Range, complete: (bytes: numb
 /** What `side` sent after its handshake packet, judged now that it stopped: frames add up to multiples of 16. */
 function judgeFrames(flow: FlowView, state: RlpxState, side: Side): boolean {
 	const total = flow.stream(side).length;
+	if (total < state.judgedAt[side]) return true;
 	const framed = total - (side === 'client' ? state.auth : state.ack);
 	const burst = total - Math.max(state.judgedAt[side], side === 'client' ? state.auth : state.ack);
 	state.judgedAt[side] = total;
