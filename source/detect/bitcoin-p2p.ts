@@ -16,6 +16,8 @@ import {FlowStates} from './flow-states.js';
 const midStreamScanLimit = 8192;
 /** Checksummed messages verified per direction before the flow is considered known. */
 const messagesPerSide = 4;
+/** BIP324's service bit: the node also speaks the encrypted v2 transport. */
+const nodeP2pV2 = 0x800;
 
 interface DirectionState {
 	/** Where the next message starts, once synchronised to message boundaries. */
@@ -63,7 +65,9 @@ export const bitcoinP2pDetector: Detector = {
 			states.set(flow, state);
 		}
 		const direction = state.sides[side];
+		const hadVersion = direction.version !== undefined;
 		if (!direction.rejected && !direction.finished) readMessages(flow, flow.stream(side), direction);
+		if (!hadVersion && direction.version !== undefined && (direction.version.servicesLow & nodeP2pV2) !== 0) context.noteAdvertisesV2(addressOf(flow, side));
 		const {client, server} = state.sides;
 		const bothKnown = client.verified > 0 && server.verified > 0 && (client.verified >= 2 || client.version !== undefined) && (server.verified >= 2 || server.version !== undefined);
 		if (client.verified + server.verified > 0) {

@@ -94,6 +94,8 @@ const inventorySizesNeeded = 3;
 const shapeCertainty = 45;
 const portCertainty = 10;
 const sightingCertainty = 15;
+/** The sighting's own `version` said it speaks v2. */
+const advertisedCertainty = 10;
 
 /** A Bitcoin port names the chain; nothing else in the flow can. */
 const chainOfPort = new Map([
@@ -159,6 +161,9 @@ export const bitcoinV2Detector: Detector = {
 		state.burstBytes += grown;
 		state.burstLastMicros = now;
 		if (state.burst < handshakeRanges.length && state.burstBytes > handshakeRanges[state.burst]!.max) return false;
+		// Until the listener answers, a v1 connection to the same place would be the opener falling back.
+		if (state.burst === openerKey && state.openerKeyJudged) context.noteV2Opening(flow, false);
+		else if (state.burst === listenerKey && state.burstBytes === grown) context.noteV2Opening(flow, true);
 		// A control message in a segment of its own behind others of the burst shows messages sent one
 		// by one; a burst of one segment is judged as a burst.
 		const before = state.burstBytes - grown;
@@ -293,9 +298,12 @@ interface Sighting extends BitcoinSighting {
 	address: string;
 }
 
-/** Either end seen running Bitcoin on another flow (the opener first). */
+/** Either end seen running Bitcoin on another flow: one that advertised v2 first, then the opener. */
 function sightingOf(flow: FlowView, context: DetectContext): Sighting | undefined {
-	return sightingAt(flow.clientAddress, context) ?? sightingAt(flow.serverAddress, context);
+	const opener = sightingAt(flow.clientAddress, context);
+	if (opener?.advertisesV2) return opener;
+	const listener = sightingAt(flow.serverAddress, context);
+	return listener?.advertisesV2 ? listener : opener ?? listener;
 }
 
 function sightingAt(address: string, context: DetectContext): Sighting | undefined {
@@ -315,14 +323,14 @@ function findingOf(flow: FlowView, state: V2State, sighting: Sighting | undefine
 	if (controlBursts.length > 0) evidence.push(`shape: bursts of ${controlBursts.join(', ')} bytes: encrypted control messages (ping, pong, feefilter 29; sendcmpct 30; verack class 33)`);
 	if (state.controlSegments >= 2) evidence.push(`shape: ${state.controlSegments} segments of one 29-33-byte control message each`);
 	if (state.inventorySizes.length >= inventorySizesNeeded) evidence.push(`shape: bursts of ${state.inventorySizes.join(', ')} bytes: inventory announcements (22 + 36 bytes an entry)`);
-	if (sighting !== undefined) evidence.push(sighting.how === 'cleartext-p2p' ? `reputation: ${sighting.address} also speaks cleartext ${sighting.network} P2P` : `reputation: ${sighting.address} looked up a ${sighting.network} DNS seed`);
+	if (sighting !== undefined) evidence.push(sighting.how === 'cleartext-p2p' ? `reputation: ${sighting.address} also speaks cleartext ${sighting.network} P2P${sighting.advertisesV2 ? ' and advertised NODE_P2P_V2 (BIP324) in its version' : ''}` : `reputation: ${sighting.address} looked up a ${sighting.network} DNS seed`);
 	const portChain = chainOfPort.get(flow.serverPort);
 	if (portChain !== undefined) evidence.push(`port: ${flow.serverPort} is the ${portChain} P2P port`);
 	return {
 		kind: 'node',
 		protocol: 'bitcoin-p2p-v2',
 		actor: 'client',
-		certainty: shapeCertainty + (portChain === undefined ? 0 : portCertainty) + (sighting === undefined ? 0 : sightingCertainty),
+		certainty: shapeCertainty + (portChain === undefined ? 0 : portCertainty) + (sighting === undefined ? 0 : sightingCertainty) + (sighting?.advertisesV2 ? advertisedCertainty : 0),
 		evidence,
 		network: portChain ?? sighting?.network ?? unknownChain,
 		peerListens: true,

@@ -41,6 +41,8 @@ export interface BitcoinSighting {
 	/** It spoke cleartext P2P (checksummed messages), or only looked up a DNS seed. */
 	how: 'cleartext-p2p' | 'seed-lookup';
 	network: string;
+	/** It also advertised NODE_P2P_V2 in its `version`. */
+	advertisesV2?: true;
 }
 
 /** Makes the finding an exchange under way supports as it stands when called. */
@@ -69,6 +71,14 @@ export interface DetectContext {
 	poolNameOf(address: string): string | undefined;
 	/** Whether an earlier finding showed `address` running a Bitcoin-family node (cleartext P2P first). */
 	bitcoinSightingOf(address: string): BitcoinSighting | undefined;
+	/** `address` advertised NODE_P2P_V2 in a cleartext `version`: it speaks BIP324 too. */
+	noteAdvertisesV2(address: string): void;
+	/**
+	 * The flow opened with what may be a BIP324 key and garbage, `answered` or not yet by the
+	 * listener: a cleartext connection to the same address and port seconds after an opening that
+	 * got no answer is Bitcoin Core falling back to v1 (a v1-only listener closes on it).
+	 */
+	noteV2Opening(flow: FlowView, answered: boolean): void;
 }
 
 /**

@@ -53,6 +53,10 @@ const maxPoolAddresses = 20_000;
 const tentativeGraceMicros = 10_000_000;
 /** Capture time a held stage waits for its flow to complete the exchange. */
 const stageGraceMicros = 2_000_000;
+/** A v1 connection this soon after an unanswered v2 opening to the same place is its fallback (Bitcoin Core waits about 500 ms). */
+const v1FallbackWindowMicros = 5_000_000;
+/** v2 openings remembered; the oldest is forgotten beyond this. */
+const maxV2Openings = 10_000;
 
 /** Roles and protocols as bit sets (bit i = `hostRoles[i]`, `protocolFamilies[i]`): no Set per address. */
 interface HostFacts {
@@ -78,6 +82,10 @@ export class DetectionEngine implements FlowObserver {
 	private readonly poolNames = new BoundedMap<string, string>(maxPoolAddresses);
 	/** Addresses a finding showed running a Bitcoin-family node, for shape detectors to lean on. */
 	private readonly bitcoinSightings = new BoundedMap<string, BitcoinSighting>(maxAddressFacts);
+	/** Addresses that advertised NODE_P2P_V2 in a cleartext `version`. */
+	private readonly v2Advertisers = new BoundedMap<string, true>(maxAddressFacts);
+	/** v2 openings not answered (yet) by opener, listener and port: the capture time of their last byte. */
+	private readonly v2Openings = new BoundedMap<string, number>(maxV2Openings);
 	/** Tentative findings by what they suggest (kind, actor, peer). */
 	private readonly tentative: HeldFindings<string, Finding>;
 	/** Stages of exchanges under way by flow id: the flow's latest, until it reports a complete finding. */
@@ -108,7 +116,9 @@ export class DetectionEngine implements FlowObserver {
 			settle: (flow) => this.settle(flow),
 			learnName: (address, name) => this.learnName(address, name),
 			poolNameOf: (address) => this.poolNameOf(address),
-			bitcoinSightingOf: (address) => this.bitcoinSightings.get(address),
+			bitcoinSightingOf: (address) => this.bitcoinSightingOf(address),
+			noteAdvertisesV2: (address) => this.v2Advertisers.set(address, true),
+			noteV2Opening: (flow, answered) => this.noteV2Opening(flow, answered),
 		};
 	}
 
@@ -247,12 +257,32 @@ export class DetectionEngine implements FlowObserver {
 		return this.poolNames.get(address) ?? (this.pools.hasAddress(address) ? `${address} (listed pool address)` : undefined);
 	}
 
+	private bitcoinSightingOf(address: string): BitcoinSighting | undefined {
+		const sighting = this.bitcoinSightings.get(address);
+		return sighting !== undefined && this.v2Advertisers.get(address) !== undefined ? {...sighting, advertisesV2: true} : sighting;
+	}
+
+	private noteV2Opening(flow: FlowView, answered: boolean): void {
+		// An answered opening is forgotten by its time: no fallback follows it.
+		this.v2Openings.set(openingKey(flow), answered ? Number.NEGATIVE_INFINITY : flow.lastSeenMicros);
+	}
+
+	/** A cleartext connection that follows an unanswered v2 opening to the same place says so. */
+	private withFallback(flow: FlowView, finding: Finding): Finding {
+		const opened = this.v2Openings.get(openingKey(flow));
+		const gap = opened === undefined ? -1 : flow.firstSeenMicros - opened;
+		if (gap < 0 || gap > v1FallbackWindowMicros) return finding;
+		const line = `shape: opened ${Math.round(gap / 1000)} ms after an attempt from ${flow.clientAddress} to the same address and port whose random opening bytes got no answer: a BIP324 opener falling back to v1`;
+		return {...finding, evidence: [...finding.evidence, line]};
+	}
+
 	private hold(flow: FlowView, stage: Stage): void {
 		this.releaseDue(flow.lastSeenMicros);
 		this.nextDeadline = Math.min(this.nextDeadline, this.stages.hold(flow.id, flowFactsOf(flow), stage));
 	}
 
-	private report(flow: FlowView, finding: Finding): void {
+	private report(flow: FlowView, reported: Finding): void {
+		const finding = reported.protocol === 'bitcoin-p2p' && this.v2Openings.size > 0 ? this.withFallback(flow, reported) : reported;
 		const facts = flowFactsOf(flow);
 		this.releaseDue(flow.lastSeenMicros);
 		if (finding.kind === 'node') this.noteBitcoinSighting(facts, finding);
@@ -352,7 +382,7 @@ export class DetectionEngine implements FlowObserver {
 	 * operator can act on), else to the side that opened the connection.
 	 */
 	private raiseNode(facts: FlowFacts, finding: Finding): void {
-		const detection: Detection = finding.protocol === 'monero-p2p' ? 'crypto-node' : 'bitcoin-node';
+		const detection: Detection = finding.protocol === 'monero-p2p' || finding.protocol === 'devp2p' ? 'crypto-node' : 'bitcoin-node';
 		const initiator = this.party(addressOf(facts, finding.actor));
 		const responderSide = otherSide(finding.actor);
 		const responder = this.party(finding.peerAddress ?? addressOf(facts, responderSide));
@@ -443,6 +473,10 @@ function flowFactsOf(flow: FlowView): FlowFacts {
 		serverPort: flow.serverPort,
 		timeMicros: flow.lastSeenMicros,
 	};
+}
+
+function openingKey(flow: FlowView): string {
+	return `${flow.clientAddress}|${flow.serverAddress}|${flow.serverPort}`;
 }
 
 function addressOf(facts: FlowFacts, side: Side): string {

@@ -37,7 +37,16 @@ export function mayBeFullyEncrypted(bytes: Uint8Array): boolean {
 
 /** The first `judgedBytes` bytes (fewer: false) pass every exemption test: they look random. */
 export function looksFullyEncrypted(bytes: Uint8Array): boolean {
-	if (bytes.length < judgedBytes || !mayBeFullyEncrypted(bytes)) return false;
+	return mayBeFullyEncrypted(bytes) && looksRandom(bytes);
+}
+
+/**
+ * The first `judgedBytes` bytes (fewer: false) have random data's bits per byte and share of
+ * printable bytes. For bytes a protocol's framing already placed (a key behind a header), where a
+ * printable start is only chance: one random key in about 170 starts with six printable bytes.
+ */
+export function looksRandom(bytes: Uint8Array): boolean {
+	if (bytes.length < judgedBytes) return false;
 	let bits = 0;
 	let printable = 0;
 	let run = 0;

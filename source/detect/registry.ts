@@ -10,6 +10,7 @@ import {bitcoinV2Detector} from './bitcoin-v2.js';
 import {dnsDetector} from './dns.js';
 import {websocketStratumDetector} from './websocket-stratum.js';
 import {stratumTlsDetector} from './stratum-tls.js';
+import {devp2pDetector} from './devp2p.js';
 
 export const detectors: readonly Detector[] = [
 	bitcoinP2pDetector,
@@ -22,4 +23,5 @@ export const detectors: readonly Detector[] = [
 	dnsDetector,
 	websocketStratumDetector,
 	stratumTlsDetector,
+	devp2pDetector,
 ];

@@ -13,6 +13,7 @@ import {bitcoinMessage, versionPayload} from './support/bitcoin-builder.js';
 import {harness, type Harness} from './support/engine-harness.js';
 import {playExchange} from './support/exchange-player.js';
 import type {FakeFlowOptions} from './support/fake-flow.js';
+import {replayFixture} from '../fixtures/support/fixture-replay.js';
 
 const implementations: readonly V2Implementation[] = ['bitcoind-coalesced', 'bitcoind-per-message', 'test-framework'];
 const oddPort = 40_123;
@@ -124,11 +125,22 @@ test('an outside node opening a v2 connection to a home node shows it listening'
 	assert.ok(alert.evidence.some((line) => line.includes('accepts inbound P2P connections on port 8333')));
 });
 
-/** A v1 version handshake between 10.0.0.5 and a peer, with the magic of `magic`'s chain. */
-function v1Handshake(h: Harness, magic: number): void {
-	const flow = h.open({server: '192.0.2.50', serverPort: 28_333});
-	h.send(flow, 'client', bitcoinMessage(magic, 'version', versionPayload()));
-	h.send(flow, 'server', bitcoinMessage(magic, 'version', versionPayload()));
+/** NETWORK and WITNESS, without NODE_P2P_V2. */
+const v1OnlyServices = 0x9n;
+const v2Services = 0x809n;
+
+interface V1Ends {
+	client?: string;
+	server?: string;
+	clientServices?: bigint;
+	serverServices?: bigint;
+}
+
+/** A v1 version handshake (by default 10.0.0.5 to 192.0.2.50, neither advertising v2) with the magic of `magic`'s chain. */
+function v1Handshake(h: Harness, magic: number, ends: V1Ends = {}): void {
+	const flow = h.open({client: ends.client ?? '10.0.0.5', server: ends.server ?? '192.0.2.50', serverPort: 28_333});
+	h.send(flow, 'client', bitcoinMessage(magic, 'version', versionPayload({services: ends.clientServices ?? v1OnlyServices})));
+	h.send(flow, 'server', bitcoinMessage(magic, 'version', versionPayload({services: ends.serverServices ?? v1OnlyServices})));
 	h.send(flow, 'server', bitcoinMessage(magic, 'verack', new Uint8Array(0)));
 	h.end(flow);
 }
@@ -212,4 +224,74 @@ test('a v2 attempt the listener closes without a byte (then v1 on the same port)
 	h.send(attempt, 'client', new SeededRandom(4).bytes(64 + 1234));
 	h.end(attempt);
 	assert.deepEqual(h.latest(), []);
+});
+
+test('an end that advertised NODE_P2P_V2 in its cleartext version vouches for a v2 flow more than one seen speaking v1 only', () => {
+	const opener = harness();
+	v1Handshake(opener, 0xf9beb4d9, {clientServices: v2Services});
+	const [fromOpener] = v2Session(opener);
+	assert.equal(fromOpener?.certainty, 70);
+	assert.ok(fromOpener.evidence.includes('reputation: 10.0.0.5 also speaks cleartext bitcoin-mainnet P2P and advertised NODE_P2P_V2 (BIP324) in its version'), fromOpener.evidence.join(' / '));
+	// Another host's v1 connection shows the listener advertising v2: the opener itself was never seen.
+	const listener = harness();
+	v1Handshake(listener, 0xf9beb4d9, {client: '10.0.0.9', server: '203.0.113.7', serverServices: v2Services});
+	const [toListener] = v2Session(listener);
+	assert.equal(toListener?.certainty, 70);
+	assert.ok(toListener.evidence.includes('reputation: 203.0.113.7 also speaks cleartext bitcoin-mainnet P2P and advertised NODE_P2P_V2 (BIP324) in its version'), toListener.evidence.join(' / '));
+	// The end that advertised v2 is named even when the other end was seen first.
+	const both = harness();
+	v1Handshake(both, 0xf9beb4d9);
+	v1Handshake(both, 0xf9beb4d9, {client: '10.0.0.9', server: '203.0.113.7', serverServices: v2Services});
+	assert.equal(v2Session(both)[0]?.certainty, 70);
+});
+
+/**
+ * A v2 attempt from 10.0.0.5 to `port` (random key and garbage) that the listener closes without a
+ * byte, or answers with `answer` bytes; then, `gapMicros` after it ended, a v1 connection to
+ * `retryPort` of the same address. Returns the v1 connection's alert.
+ */
+function fallback(options: {gapMicros?: number; answer?: number; retryPort?: number} = {}): Alert | undefined {
+	const h = harness();
+	const random = new SeededRandom(0xfa11);
+	const attempt = h.open({server: '192.0.2.60', serverPort: 8333});
+	h.send(attempt, 'client', random.bytes(64 + 1900));
+	if (options.answer !== undefined) h.send(attempt, 'server', random.bytes(options.answer), 30_000);
+	h.end(attempt);
+	const retry = h.open({server: '192.0.2.60', serverPort: options.retryPort ?? 8333, clientPort: 50_001, startMicros: attempt.lastSeenMicros + (options.gapMicros ?? 500_000)});
+	h.send(retry, 'client', bitcoinMessage(0xf9beb4d9, 'version', versionPayload()));
+	h.send(retry, 'server', bitcoinMessage(0xf9beb4d9, 'version', versionPayload()), 30_000);
+	h.send(retry, 'server', bitcoinMessage(0xf9beb4d9, 'verack', new Uint8Array(0)));
+	h.end(retry);
+	const alerts = h.latest();
+	assert.ok(alerts.every((alert) => alert.protocol === 'bitcoin-p2p'), 'the attempt alone raises nothing');
+	return alerts[0];
+}
+
+function isFallbackLine(line: string, opener = '10.0.0.5'): boolean {
+	const match = /^shape: opened \d+ ms after an attempt from (\S+) to the same address and port whose random opening bytes got no answer: a BIP324 opener falling back to v1$/.exec(line);
+	return match?.[1] === opener;
+}
+
+test('a v1 connection half a second after an unanswered v2 attempt to the same address and port is the v1 fallback', () => {
+	const alert = fallback();
+	assert.equal(alert?.detection, 'bitcoin-node');
+	assert.equal(alert.network, 'bitcoin-mainnet');
+	assert.ok(alert.evidence.some((line) => isFallbackLine(line)), alert.evidence.join(' / '));
+	assert.ok(alert.evidence.includes('shape: opened 500 ms after an attempt from 10.0.0.5 to the same address and port whose random opening bytes got no answer: a BIP324 opener falling back to v1'));
+});
+
+test('no fallback when the retry comes late, goes to another port, or the attempt was answered', () => {
+	for (const [label, options] of [['8 s later', {gapMicros: 8_000_000}], ['another port', {retryPort: 8334}], ['answered', {answer: 200}]] as const) {
+		const alert = fallback(options);
+		assert.equal(alert?.detection, 'bitcoin-node', label);
+		assert.ok(!alert.evidence.some((line) => isFallbackLine(line)), `${label}: ${alert.evidence.join(' / ')}`);
+	}
+});
+
+test('the fixture\'s v1 fallback (bitcoin-v2.pcapng, 10.0.3.17 to 192.0.2.60:8333) carries the tell when replayed', () => {
+	const {alerts} = replayFixture('bitcoin-v2.pcapng');
+	const retry = alerts.find((alert) => alert.host === '10.0.3.17' && alert.peer === '192.0.2.60');
+	assert.equal(retry?.protocol, 'bitcoin-p2p');
+	assert.ok(retry.evidence.some((line) => isFallbackLine(line, '10.0.3.17')), retry.evidence.join(' / '));
+	assert.equal(alerts.filter((alert) => alert.evidence.some((line) => line.includes('falling back to v1'))).length, 1, 'only the connection after the attempt');
 });
