@@ -45,6 +45,12 @@ function badges(state: MonitorState): Segment[] {
 	return shown;
 }
 
+/** Eviction means the caps are hit (a flood, a scan, or caps too small for the link): shown once it happens. */
+function evictionText(summary: Summary): string {
+	const {evicted} = summary.flows;
+	return evicted + summary.hostsEvicted === 0 ? '' : ` · evicted ${quantity(evicted, 'flow', formatCount)}, ${quantity(summary.hostsEvicted, 'host', formatCount)}`;
+}
+
 /** A rate needs capture time to pass: the first summary of a replay comes with its first packet. */
 function rateText(summary: Summary): string {
 	return summary.rates === undefined ? 'rate pending' : `${formatPacketRate(summary.rates.packetsPerSecond)} · ${formatBitRate(summary.rates.bitsPerSecond)}`;
@@ -81,6 +87,7 @@ export function StatusBar({state}: {state: MonitorState}) {
 				}),
 				{text: `· drops ${formatInteger(dropped)} `, style: {color: dropped > 0 ? 'red' : undefined}},
 				{text: `· decode errors ${formatInteger(summary.totals.decodeErrors)}`, style: {color: summary.totals.decodeErrors > 0 ? 'yellow' : undefined}},
+				{text: evictionText(summary), style: {color: 'yellow'}},
 				replay,
 			]}/>
 		</Box>

@@ -51,6 +51,11 @@ export function headerSegments(input: HeaderInput, width: number): Segment[] {
 			parts.push(replayProgress(summary));
 		}
 
+		// The caps are hit (a flood, a scan, or caps too small for the link): the tables forget hosts and flows.
+		if (summary.flows.evicted + summary.hostsEvicted > 0) {
+			parts.push(`evicted ${quantity(summary.flows.evicted, 'flow', formatCount)} ${quantity(summary.hostsEvicted, 'host', formatCount)}`);
+		}
+
 		// The packet total is the first thing to go on a narrow screen, before the source name.
 		const total = quantity(summary.totals.packets, 'packet');
 		if (width >= 120) {
