@@ -1,6 +1,7 @@
 // `npm run bench`: replay throughput and memory of minewatch beside its peers, measured in the same
 // run on the same file, then the UI's render cost; `npm run bench -- live`: live capture under load
-// (bench/live.ts). Figures only: nothing here passes or fails.
+// (bench/live.ts); `npm run bench -- flood`: a million-packet flood (bench/flood.ts). Figures only:
+// nothing here passes or fails.
 // Real traffic comes first (the public captures in ../shared/captures, repeated into a large file),
 // then the generated capture: packets this project wrote itself say less about the traffic users have.
 import {spawnSync} from 'node:child_process';
@@ -12,6 +13,7 @@ import {log, onPath} from './console.js';
 import {ensureRealTrafficCapture, ensureRepeatedFlowsCapture} from './real-traffic-capture.js';
 import {runRenderBench} from './render-bench.js';
 import {runInkFloorBench} from './ink-floor.js';
+import {runFloodBench} from './flood.js';
 import {runLiveBench} from './live.js';
 import {median} from './statistics.js';
 
@@ -186,6 +188,8 @@ function reportPeakRss(lines: Array<[string, Summary | undefined]>): void {
 
 if (process.argv.includes('live')) {
 	await runLiveBench(process.argv.slice(2));
+} else if (process.argv.includes('flood')) {
+	await runFloodBench(log);
 } else {
 	await runReplayBench();
 }

@@ -103,7 +103,7 @@ interface HttpHead {
 }
 
 /** The HTTP head at the start of `stream`: start line and headers (names lower-cased), up to the blank line. */
-function readHead(stream: Uint8Array): HttpHead | 'incomplete' | 'not-websocket' {
+function readHead(stream: Uint8Array, worthParsing: (stream: Uint8Array, end: number) => boolean = () => true): HttpHead | 'incomplete' | 'not-websocket' {
 	const limit = Math.min(stream.length, headerLimit);
 	let end = -1;
 	for (let index = 3; index < limit; index++) {
@@ -113,6 +113,7 @@ function readHead(stream: Uint8Array): HttpHead | 'incomplete' | 'not-websocket'
 		}
 	}
 	if (end < 0) return stream.length >= headerLimit ? 'not-websocket' : 'incomplete';
+	if (!worthParsing(stream, end)) return 'not-websocket';
 	const lines = latin1.decode(stream.subarray(0, end - 4)).split('\r\n');
 	const headers = new Map<string, string>();
 	for (const line of lines.slice(1)) {
@@ -122,8 +123,19 @@ function readHead(stream: Uint8Array): HttpHead | 'incomplete' | 'not-websocket'
 	return {end, startLine: lines[0]!, headers};
 }
 
+const websocketWord = Uint8Array.from('websocket', (character) => character.charCodeAt(0));
+
+/** Whether the first `end` bytes hold `websocket` in any case: a GET that is no Upgrade costs a scan, not a parse. */
+function mentionsWebSocket(stream: Uint8Array, end: number): boolean {
+	candidates: for (let at = 0; at + websocketWord.length <= end; at++) {
+		for (let index = 0; index < websocketWord.length; index++) if ((stream[at + index]! | 0x20) !== websocketWord[index]) continue candidates;
+		return true;
+	}
+	return false;
+}
+
 function readUpgradeRequest(flow: FlowView, state: WebSocketState, context: DetectContext): HeadVerdict {
-	const head = readHead(flow.stream('client'));
+	const head = readHead(flow.stream('client'), mentionsWebSocket);
 	if (typeof head === 'string') return head;
 	if (!/websocket/i.test(head.headers.get('upgrade') ?? '') || !head.headers.has('sec-websocket-key')) return 'not-websocket';
 	state.framesStart.client = head.end;

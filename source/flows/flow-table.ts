@@ -2,7 +2,7 @@
 // evicted least-recently-seen when full; TCP payload is reassembled while detection still wants it.
 // Each live flow holds a slot: the hash index and the per-slot times and touch numbers are typed
 // arrays, so finding and touching a flow allocates nothing and links no objects together; one
-// RecencyHeap per timeout class orders the flows by their last touch for expiry and eviction.
+// RecencyOrder per timeout class orders the flows by their last touch for expiry and eviction.
 import type {FlowRow} from '../model/messages.js';
 import type {FlowObserver, Side} from './flow-view.js';
 import {ipProtocols, tcpFlags, type DecodedPacket} from '../decode/decoded-packet.js';
@@ -10,7 +10,7 @@ import {parseIpv4, parseIpv6} from '../decode/ip-address-text.js';
 import {flowHash} from './endpoint-hash.js';
 import {Flow} from './flow.js';
 import {SlotIndex} from './slot-index.js';
-import {RecencyHeap} from './recency-heap.js';
+import {RecencyOrder} from './recency-order.js';
 import {grownFloat64Array, grownInt32Array, nextCapacity} from './typed-growth.js';
 
 // Module constants, not property loads of the shared tables: a load with no type feedback yet
@@ -62,7 +62,7 @@ export class FlowTable {
 	private readonly freeSlots: number[] = [];
 	private readonly index = new SlotIndex();
 	/** One recency order per timeout class, so each one's least recently touched flow is the next to expire. */
-	private readonly heaps: RecencyHeap[];
+	private readonly orders: RecencyOrder[];
 	/** Per slot, the flow's last-seen time: the idle checks read the oldest flows' times here, not from cold flow objects. */
 	private seenAt: Float64Array;
 	/** Per slot, the number of the flow's last touch, and of its first in its current timeout class (Infinity: no flow). */
@@ -93,7 +93,7 @@ export class FlowTable {
 		const timeouts = {...defaultFlowTimeouts, ...options.timeouts};
 		this.timeoutMicros = [timeouts.tcp, timeouts.tcpClosed, timeouts.udp, timeouts.other].map((seconds) => seconds * 1e6);
 		const capacity = nextCapacity(0, 1, this.flowCap);
-		this.heaps = Array.from({length: timeoutClassCount}, () => new RecencyHeap(capacity));
+		this.orders = Array.from({length: timeoutClassCount}, () => new RecencyOrder(capacity));
 		this.seenAt = new Float64Array(capacity);
 		this.touchOf = new Float64Array(capacity);
 		this.placedAt = new Float64Array(capacity).fill(Number.POSITIVE_INFINITY);
@@ -101,7 +101,7 @@ export class FlowTable {
 		this.synSequences = new Float64Array(capacity * 2);
 	}
 
-	/** An entry counts while its slot's flow has stayed in the class it was placed in (see RecencyHeap). */
+	/** An entry counts while its slot's flow has stayed in the class it was placed in (see RecencyOrder). */
 	private readonly currentTouch = (slot: number, key: number): number => (key < this.placedAt[slot]! ? -1 : this.touchOf[slot]!);
 
 	get active(): number {
@@ -157,13 +157,13 @@ export class FlowTable {
 	advance(timestampMicros: number): void {
 		if (timestampMicros <= this.nowMicros) return;
 		this.nowMicros = timestampMicros;
-		// A microsecond of margin for rounding in the sum; the heaps themselves decide.
+		// A microsecond of margin for rounding in the sum; the recency orders themselves decide.
 		if (timestampMicros < this.nextExpiryMicros - 1) return;
 		for (let list = 0; list < timeoutClassCount; list++) {
 			const deadline = timestampMicros - this.timeoutMicros[list]!;
-			const heap = this.heaps[list]!;
-			let slot = heap.oldest(this.currentTouch);
-			for (; slot >= 0 && this.seenAt[slot]! <= deadline; slot = heap.oldest(this.currentTouch)) this.end(this.bySlot[slot]!);
+			const order = this.orders[list]!;
+			let slot = order.oldest(this.currentTouch);
+			for (; slot >= 0 && this.seenAt[slot]! <= deadline; slot = order.oldest(this.currentTouch)) this.end(this.bySlot[slot]!);
 			this.expiries[list] = slot < 0 ? Number.POSITIVE_INFINITY : this.seenAt[slot]! + this.timeoutMicros[list]!;
 		}
 		const expiries = this.expiries;
@@ -172,8 +172,8 @@ export class FlowTable {
 
 	/** Ends every flow (end of capture). */
 	flush(): void {
-		for (const heap of this.heaps) {
-			for (let slot = heap.oldest(this.currentTouch); slot >= 0; slot = heap.oldest(this.currentTouch)) this.end(this.bySlot[slot]!);
+		for (const order of this.orders) {
+			for (let slot = order.oldest(this.currentTouch); slot >= 0; slot = order.oldest(this.currentTouch)) this.end(this.bySlot[slot]!);
 		}
 		this.expiries.fill(Number.POSITIVE_INFINITY);
 		this.nextExpiryMicros = Number.POSITIVE_INFINITY;
@@ -256,10 +256,10 @@ export class FlowTable {
 		// New to the class (a new flow, or one that closed): its entry in the class it left no longer counts.
 		this.classOf[slot] = list;
 		this.placedAt[slot] = touch;
-		const heap = this.heaps[list]!;
-		heap.insert(slot, touch);
-		// Entries that no longer count wait in the heap until they come up; never more than the flows.
-		if (heap.size > 2 * this.active + 64) heap.compact(this.currentTouch);
+		const order = this.orders[list]!;
+		order.insert(slot, touch);
+		// Entries that no longer count wait until they come up; never more than twice the flows.
+		if (order.size > 2 * this.active + 64) order.compact(this.currentTouch);
 		const expiry = flow.lastSeenMicros + this.timeoutMicros[list]!;
 		if (expiry < this.expiries[list]!) {
 			this.expiries[list] = expiry;
@@ -314,7 +314,7 @@ export class FlowTable {
 	private leastRecentlySeen(): Flow | undefined {
 		let oldest = -1;
 		for (let list = 0; list < timeoutClassCount; list++) {
-			const slot = this.heaps[list]!.oldest(this.currentTouch);
+			const slot = this.orders[list]!.oldest(this.currentTouch);
 			if (slot >= 0 && (oldest < 0 || this.seenAt[slot]! < this.seenAt[oldest]!)) oldest = slot;
 		}
 		return oldest < 0 ? undefined : this.bySlot[oldest];

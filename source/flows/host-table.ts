@@ -3,8 +3,8 @@
 //
 // Every host owns a slot: its address and counters are one record in a single Float64Array, found
 // through an open-addressing index; the record's touch number orders hosts by recency for eviction
-// (RecencyHeap). Counting a packet reads and writes numbers in the record only; an evicted host's slot (and its handle object) serves the next
-// new host, so address churn creates no garbage. Address text is made only when a row needs it.
+// (RecencyOrder). Counting a packet reads and writes numbers in the record only; an evicted host's
+// slot (and its handle object) serves the next new host, so address churn creates no garbage. Address text is made only when a row needs it.
 import {severities, type HostRole, type HostRow, type HostSortKey, type HostView, type PeerRow, type ProtocolFamily, type Severity} from '../model/messages.js';
 import type {DecodedPacket} from '../decode/decoded-packet.js';
 import {formatIpv4, formatIpv6, parseIpv4, parseIpv6} from '../decode/ip-address-text.js';
@@ -13,7 +13,7 @@ import {addressHash} from './endpoint-hash.js';
 import type {Flow} from './flow.js';
 import {PeerBook} from './peer-book.js';
 import {SlotIndex} from './slot-index.js';
-import {RecencyHeap} from './recency-heap.js';
+import {RecencyOrder} from './recency-order.js';
 import {grownFloat64Array, nextCapacity} from './typed-growth.js';
 
 /** What detection knows about a host; supplied per query, never stored by the table. */
@@ -96,7 +96,7 @@ export class HostTable {
 	private readonly peerCap: number;
 	private readonly index = new SlotIndex();
 	private readonly peers = new PeerBook();
-	private readonly recency: RecencyHeap;
+	private readonly recency: RecencyOrder;
 	/** Touches so far: each packet's hosts get the next numbers. */
 	private touches = 0;
 	private records: Float64Array;
@@ -117,7 +117,7 @@ export class HostTable {
 		this.peerCap = Math.max(0, options.peerCap ?? 256);
 		const capacity = nextCapacity(0, 1, this.hostCap);
 		this.records = new Float64Array(capacity * stride);
-		this.recency = new RecencyHeap(capacity);
+		this.recency = new RecencyOrder(capacity);
 		this.peers.growHosts(capacity);
 	}
 
