@@ -138,12 +138,14 @@ export async function runRenderBench(log: (line: string) => void): Promise<numbe
 				host: miner.address,
 				hostRole: 'miner',
 				peer: '203.0.113.7',
-				peerPort: 3333,
+				port: 3333,
+				opener: 'host',
 				direction: 'internal-external',
 				protocol: 'stratum',
 				evidence: ['content: Stratum mining.subscribe answered by mining.notify'],
 				mitre: {tactic: 'TA0040', technique: 'T1496.001'},
 				allowed: false,
+				count: 1,
 			});
 		}
 	}, 1000 / summariesPerSecond);

@@ -8,7 +8,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {describe, test} from 'node:test';
 import {gzipSync} from 'node:zlib';
-import type {Summary} from '../source/model/messages.js';
+import type {Alert, Summary} from '../source/model/messages.js';
 import {captureHelperNames} from '../source/capture/live-capture.js';
 import {helperMissing, isRoot, skipLive} from './capture/live-support.js';
 import {fixturesDirectory} from './support/repository.js';
@@ -135,12 +135,18 @@ describe('sources and output', () => {
 		}
 	});
 
-	test('--loop replays the file again with capture time moving on; alerts are not raised twice', async () => {
-		const once = await runCli(['-r', dialects, '--json']);
-		const looped = await runCli(['-r', dialects, '--json', '--loop', '--count', String(once.end!.packets * 2 + 10)]);
+	test('--loop replays the file again with capture time moving on; alerts are not raised twice, their counts grow', async () => {
+		// The demo ends with connections still open, whose next pass must still count as new ones.
+		const once = await runCli(['-r', demo, '--json']);
+		const looped = await runCli(['-r', demo, '--json', '--loop', '--count', String(once.end!.packets * 2 + 10)]);
 		assert.equal(looped.exitCode, 0, looped.stderr);
 		assert.equal(looped.end?.reason, 'count');
 		assert.deepEqual(looped.alerts.map(alert => alert.id).sort(), once.alerts.map(alert => alert.id).sort());
+		const raised = looped.messages.filter((message): message is Alert => message.type === 'alert' && message.update === undefined);
+		assert.equal(raised.length, once.alerts.length, 'a repeat sighting is an update record, not a new alert');
+		const countOnce = new Map(once.alerts.map(alert => [alert.id, alert.count]));
+		const short = looped.alerts.filter(alert => alert.count < 2 * countOnce.get(alert.id)!).map(alert => `${alert.id} ${alert.detection} ${alert.host}: ×${alert.count}`);
+		assert.deepEqual(short, [], 'each pass\'s connections count again');
 		const lastTime = (run: typeof once) => Date.parse(run.messages.findLast((message): message is Summary => message.type === 'summary')!.time!);
 		assert.ok(lastTime(looped) > lastTime(once), 'capture time continues past the end of the file');
 		const finalSummary = looped.messages.findLast((message): message is Summary => message.type === 'summary')!;

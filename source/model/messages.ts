@@ -35,18 +35,25 @@ export interface Mitre {
 
 export interface Alert {
 	type: 'alert';
-	/** Stable per (detection, host, peer); re-emitted with `update: true` when severity or certainty rises. */
+	/**
+	 * Stable per (detection, host, peer, port); re-emitted with `update: true` when severity or
+	 * certainty rises, a field becomes known, or another flow shows it again.
+	 */
 	id: string;
-	/** Capture time, ISO 8601. */
+	/** Capture time of the evidence this record was sent for, ISO 8601. */
 	time: string;
 	detection: Detection;
 	severity: Severity;
 	/** 0..100 */
 	certainty: number;
 	host: string;
-	hostRole: HostRole;
+	/** The role the detection shows the host in; absent for a pool lookup, which shows none yet. */
+	hostRole?: HostRole;
 	peer: string;
-	peerPort: number;
+	/** The port the connection was opened to: the pool's, the listening node's, the resolver's (0: none, a lookup's answer). */
+	port: number;
+	/** Which end opened the connection; `peer` means inbound, and then `port` is the host's. */
+	opener: 'host' | 'peer';
 	peerName?: string;
 	direction: Direction;
 	protocol: AlertProtocol;
@@ -60,6 +67,8 @@ export interface Alert {
 	algorithm?: string;
 	mitre: Mitre | null;
 	allowed: boolean;
+	/** Flows that showed this alert: 1 when raised, one more for each newer flow that shows it again. */
+	count: number;
 	update?: true;
 }
 

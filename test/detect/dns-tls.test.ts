@@ -58,6 +58,9 @@ test('a pool lookup alone becomes a mining-pool-lookup once its grace period pas
 	assert.equal(alert?.host, '10.0.0.5');
 	assert.equal(alert?.peer, '51.15.58.224');
 	assert.equal(alert?.peerName, 'xmr-eu1.nanopool.org');
+	assert.equal(alert?.port, 0, 'no connection to the pool seen yet');
+	assert.equal(alert?.hostRole, undefined, 'a lookup shows the host in no role');
+	assert.deepEqual(h.engine.hostInfo('10.0.0.5').roles, [], 'as the host table says');
 	assert.equal(alert?.protocol, 'dns');
 	assert.equal(alert?.severity, 'medium');
 	assert.deepEqual(alert?.evidence, ['reputation: DNS lookup of mining pool xmr-eu1.nanopool.org (nanopool.org) → 51.15.58.224, 51.15.65.182']);
@@ -78,7 +81,7 @@ test('pool lookup then TLS without SNI to the learned address is mining; the loo
 	assert.equal(alert.detection, 'mining');
 	assert.equal(alert.protocol, 'tls');
 	assert.equal(alert.peer, '198.51.100.44');
-	assert.equal(alert.peerPort, 443);
+	assert.equal(alert.port, 443);
 	assert.equal(alert.peerName, 'gulf.moneroocean.stream');
 	assert.equal(alert.certainty, 60);
 	assert.deepEqual(alert.evidence, [
@@ -106,7 +109,7 @@ test('a pool SNI is a pool lookup and names the server', () => {
 	assert.equal(alert?.detection, 'mining-pool-lookup');
 	assert.equal(alert?.protocol, 'tls');
 	assert.equal(alert?.peer, '198.51.100.46');
-	assert.equal(alert?.peerPort, 9000);
+	assert.equal(alert?.port, 9000);
 	assert.equal(h.engine.hostInfo('198.51.100.46').name, 'pool.supportxmr.com');
 });
 

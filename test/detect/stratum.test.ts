@@ -99,7 +99,7 @@ for (const dialect of dialects) {
 			assert.equal(alert.host, '192.168.1.20');
 			assert.equal(alert.hostRole, 'miner');
 			assert.equal(alert.peer, '198.51.100.9');
-			assert.equal(alert.peerPort, 4444);
+			assert.equal(alert.port, 4444);
 			assert.equal(alert.protocol, 'stratum');
 			assert.equal(alert.direction, 'internal-external');
 			assert.equal(alert.severity, 'high');
@@ -137,7 +137,7 @@ test('the miner is whoever sends the client methods, whatever the ports or orien
 	const [alert] = latest();
 	assert.equal(alert?.host, '10.1.2.3');
 	assert.equal(alert?.peer, '198.51.100.9');
-	assert.equal(alert?.peerPort, 3333);
+	assert.equal(alert?.port, 3333);
 	assert.equal(alert?.certainty, 95);
 });
 

@@ -146,7 +146,8 @@ export function alert(fields: Partial<Alert> = {}): Alert {
 		host: '192.168.2.148',
 		hostRole: 'miner',
 		peer: '94.23.199.191',
-		peerPort: 3333,
+		port: 3333,
+		opener: 'host',
 		direction: 'internal-external',
 		protocol: 'stratum',
 		evidence: ['content: Stratum mining.subscribe from the client', 'port: 3333 is a common pool port'],
@@ -154,6 +155,7 @@ export function alert(fields: Partial<Alert> = {}): Alert {
 		worker: 't1exampleworker.rig1',
 		mitre: {tactic: 'Impact', technique: 'T1496'},
 		allowed: false,
+		count: 1,
 		...fields,
 	};
 }

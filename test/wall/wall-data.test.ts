@@ -44,8 +44,8 @@ function host(overrides: Partial<HostRow>): HostRow {
 function alert(overrides: Partial<Alert>): Alert {
 	return {
 		type: 'alert', id: '00000000000000a1', time: '2025-03-11T09:14:04Z', detection: 'mining', severity: 'high', certainty: 95,
-		host: '192.168.10.23', hostRole: 'miner', peer: '198.51.100.77', peerPort: 10128, peerName: 'gulf.moneroocean.stream',
-		direction: 'internal-external', protocol: 'stratum', evidence: ['content: Stratum client methods login'], mitre: null, allowed: false,
+		host: '192.168.10.23', hostRole: 'miner', peer: '198.51.100.77', port: 10128, opener: 'host', peerName: 'gulf.moneroocean.stream',
+		direction: 'internal-external', protocol: 'stratum', evidence: ['content: Stratum client methods login'], mitre: null, allowed: false, count: 1,
 		...overrides,
 	};
 }
@@ -165,17 +165,17 @@ test('host table lines are exactly as wide as the widget; narrow widgets drop pr
 test('alert lines read time, severity, host → peer, detection and evidence, within the width', () => {
 	const state = new WallState();
 	state.receive(alert({}));
-	state.receive(alert({id: '00000000000000b2', severity: 'medium', detection: 'bitcoin-node', host: '192.168.10.10', hostRole: 'node', peer: '198.51.100.11', peerPort: 8333, peerName: undefined, protocol: 'bitcoin-p2p', evidence: ['content: bitcoin-mainnet P2P messages']}));
-	state.receive(alert({severity: 'high', certainty: 98, update: true, evidence: ['content: Stratum client methods login, submit']}));
+	state.receive(alert({id: '00000000000000b2', severity: 'medium', detection: 'bitcoin-node', host: '192.168.10.10', hostRole: 'node', peer: '198.51.100.11', port: 8333, opener: 'host', peerName: undefined, protocol: 'bitcoin-p2p', evidence: ['content: bitcoin-mainnet P2P messages']}));
+	state.receive(alert({severity: 'high', certainty: 98, update: true, count: 2, evidence: ['content: Stratum client methods login, submit']}));
 	state.settle();
 	const lines = alertLogLines(state.alerts, 200, 10).map(plain);
-	assert.equal(lines.length, 2, 'the update coalesced with its alert');
+	assert.equal(lines.length, 2, 'the update replaced its alert, and shows the flows that showed it');
 	assert.equal(lines[0], '09:14:04 ▲ HIGH 192.168.10.23 → 198.51.100.77:10128 (gulf.moneroocean.stream) mining Stratum ×2 · content: Stratum client methods login, submit');
 	assert.match(lines[1]!, /^09:14:04 ◆ MED  192\.168\.10\.10 → 198\.51\.100\.11:8333 bitcoin-node Bitcoin P2P · content/);
 	const short = plain(alertLogLine(state.alerts[0]!, 60));
 	assert.ok(displayWidth(short) <= 60);
 	assert.ok(short.endsWith('…'));
-	assert.match(plain(alertLogLine({alert: alert({allowed: true}), count: 1, acknowledged: false}, 200)), /▲ HIGH allowed 192\.168\.10\.23/);
+	assert.match(plain(alertLogLine({alert: alert({allowed: true}), acknowledged: false}, 200)), /▲ HIGH allowed 192\.168\.10\.23/);
 	assert.equal(alertLogLines(state.alerts, 200, 1).length, 1, 'no more lines than the log shows');
 });
 
