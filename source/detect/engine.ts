@@ -108,6 +108,7 @@ export class DetectionEngine implements FlowObserver {
 			settle: (flow) => this.settle(flow),
 			learnName: (address, name) => this.learnName(address, name),
 			poolNameOf: (address) => this.poolNameOf(address),
+			isListedPool: (address) => this.pools.hasAddress(address),
 			bitcoinSightingOf: (address) => this.bitcoinSightings.get(address),
 		};
 	}

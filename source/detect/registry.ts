@@ -8,6 +8,7 @@ import {getworkDetector} from './getwork.js';
 import {stratumV2Detector} from './stratum-v2.js';
 import {bitcoinV2Detector} from './bitcoin-v2.js';
 import {dnsDetector} from './dns.js';
+import {listedPoolDetector} from './listed-pool.js';
 
 export const detectors: readonly Detector[] = [
 	bitcoinP2pDetector,
@@ -18,4 +19,6 @@ export const detectors: readonly Detector[] = [
 	stratumV2Detector,
 	bitcoinV2Detector,
 	dnsDetector,
+	// Last: a content detector that recognises the session says more, and settles the flow first.
+	listedPoolDetector,
 ];

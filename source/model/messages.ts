@@ -13,7 +13,7 @@ export type HostRole = 'miner' | 'node' | 'pool';
 export type Direction = 'internal-external' | 'external-internal' | 'internal-internal' | 'external-external';
 
 /** Wire protocols an alert can rest on. */
-export type AlertProtocol = 'bitcoin-p2p' | 'bitcoin-p2p-v2' | 'stratum' | 'stratum-v2' | 'getwork' | 'dns' | 'tls' | 'monero-p2p';
+export type AlertProtocol = 'bitcoin-p2p' | 'bitcoin-p2p-v2' | 'stratum' | 'stratum-v2' | 'getwork' | 'dns' | 'tls' | 'monero-p2p' | 'tcp';
 
 /** The families the protocol sparklines and counters are kept for. */
 export const protocolFamilies = [

@@ -32,4 +32,5 @@ export const alertProtocolLabels: Record<AlertProtocol, string> = {
 	dns: 'DNS',
 	tls: 'TLS',
 	'monero-p2p': 'Monero P2P',
+	tcp: 'TCP',
 };

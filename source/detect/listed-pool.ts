@@ -1,0 +1,37 @@
+// A TCP connection kept open to an address listed in `--pools`: a listed address is a pool by the
+// operator's word, so a long session with traffic both ways is a miner's, whatever it carries
+// (Stratum over TLS with an SNI, a proxy's own framing, a protocol no other detector reads). A
+// short visit (the pool's web page on the same address) is not.
+import type {FlowView} from '../flows/flow-view.js';
+import type {DetectContext, Detector} from './detector.js';
+
+/** Capture time a connection to a listed pool must stay open: miners hold theirs for hours, page loads and API calls seconds. */
+export const longLivedMicros = 60_000_000;
+
+export const listedPoolDetector: Detector = {
+	name: 'listed-pool',
+	inspectStream(flow, _side, context) {
+		if (!context.isListedPool(flow.serverAddress)) return false;
+		return !reportIfLongLived(flow, context);
+	},
+	flowEnded(flow, context) {
+		reportIfLongLived(flow, context);
+	},
+};
+
+function reportIfLongLived(flow: FlowView, context: DetectContext): boolean {
+	const duration = flow.lastSeenMicros - flow.firstSeenMicros;
+	const bothWays = flow.flights.some((flight) => flight.side === 'client') && flow.flights.some((flight) => flight.side === 'server');
+	if (duration < longLivedMicros || !bothWays) return false;
+	context.report(flow, {
+		kind: 'mining',
+		protocol: 'tcp',
+		actor: 'client',
+		certainty: 60,
+		evidence: [
+			`reputation: ${flow.serverAddress} is a pool address listed in --pools`,
+			`shape: a connection kept open ${Math.floor(duration / 1_000_000)} s with traffic both ways`,
+		],
+	});
+	return true;
+}
