@@ -153,6 +153,24 @@ describe('sources and output', () => {
 		assert.equal(finalSummary.progress?.loops, 2);
 	});
 
+	test('at --speed max the summaries still carry the capture\'s traffic by bucket of capture time', async () => {
+		const run = await runCli(['-r', demo, '--json', '--speed', 'max']);
+		assert.equal(run.exitCode, 0, run.stderr);
+		const summaries = run.messages.filter((message): message is Summary => message.type === 'summary');
+		const buckets = new Map<number, number>();
+		for (const {history} of summaries) {
+			history?.bytes.stratum.forEach((bytes, index) => {
+				const start = history.start + index * history.bucketMilliseconds;
+				buckets.set(start, (buckets.get(start) ?? 0) + bytes);
+			});
+		}
+
+		const total = [...buckets.values()].reduce((sum, bytes) => sum + bytes, 0);
+		assert.equal(total, summaries.at(-1)!.protocols.stratum.bytes, 'every Stratum byte is in a bucket');
+		const busy = [...buckets.values()].filter(bytes => bytes > 0).length;
+		assert.ok(busy >= 30, `Stratum traffic spread over the capture's ${buckets.size} buckets of capture time, not one: ${busy} busy`);
+	});
+
 	test('--count stops after that many packets', async () => {
 		const run = await runCli(['-r', demo, '--json', '--count', '50']);
 		assert.equal(run.exitCode, 0);

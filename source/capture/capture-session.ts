@@ -310,6 +310,7 @@ export class CaptureSession {
 				loops: this.loops,
 				finished,
 			},
+			final: finished,
 		});
 	}
 

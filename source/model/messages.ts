@@ -178,6 +178,19 @@ export interface Totals {
 
 export type AlertCounts = Record<Severity, number>;
 
+/**
+ * Each family's traffic in consecutive buckets of capture time, counted as packets arrive: what the
+ * sparklines and the wall's chart draw, so a replay at any speed shows the capture's own shape.
+ */
+export interface TrafficHistory {
+	/** Capture time where the first bucket starts, ms since the epoch. */
+	start: number;
+	bucketMilliseconds: number;
+	/** Per family, wire bytes and packets in each bucket, oldest first; all arrays have one length. */
+	bytes: Record<ProtocolFamily, number[]>;
+	packets: Record<ProtocolFamily, number[]>;
+}
+
 export type HostSortKey = 'severity' | 'traffic' | 'address' | 'peers' | 'packetRate' | 'lastSeen';
 export const hostSortKeys: readonly HostSortKey[] = ['severity', 'traffic', 'address', 'peers', 'packetRate', 'lastSeen'];
 
@@ -206,6 +219,8 @@ export interface Summary {
 	hosts: HostRow[];
 	detail?: HostDetail;
 	protocols: Record<ProtocolFamily, TrafficCounter>;
+	/** The buckets completed since the previous summary (the last one too, in the final summary); absent when none. */
+	history?: TrafficHistory;
 	/** Open (not allowed) alerts by highest severity. */
 	alertsOpen: AlertCounts;
 	capture?: CaptureStats;

@@ -5,7 +5,7 @@ import type {HostDetail, HostRow} from '../../source/model/messages.js';
 import {MonitorStore, type ExitReason} from '../../source/ui/monitor-store.js';
 import {MonitorApp} from '../../source/ui/monitor-app.js';
 import {keyBindings} from '../../source/ui/key-map.js';
-import {FakeConnection, FakeWorker, alert, counters, delay, host, keys, miningHosts, summary, waitFor} from './ui-test-kit.js';
+import {FakeConnection, FakeWorker, alert, counters, delay, host, keys, miningHosts, summary, trafficHistory, waitFor} from './ui-test-kit.js';
 
 interface MountOptions {
 	columns?: number;
@@ -58,6 +58,7 @@ test('status bar, host table, sparklines and alert pane render a summary and an 
 			app.connection.emit(summary({
 				time: new Date(start + second * 1000).toISOString(),
 				protocols: counters({stratum: 50_000 + second * second * 500, 'monero-p2p': second * 700, other: 1000 + second * 100}),
+				history: trafficHistory(start + (second - 1) * 1000, {stratum: [second * 1000 + 500], 'monero-p2p': [700], other: [100]}, 1000),
 			}));
 			app.connection.emit(alert({time: new Date(start + second * 1000).toISOString(), count: second}));
 			await delay(2);

@@ -1,6 +1,6 @@
 // Shared by the UI tests: a fake worker connection, message builders with addresses and names
 // taken from the real mining capture, and a poll helper for Ink's asynchronous renders.
-import type {Alert, ControlMessage, HostDetail, HostRow, HostView, ProtocolFamily, Summary, TrafficCounter, WorkerMessage} from '../../source/model/messages.js';
+import type {Alert, ControlMessage, HostDetail, HostRow, HostView, ProtocolFamily, Summary, TrafficCounter, TrafficHistory, WorkerMessage} from '../../source/model/messages.js';
 import {protocolFamilies} from '../../source/model/messages.js';
 import type {MonitorConnection} from '../../source/ui/monitor-store.js';
 
@@ -73,6 +73,19 @@ export const keys = {
 } as const;
 
 const captureStart = Date.parse('2017-01-17T12:17:01.797Z');
+
+/** A summary's traffic history: `bytesPerBucket` per family (packets: a hundred bytes each), from `start`. */
+export function trafficHistory(start: number, bytesPerBucket: Partial<Record<ProtocolFamily, number[]>>, bucketMilliseconds = 2000): TrafficHistory {
+	const length = Math.max(0, ...Object.values(bytesPerBucket).map(values => values.length));
+	const bytes = {} as Record<ProtocolFamily, number[]>;
+	const packets = {} as Record<ProtocolFamily, number[]>;
+	for (const family of protocolFamilies) {
+		bytes[family] = Array.from({length}, (_, index) => bytesPerBucket[family]?.[index] ?? 0);
+		packets[family] = bytes[family].map(value => Math.ceil(value / 100));
+	}
+
+	return {start, bucketMilliseconds, bytes, packets};
+}
 
 export function counters(bytesPerFamily: Partial<Record<ProtocolFamily, number>> = {}): Record<ProtocolFamily, TrafficCounter> {
 	const result = {} as Record<ProtocolFamily, TrafficCounter>;

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import {protocolFamilies, type Alert, type HostRow, type ProtocolFamily, type Summary, type TrafficCounter} from '../../source/model/messages.js';
 import {RateHistory} from '../../source/ui/rate-history.js';
+import {trafficHistory} from '../ui/ui-test-kit.js';
 import {displayWidth} from '../../source/ui/display-text.js';
 import {closingSummary} from '../../source/ui/closing-summary.js';
 import {computeWallLayout, hostTableRows, type Rectangle} from '../../source/wall/wall-layout.js';
@@ -111,9 +112,7 @@ test('network text cannot open a blessed tag: braces are escaped, colour comes o
 
 test('the chart shows each busy mining or node family in B/s, kB/s or MB/s, never `other`', () => {
 	const history = new RateHistory({bucketMilliseconds: 2000, buckets: 120});
-	for (let second = 0; second <= 60; second += 1) {
-		history.update(start + second * 1000, counters({stratum: second * 1500, 'bitcoin-p2p': second * 30, other: second * 9_000_000}));
-	}
+	history.add(trafficHistory(start, {stratum: new Array(30).fill(3000), 'bitcoin-p2p': new Array(30).fill(60), other: new Array(30).fill(18_000_000)}));
 
 	const chart = rateChartData(history, 40);
 	assert.equal(chart.unit, 'kB/s');
@@ -132,8 +131,7 @@ test('the chart shows each busy mining or node family in B/s, kB/s or MB/s, neve
 
 test('a chart with no mining traffic still has one flat series and a scale', () => {
 	const history = new RateHistory();
-	history.update(start, counters({other: 100}));
-	history.update(start + 10_000, counters({other: 100_000}));
+	history.add(trafficHistory(start, {other: [100, 100_000]}));
 	const chart = rateChartData(history, 10);
 	assert.equal(chart.series.length, 1);
 	assert.deepEqual(chart.series[0]!.y, new Array(10).fill(0));
