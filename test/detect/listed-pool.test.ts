@@ -49,3 +49,12 @@ test('a connection that ends after lasting long enough is reported at its end', 
 	h.end(flow);
 	assert.equal(h.latest()[0]?.protocol, 'tcp');
 });
+
+test('a connection the capture joined mid-way, the pool seen first, still names the miner', () => {
+	const h = listed();
+	const flow = h.open({client: '203.0.113.99', clientPort: 7777, server: '192.168.10.45', serverPort: 50_123, sawSyn: false});
+	h.send(flow, 'client', opaque(0x80));
+	h.send(flow, 'server', opaque(0x81), longLivedMicros);
+	const [alert] = h.latest();
+	assert.deepEqual([alert?.host, alert?.peer, alert?.port], ['192.168.10.45', '203.0.113.99', 7777]);
+});
