@@ -177,10 +177,11 @@ test('alert lines read time, severity, host → peer, detection and evidence, wi
 	assert.equal(alertLogLines(state.alerts, 200, 1).length, 1, 'no more lines than the log shows');
 });
 
-test('alerts are tallied by detection once per id', () => {
+test('alerts are tallied by detection as raised: updates and repeat sightings add nothing', () => {
 	const tally = new DetectionTally();
 	tally.add(alert({}));
 	tally.add(alert({update: true}));
+	tally.add(alert({update: true, count: 2}));
 	tally.add(alert({id: 'b', detection: 'crypto-node'}));
 	tally.add(alert({id: 'c', detection: 'mining-pool-lookup'}));
 	assert.deepEqual(tally.bars(), {titles: ['mining', 'pool', 'lookup', 'btc', 'crypto'], data: [1, 0, 1, 0, 1]});
