@@ -2,7 +2,8 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {harness, type Harness} from './support/engine-harness.js';
 import {PoolList} from '../../source/detect/pool-list.js';
-import {concatBytes} from './support/bitcoin-builder.js';
+import {bitcoinMessage, concatBytes, versionPayload} from './support/bitcoin-builder.js';
+import {AlertRing} from '../../source/ui/alert-ring.js';
 import type {FakeFlow} from './support/fake-flow.js';
 
 function dnsName(name: string): number[] {
@@ -176,4 +177,19 @@ test('DNS over TCP is parsed too', () => {
 	h.send(flow, 'server', concatBytes(new Uint8Array([answer.length >> 8, answer.length & 0xff]), answer));
 	h.end(flow);
 	assert.equal(h.latest()[0]?.peerName, 'eu.hashvault.pro');
+});
+
+test('a lookup held back is raised after a newer alert, and the alert list still puts it below by capture time', () => {
+	const h = harness();
+	const dns = lookup(h, 'xmr-eu1.nanopool.org', [[51, 15, 58, 224]], '10.0.0.5', false);
+	const node = h.open({client: '10.0.0.8', server: '198.51.100.20', serverPort: 8333, startMicros: dns.lastSeenMicros + 3_000_000});
+	h.send(node, 'client', bitcoinMessage(0xf9beb4d9, 'version', versionPayload({userAgent: '/Satoshi:27.0.0/'})));
+	h.send(node, 'server', bitcoinMessage(0xf9beb4d9, 'version', versionPayload({userAgent: '/Satoshi:27.0.0/'})));
+	h.engine.tick(dns.lastSeenMicros + 10_000_000);
+	assert.deepEqual(h.alerts.map((alert) => alert.detection), ['bitcoin-node', 'mining-pool-lookup'], 'raised in this order');
+	const ring = new AlertRing();
+	ring.addAll(h.alerts.slice(0, 1));
+	ring.addAll(h.alerts.slice(1));
+	assert.deepEqual(ring.entries.map((entry) => entry.alert.detection), ['bitcoin-node', 'mining-pool-lookup'], 'newest first by capture time');
+	assert.ok(h.alerts[1]!.time < h.alerts[0]!.time, 'the lookup keeps the time it was seen');
 });
