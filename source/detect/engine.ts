@@ -15,6 +15,7 @@ import {directionOf, severityRank} from './verdict.js';
 import {BoundedMap} from './bounded-map.js';
 import {AddressNames} from './address-names.js';
 import {HeldFindings, type FlowFacts, type HeldFinding} from './held-findings.js';
+import {listedPoolEvidence} from './listed-pool.js';
 
 /** What the engine needs of the home-network and allow lists (`CidrSet` fits). */
 export interface AddressSet {
@@ -331,10 +332,12 @@ export class DetectionEngine implements FlowObserver {
 		const poolSide = otherSide(minerSide);
 		const miner = this.party(addressOf(facts, minerSide));
 		const pool = this.party(addressOf(facts, poolSide));
-		const poolName = this.poolNames.get(pool.address) ?? (this.pools.hasAddress(pool.address) ? pool.address : undefined);
-		const enriched: Finding = poolName === undefined || finding.evidence.some((line) => line.startsWith('reputation:'))
+		// A listed address has no name to show beside it, only the operator's word.
+		const poolName = this.poolNames.get(pool.address);
+		const reputation = poolName !== undefined ? `reputation: ${pool.address} is mining pool ${poolName}` : (this.pools.hasAddress(pool.address) ? listedPoolEvidence(pool.address) : undefined);
+		const enriched: Finding = reputation === undefined || finding.evidence.some((line) => line.startsWith('reputation:'))
 			? finding
-			: {...finding, evidence: [...finding.evidence, `reputation: ${pool.address} is mining pool ${poolName}`], peerName: finding.peerName ?? poolName};
+			: {...finding, evidence: [...finding.evidence, reputation], peerName: finding.peerName ?? poolName};
 		const direction = directionOf(miner.facts.internal, pool.facts.internal);
 		const poolPort = portOf(facts, poolSide);
 		addRole(miner.facts, 'miner');

@@ -38,9 +38,13 @@ function reportIfLongLived(flow: FlowView, context: DetectContext): boolean {
 		actor: otherSide(poolSide),
 		certainty: 60,
 		evidence: [
-			`reputation: ${poolSide === 'server' ? flow.serverAddress : flow.clientAddress} is a pool address listed in --pools`,
+			listedPoolEvidence(poolSide === 'server' ? flow.serverAddress : flow.clientAddress),
 			`shape: a connection kept open ${Math.floor(duration / 1_000_000)} s with traffic both ways`,
 		],
 	});
 	return true;
+}
+
+export function listedPoolEvidence(address: string): string {
+	return `reputation: ${address} is a pool address listed in --pools`;
 }

@@ -58,3 +58,15 @@ test('a connection the capture joined mid-way, the pool seen first, still names 
 	const [alert] = h.latest();
 	assert.deepEqual([alert?.host, alert?.peer, alert?.port], ['192.168.10.45', '203.0.113.99', 7777]);
 });
+
+test('Stratum to a --pools address says it is listed, with no name made up for it', () => {
+	const h = listed();
+	const flow = h.open({client: '192.168.10.46', server: '203.0.113.99', serverPort: 3333});
+	h.send(flow, 'client', '{"id":1,"method":"mining.subscribe","params":["cgminer/4.12.1"]}\n');
+	h.send(flow, 'server', '{"id":1,"result":[[["mining.notify","ae6812eb"]],"08000002",4],"error":null}\n');
+	h.send(flow, 'client', '{"id":2,"method":"mining.authorize","params":["farm.rig1","x"]}\n');
+	const [alert] = h.latest();
+	assert.equal(alert?.protocol, 'stratum');
+	assert.equal(alert?.peerName, undefined);
+	assert.equal(alert?.evidence.at(-1), 'reputation: 203.0.113.99 is a pool address listed in --pools');
+});
