@@ -5,7 +5,7 @@
 // default), so the miners and their coloured severity lead the table; hosts were last seen
 // minutes ago in capture time; the sparklines hold six minutes of history.
 import {performance} from 'node:perf_hooks';
-import type {ControlMessage, HostRow, HostView, ProtocolFamily, Summary, TrafficCounter, WorkerMessage} from '../source/model/messages.js';
+import type {ControlMessage, HostRow, HostView, ProtocolFamily, Summary, TrafficCounter, TrafficHistory, WorkerMessage} from '../source/model/messages.js';
 import {protocolFamilies} from '../source/model/messages.js';
 import type {MonitorConnection} from '../source/ui/monitor-store.js';
 import {FakeTerminalInput, FakeTerminalOutput} from './fake-terminal.js';
@@ -84,17 +84,22 @@ export async function runRenderBench(log: (line: string) => void): Promise<numbe
 	const counters = Object.fromEntries(protocolFamilies.map(family => [family, {packets: 0, bytes: 0}])) as Record<ProtocolFamily, TrafficCounter>;
 	let step = 0;
 	let captureMillis = Date.parse('2026-11-30T12:00:00Z');
-	const advanceCounters = () => {
+	/** Moves the counters on by one step of traffic and returns that step as a history of one bucket. */
+	const advanceCounters = (start: number, milliseconds: number): TrafficHistory => {
+		const history: TrafficHistory = {start, bucketMilliseconds: milliseconds, bytes: {} as Record<ProtocolFamily, number[]>, packets: {} as Record<ProtocolFamily, number[]>};
 		protocolFamilies.forEach((family, index) => {
-			counters[family].bytes += (step % (index + 3)) * 1000;
+			const bytes = (step % (index + 3)) * 1000;
+			counters[family].bytes += bytes;
 			counters[family].packets += 10;
+			history.bytes[family] = [bytes];
+			history.packets[family] = [10];
 		});
+		return history;
 	};
 
 	for (let second = 0; second <= historySeconds; second++) {
 		step++;
-		advanceCounters();
-		store.getSnapshot().history.update(captureMillis - (historySeconds - second) * 1000, counters);
+		store.getSnapshot().history.add(advanceCounters(captureMillis - (historySeconds - second) * 1000, 1000));
 	}
 
 	const emit = (message: WorkerMessage) => {
@@ -107,8 +112,8 @@ export async function runRenderBench(log: (line: string) => void): Promise<numbe
 	const wallBefore = performance.now();
 	const timer = setInterval(() => {
 		step++;
+		const history = advanceCounters(captureMillis, 1000 / summariesPerSecond);
 		captureMillis += 1000 / summariesPerSecond;
-		advanceCounters();
 		const summary: Summary = {
 			type: 'summary',
 			time: new Date(captureMillis).toISOString(),
@@ -121,6 +126,7 @@ export async function runRenderBench(log: (line: string) => void): Promise<numbe
 			hostsMatched: hostCount,
 			hosts: hosts.slice(view.offset, view.offset + view.limit).map((row, index) => ({...seenBefore(row, view.offset + index, captureMillis), packets: row.packets + step})),
 			protocols: structuredClone(counters),
+			history,
 			alertsOpen: {low: 0, medium: 0, high: 200, critical: 0},
 			speed: 1,
 			paused: false,
@@ -138,12 +144,14 @@ export async function runRenderBench(log: (line: string) => void): Promise<numbe
 				host: miner.address,
 				hostRole: 'miner',
 				peer: '203.0.113.7',
-				peerPort: 3333,
+				port: 3333,
+				opener: 'host',
 				direction: 'internal-external',
 				protocol: 'stratum',
 				evidence: ['content: Stratum mining.subscribe answered by mining.notify'],
 				mitre: {tactic: 'TA0040', technique: 'T1496.001'},
 				allowed: false,
+				count: 1,
 			});
 		}
 	}, 1000 / summariesPerSecond);

@@ -7,7 +7,7 @@ import {createServer, connect, type AddressInfo, type Socket} from 'node:net';
 import path from 'node:path';
 import {describe, test} from 'node:test';
 import {gzipSync} from 'node:zlib';
-import type {Summary} from '../source/model/messages.js';
+import type {Alert, Summary} from '../source/model/messages.js';
 import {captureHelperNames} from '../source/capture/live-capture.js';
 import {helperMissing, isRoot, skipLive} from './capture/live-support.js';
 import {readWhole} from './capture/reader-helpers.js';
@@ -163,16 +163,40 @@ describe('sources and output', () => {
 		}
 	});
 
-	test('--loop replays the file again with capture time moving on; alerts are not raised twice', async () => {
-		const once = await runCli(['-r', dialects, '--json']);
-		const looped = await runCli(['-r', dialects, '--json', '--loop', '--count', String(once.end!.packets * 2 + 10)]);
+	test('--loop replays the file again with capture time moving on; alerts are not raised twice, their counts grow', async () => {
+		// The demo ends with connections still open, whose next pass must still count as new ones.
+		const once = await runCli(['-r', demo, '--json']);
+		const looped = await runCli(['-r', demo, '--json', '--loop', '--count', String(once.end!.packets * 2 + 10)]);
 		assert.equal(looped.exitCode, 0, looped.stderr);
 		assert.equal(looped.end?.reason, 'count');
 		assert.deepEqual(looped.alerts.map(alert => alert.id).sort(), once.alerts.map(alert => alert.id).sort());
+		const raised = looped.messages.filter((message): message is Alert => message.type === 'alert' && message.update === undefined);
+		assert.equal(raised.length, once.alerts.length, 'a repeat sighting is an update record, not a new alert');
+		const countOnce = new Map(once.alerts.map(alert => [alert.id, alert.count]));
+		const short = looped.alerts.filter(alert => alert.count < 2 * countOnce.get(alert.id)!).map(alert => `${alert.id} ${alert.detection} ${alert.host}: ×${alert.count}`);
+		assert.deepEqual(short, [], 'each pass\'s connections count again');
 		const lastTime = (run: typeof once) => Date.parse(run.messages.findLast((message): message is Summary => message.type === 'summary')!.time!);
 		assert.ok(lastTime(looped) > lastTime(once), 'capture time continues past the end of the file');
 		const finalSummary = looped.messages.findLast((message): message is Summary => message.type === 'summary')!;
 		assert.equal(finalSummary.progress?.loops, 2);
+	});
+
+	test('at --speed max the summaries still carry the capture\'s traffic by bucket of capture time', async () => {
+		const run = await runCli(['-r', demo, '--json', '--speed', 'max']);
+		assert.equal(run.exitCode, 0, run.stderr);
+		const summaries = run.messages.filter((message): message is Summary => message.type === 'summary');
+		const buckets = new Map<number, number>();
+		for (const {history} of summaries) {
+			history?.bytes.stratum.forEach((bytes, index) => {
+				const start = history.start + index * history.bucketMilliseconds;
+				buckets.set(start, (buckets.get(start) ?? 0) + bytes);
+			});
+		}
+
+		const total = [...buckets.values()].reduce((sum, bytes) => sum + bytes, 0);
+		assert.equal(total, summaries.at(-1)!.protocols.stratum.bytes, 'every Stratum byte is in a bucket');
+		const busy = [...buckets.values()].filter(bytes => bytes > 0).length;
+		assert.ok(busy >= 30, `Stratum traffic spread over the capture's ${buckets.size} buckets of capture time, not one: ${busy} busy`);
 	});
 
 	test('--count stops after that many packets', async () => {

@@ -32,6 +32,9 @@ test('every key in the key table is in the README', () => {
 	}
 });
 
+/** Maps keyed by family (`protocols`, and `bytes`/`packets` in `history`) or severity. */
+const perFamilyOrSeverity = new Set(['protocols', 'alertsOpen', 'bytes', 'packets']);
+
 function fieldNames(value: unknown, names: Set<string>, parent = ''): void {
 	if (Array.isArray(value)) {
 		for (const item of value) {
@@ -40,7 +43,7 @@ function fieldNames(value: unknown, names: Set<string>, parent = ''): void {
 	} else if (value !== null && typeof value === 'object') {
 		for (const [key, item] of Object.entries(value)) {
 			// Per-family and per-severity maps are documented as their lists of keys.
-			if (parent !== 'protocols' && parent !== 'alertsOpen') {
+			if (!perFamilyOrSeverity.has(parent)) {
 				names.add(key);
 			}
 

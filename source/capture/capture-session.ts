@@ -203,6 +203,10 @@ export class CaptureSession {
 				return this.stoppedReason(reason);
 			}
 
+			// Each pass replays the file's connections anew: its flows end with it, so the next pass's are
+			// new flows (a flow still open at the end would otherwise swallow the next pass's SYN), and
+			// each alert they show again counts as a new sighting.
+			this.pipeline.flush();
 			this.loops++;
 			this.loopOffsetMicros = (this.pipeline.lastTimestampMicros ?? 0) + 1_000_000 - (this.firstTimestampMicros ?? 0);
 		}
@@ -350,6 +354,7 @@ export class CaptureSession {
 				loops: this.loops,
 				finished,
 			},
+			final: finished,
 		});
 	}
 

@@ -11,6 +11,8 @@ export interface SummaryContext {
 	paused: boolean;
 	capture?: CaptureStats;
 	progress?: Progress;
+	/** The last summary: the capture is over, so the traffic history's bucket still filling goes too. */
+	final: boolean;
 }
 
 const detailFlowLimit = 50;
@@ -73,6 +75,7 @@ export class SummaryBuilder {
 			hosts: table.rows,
 			detail,
 			protocols: pipeline.familyCounters(),
+			history: pipeline.takeTrafficHistory(context.final),
 			alertsOpen: engine.alertsOpen(),
 			capture: context.capture,
 			progress: context.progress,

@@ -1,15 +1,24 @@
-// One alert per (detection, host, peer): raised once with a stable id, merged with later evidence,
-// and re-emitted (same id, `update: true`) only when its severity or certainty rises, or when it
-// learns its agent, worker or algorithm for the first time (so each field updates it at most once).
+// One alert per (detection, host, peer, port): raised once with a stable id, merged with later
+// evidence, and re-emitted (same id, `update: true`) only when its severity or certainty rises, when
+// it learns its agent, worker or algorithm for the first time (so each field updates it at most
+// once), or when a flow newer than every flow counted so far shows it again (its `count` grows).
 import type {Alert, AlertCounts, Detection} from '../model/messages.js';
 import {BoundedMap} from './bounded-map.js';
 import {severityOf, severityRank} from './verdict.js';
 
 /** An alert as a finding proposes it; the book fills in `id`, `severity`, `time` and merges. */
-export type AlertDraft = Omit<Alert, 'type' | 'id' | 'severity' | 'update' | 'time'> & {
+export type AlertDraft = Omit<Alert, 'type' | 'id' | 'severity' | 'update' | 'time' | 'count'> & {
 	/** Capture time, µs since the epoch. */
 	timeMicros: number;
+	/** The flow that showed it: flow ids only grow, so a larger one is a connection not yet counted. */
+	flowId: number;
 };
+
+interface Entry {
+	alert: Alert;
+	/** The newest flow counted in `alert.count`: reports from it, or from older flows, are not new sightings. */
+	newestFlowId: number;
+}
 
 const maxEvidence = 8;
 /** Distinct alerts remembered; a flood of new (host, peer) pairs forgets the oldest, never grows memory. */
@@ -17,14 +26,14 @@ const defaultCapacity = 100_000;
 const tierOrder = ['content:', 'shape:', 'reputation:', 'port:'];
 
 export class AlertBook {
-	private readonly alerts: BoundedMap<string, Alert>;
+	private readonly alerts: BoundedMap<string, Entry>;
 	/** Per host, a bit per detection it has an alert for. */
 	private readonly detectionsByHost: BoundedMap<string, number>;
 	private readonly open: AlertCounts = {low: 0, medium: 0, high: 0, critical: 0};
 	private raised = 0;
 
 	constructor(private readonly emit: (alert: Alert) => void, capacity = defaultCapacity) {
-		this.alerts = new BoundedMap(capacity, (_key, forgotten) => {
+		this.alerts = new BoundedMap(capacity, (_key, {alert: forgotten}) => {
 			if (!forgotten.allowed) this.open[forgotten.severity]--;
 		});
 		this.detectionsByHost = new BoundedMap(capacity);
@@ -46,9 +55,9 @@ export class AlertBook {
 
 	/** Records the draft; returns the alert as it now stands. */
 	record(draft: AlertDraft): Alert {
-		const key = `${draft.detection}|${draft.host}|${draft.peer}`;
-		const existing = this.alerts.get(key);
-		if (existing === undefined) {
+		const key = `${draft.detection}|${draft.host}|${draft.peer}|${draft.port}`;
+		const entry = this.alerts.get(key);
+		if (entry === undefined) {
 			const alert: Alert = {
 				type: 'alert',
 				id: alertId(key),
@@ -59,7 +68,8 @@ export class AlertBook {
 				host: draft.host,
 				hostRole: draft.hostRole,
 				peer: draft.peer,
-				peerPort: draft.peerPort,
+				port: draft.port,
+				opener: draft.opener,
 				peerName: draft.peerName,
 				direction: draft.direction,
 				protocol: draft.protocol,
@@ -70,15 +80,22 @@ export class AlertBook {
 				algorithm: draft.algorithm,
 				mitre: draft.mitre,
 				allowed: draft.allowed,
+				count: 1,
 			};
-			this.alerts.set(key, alert);
+			this.alerts.set(key, {alert, newestFlowId: draft.flowId});
 			this.raised++;
 			this.detectionsByHost.set(draft.host, (this.detectionsByHost.get(draft.host) ?? 0) | detectionBit(draft.detection));
 			if (!alert.allowed) this.open[alert.severity]++;
 			this.emit(copyOf(alert));
 			return alert;
 		}
+		const existing = entry.alert;
 		const before = {severity: existing.severity, certainty: existing.certainty};
+		const sightedAgain = draft.flowId > entry.newestFlowId;
+		if (sightedAgain) {
+			entry.newestFlowId = draft.flowId;
+			existing.count++;
+		}
 		const learned = (existing.agent === undefined && draft.agent !== undefined)
 			|| (existing.worker === undefined && draft.worker !== undefined)
 			|| (existing.algorithm === undefined && draft.algorithm !== undefined);
@@ -97,7 +114,7 @@ export class AlertBook {
 			}
 			existing.severity = severity;
 		}
-		if (learned || severityRank(existing.severity) > severityRank(before.severity) || existing.certainty > before.certainty) {
+		if (sightedAgain || learned || severityRank(existing.severity) > severityRank(before.severity) || existing.certainty > before.certainty) {
 			existing.time = isoTime(draft.timeMicros);
 			const update = copyOf(existing);
 			update.update = true;
@@ -119,7 +136,8 @@ function copyOf(alert: Alert): Alert {
 		host: alert.host,
 		hostRole: alert.hostRole,
 		peer: alert.peer,
-		peerPort: alert.peerPort,
+		port: alert.port,
+		opener: alert.opener,
 		peerName: alert.peerName,
 		direction: alert.direction,
 		protocol: alert.protocol,
@@ -130,6 +148,7 @@ function copyOf(alert: Alert): Alert {
 		algorithm: alert.algorithm,
 		mitre: alert.mitre,
 		allowed: alert.allowed,
+		count: alert.count,
 	};
 }
 
@@ -180,7 +199,7 @@ function tierOf(line: string): number {
 	return tierOrder.length;
 }
 
-/** A short id that stays the same for the same (detection, host, peer) across runs: FNV-1a, 64 bits. */
+/** A short id that stays the same for the same (detection, host, peer, port) across runs: FNV-1a, 64 bits. */
 function alertId(key: string): string {
 	let high = 0xcbf29ce4;
 	let low = 0x84222325;

@@ -69,6 +69,8 @@ export interface DetectContext {
 	learnName(address: string | number, name: SeenName): void;
 	/** The pool name `address` was learned under (DNS answer) or listed with (`--pools`), if any. */
 	poolNameOf(address: string): string | undefined;
+	/** Whether `address` is listed in `--pools` (a pool by the operator's word, not by a name seen). */
+	isListedPool(address: string): boolean;
 	/** Whether an earlier finding showed `address` running a Bitcoin-family node (cleartext P2P first). */
 	bitcoinSightingOf(address: string): BitcoinSighting | undefined;
 	/** `address` advertised NODE_P2P_V2 in a cleartext `version`: it speaks BIP324 too. */

@@ -15,6 +15,7 @@ import {directionOf, severityRank} from './verdict.js';
 import {BoundedMap} from './bounded-map.js';
 import {AddressNames} from './address-names.js';
 import {HeldFindings, type FlowFacts, type HeldFinding} from './held-findings.js';
+import {listedPoolEvidence} from './listed-pool.js';
 
 /** What the engine needs of the home-network and allow lists (`CidrSet` fits). */
 export interface AddressSet {
@@ -116,6 +117,7 @@ export class DetectionEngine implements FlowObserver {
 			settle: (flow) => this.settle(flow),
 			learnName: (address, name) => this.learnName(address, name),
 			poolNameOf: (address) => this.poolNameOf(address),
+			isListedPool: (address) => this.pools.hasAddress(address),
 			bitcoinSightingOf: (address) => this.bitcoinSightingOf(address),
 			noteAdvertisesV2: (address) => this.v2Advertisers.set(address, true),
 			noteV2Opening: (flow, answered) => this.noteV2Opening(flow, answered),
@@ -345,9 +347,10 @@ export class DetectionEngine implements FlowObserver {
 			case 'pool-lookup': {
 				const host = this.party(addressOf(facts, finding.actor));
 				const peer = this.party(finding.peerAddress ?? addressOf(facts, otherSide(finding.actor)));
-				const peerPort = finding.peerAddress === undefined ? portOf(facts, otherSide(finding.actor)) : 0;
+				// The pool's port is not known until the host connects: 0, unless the peer is the resolver asked.
+				const port = finding.peerAddress === undefined ? portOf(facts, otherSide(finding.actor)) : 0;
 				addRole(peer.facts, 'pool');
-				this.record(facts, finding, 'mining-pool-lookup', 'miner', host, peer, peerPort, directionOf(host.facts.internal, peer.facts.internal), finding.agent);
+				this.record(facts, finding, 'mining-pool-lookup', undefined, host, peer, {port, opener: 'host'}, directionOf(host.facts.internal, peer.facts.internal), finding.agent);
 				break;
 			}
 		}
@@ -359,21 +362,24 @@ export class DetectionEngine implements FlowObserver {
 		const poolSide = otherSide(minerSide);
 		const miner = this.party(addressOf(facts, minerSide));
 		const pool = this.party(addressOf(facts, poolSide));
-		const poolName = this.poolNames.get(pool.address) ?? (this.pools.hasAddress(pool.address) ? pool.address : undefined);
-		const enriched: Finding = poolName === undefined || finding.evidence.some((line) => line.startsWith('reputation:'))
+		// A listed address has no name to show beside it, only the operator's word.
+		const poolName = this.poolNames.get(pool.address);
+		const reputation = poolName !== undefined ? `reputation: ${pool.address} is mining pool ${poolName}` : (this.pools.hasAddress(pool.address) ? listedPoolEvidence(pool.address) : undefined);
+		const enriched: Finding = reputation === undefined || finding.evidence.some((line) => line.startsWith('reputation:'))
 			? finding
-			: {...finding, evidence: [...finding.evidence, `reputation: ${pool.address} is mining pool ${poolName}`], peerName: finding.peerName ?? poolName};
+			: {...finding, evidence: [...finding.evidence, reputation], peerName: finding.peerName ?? poolName};
 		const direction = directionOf(miner.facts.internal, pool.facts.internal);
+		const poolPort = portOf(facts, poolSide);
 		addRole(miner.facts, 'miner');
 		addRole(pool.facts, 'pool');
 		if (pool.facts.internal) {
 			// As strong as what showed the mining: a shape shows a pool no better than a miner.
 			const tier = enriched.evidence[0]?.slice(0, enriched.evidence[0].indexOf(':') + 1) || 'content:';
-			const served = {...enriched, evidence: [`${tier} ${pool.address} serves miners on port ${portOf(facts, poolSide)}`, ...enriched.evidence], peerName: undefined};
-			this.record(facts, served, 'mining-pool', 'pool', pool, miner, portOf(facts, minerSide), direction, undefined);
+			const served = {...enriched, evidence: [`${tier} ${pool.address} serves miners on port ${poolPort}`, ...enriched.evidence], peerName: undefined};
+			this.record(facts, served, 'mining-pool', 'pool', pool, miner, {port: poolPort, opener: 'peer'}, direction, undefined);
 		}
 		if (miner.facts.internal || !pool.facts.internal) {
-			this.record(facts, enriched, 'mining', 'miner', miner, pool, portOf(facts, poolSide), direction, enriched.agent);
+			this.record(facts, enriched, 'mining', 'miner', miner, pool, {port: poolPort, opener: 'host'}, direction, enriched.agent);
 		}
 	}
 
@@ -387,29 +393,29 @@ export class DetectionEngine implements FlowObserver {
 		const responderSide = otherSide(finding.actor);
 		const responder = this.party(finding.peerAddress ?? addressOf(facts, responderSide));
 		const direction = directionOf(initiator.facts.internal, responder.facts.internal);
+		const listenPort = portOf(facts, responderSide);
 		addRole(initiator.facts, 'node');
-		if (!finding.peerListens) {
-			this.record(facts, finding, detection, 'node', initiator, responder, portOf(facts, responderSide), direction, finding.agent);
+		if (finding.peerListens) addRole(responder.facts, 'node');
+		if (finding.peerListens && responder.facts.internal && !initiator.facts.internal) {
+			// Listening is what makes this alert high, so it leads the evidence.
+			const listening = {...finding, evidence: [`content: ${responder.address} accepts inbound P2P connections on port ${listenPort} (listening node)`, ...finding.evidence]};
+			this.record(facts, listening, detection, 'node', responder, initiator, {port: listenPort, opener: 'peer'}, direction, finding.peerAgent);
 			return;
 		}
-		addRole(responder.facts, 'node');
-		if (responder.facts.internal && !initiator.facts.internal) {
-			const listening = {...finding, evidence: [...finding.evidence, `content: ${responder.address} accepts inbound P2P connections on port ${portOf(facts, responderSide)} (listening node)`]};
-			this.record(facts, listening, detection, 'node', responder, initiator, portOf(facts, finding.actor), direction, finding.peerAgent);
-			return;
-		}
-		this.record(facts, finding, detection, 'node', initiator, responder, portOf(facts, responderSide), direction, finding.agent);
+		this.record(facts, finding, detection, 'node', initiator, responder, {port: listenPort, opener: 'host'}, direction, finding.agent);
 	}
 
-	private record(facts: FlowFacts, finding: Finding, detection: Detection, hostRole: HostRole, host: Party, peer: Party, peerPort: number, direction: Direction, agent: string | undefined): void {
+	private record(facts: FlowFacts, finding: Finding, detection: Detection, hostRole: HostRole | undefined, host: Party, peer: Party, connection: Connection, direction: Direction, agent: string | undefined): void {
 		const draft: AlertDraft = {
 			timeMicros: facts.timeMicros,
+			flowId: facts.flowId,
 			detection,
 			certainty: finding.certainty,
 			host: host.address,
 			hostRole,
 			peer: peer.address,
-			peerPort,
+			port: connection.port,
+			opener: connection.opener,
 			peerName: finding.peerName ?? this.names.get(peer.address),
 			direction,
 			protocol: finding.protocol,
@@ -451,6 +457,9 @@ interface Party {
 	facts: HostFacts;
 }
 
+/** The alert's connection: the port it was opened to, and which end opened it. */
+type Connection = Pick<Alert, 'port' | 'opener'>;
+
 function addRole(facts: HostFacts, role: HostRole): void {
 	const bit = 1 << hostRoles.indexOf(role);
 	if ((facts.roles & bit) !== 0) return;
@@ -467,6 +476,7 @@ function addProtocol(facts: HostFacts, bit: number): void {
 /** What a held finding keeps of its flow, as the flow stands now. */
 function flowFactsOf(flow: FlowView): FlowFacts {
 	return {
+		flowId: flow.id,
 		clientAddress: flow.clientAddress,
 		serverAddress: flow.serverAddress,
 		clientPort: flow.clientPort,

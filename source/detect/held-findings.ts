@@ -5,6 +5,7 @@
 
 /** The part of a flow a finding is judged on, copied so a held finding outlives the flow. */
 export interface FlowFacts {
+	flowId: number;
 	clientAddress: string;
 	serverAddress: string;
 	clientPort: number;

@@ -11,6 +11,7 @@ import {dnsDetector} from './dns.js';
 import {websocketStratumDetector} from './websocket-stratum.js';
 import {stratumTlsDetector} from './stratum-tls.js';
 import {devp2pDetector} from './devp2p.js';
+import {listedPoolDetector} from './listed-pool.js';
 
 export const detectors: readonly Detector[] = [
 	bitcoinP2pDetector,
@@ -24,4 +25,6 @@ export const detectors: readonly Detector[] = [
 	websocketStratumDetector,
 	stratumTlsDetector,
 	devp2pDetector,
+	// Last: a content detector that recognises the session says more, and settles the flow first.
+	listedPoolDetector,
 ];

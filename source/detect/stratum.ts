@@ -72,7 +72,10 @@ interface StratumState {
 	stage?: Stage;
 	agent?: string;
 	worker?: string;
+	/** The pool's choice, from its job: what the miner runs. */
 	algorithm?: string;
+	/** The miner's login list, as an evidence line: what it could run. */
+	offeredAlgorithms?: string;
 	dialect?: string;
 }
 
@@ -183,7 +186,7 @@ function inspectMessage(state: StratumState, side: Side, message: JsonObject): v
 			noteMiner(state, otherSide(side));
 			if (state.minerSide === side) return;
 			addOnce(state.serverSignals, method === 'job' ? 'job push' : method);
-			if (method === 'job' && isObject(params)) noteAlgorithm(state, params['algo']);
+			if (method === 'job' && isObject(params)) notePoolAlgorithm(state, params['algo']);
 		}
 	} else if ('result' in message && message['id'] !== undefined) {
 		inspectResult(state, side, message);
@@ -198,7 +201,7 @@ function inspectResult(state: StratumState, side: Side, message: JsonObject): vo
 		noteMiner(state, otherSide(side));
 		if (state.minerSide === side) return;
 		addOnce(state.serverSignals, 'login result with a job');
-		noteAlgorithm(state, (result['job'] as JsonObject)['algo']);
+		notePoolAlgorithm(state, (result['job'] as JsonObject)['algo']);
 		return;
 	}
 	if (isSubscribeResult(result)) {
@@ -222,7 +225,7 @@ function extractClientDetails(state: StratumState, method: string, params: unkno
 			const login = params as JsonObject;
 			state.worker ??= text(login['login']);
 			state.agent ??= text(login['agent']);
-			noteAlgorithm(state, login['algo']);
+			state.offeredAlgorithms ??= describeOffered(login['algo']);
 			break;
 		}
 		case 'mining.subscribe': {
@@ -252,10 +255,29 @@ function extractClientDetails(state: StratumState, method: string, params: unkno
 	}
 }
 
-function noteAlgorithm(state: StratumState, algo: unknown): void {
-	if (state.algorithm !== undefined) return;
-	if (typeof algo === 'string') state.algorithm = text(algo);
-	else if (Array.isArray(algo)) state.algorithm = text(algo.filter((entry) => typeof entry === 'string').join(','));
+function notePoolAlgorithm(state: StratumState, algo: unknown): void {
+	state.algorithm ??= typeof algo === 'string' ? toDisplay(algo, maxAlgorithmLength) || undefined : undefined;
+}
+
+/** Longest algorithm name kept (XMRig's longest is `cn-heavy/xhv`; kawpow, etchash, ghostrider are short). */
+const maxAlgorithmLength = 24;
+/** Characters of names an offered list shows before it ends in `… (+N more)`. */
+const offeredListBudget = 48;
+
+/** `content: the miner offers rx/0, cn/1, cn/2, … (+13 more)`: whole names, never one cut short. */
+function describeOffered(algo: unknown): string | undefined {
+	const names = (Array.isArray(algo) ? algo : [algo]).filter((entry): entry is string => typeof entry === 'string' && entry !== '');
+	if (names.length === 0) return undefined;
+	const shown: string[] = [];
+	let length = 0;
+	for (const name of names) {
+		const display = toDisplay(name, maxAlgorithmLength);
+		if (shown.length > 0 && length + display.length > offeredListBudget) break;
+		shown.push(display);
+		length += display.length + 2;
+	}
+	const more = names.length - shown.length;
+	return `content: the miner offers ${names.length === 1 ? 'algorithm' : 'algorithms'} ${shown.join(', ')}${more > 0 ? `, … (+${more} more)` : ''}`;
 }
 
 function text(value: unknown): string | undefined {
@@ -298,6 +320,7 @@ function findingOf(state: StratumState, minerSide: Side): Finding {
 	if (hasClient) evidence.push(`content: Stratum client methods ${state.clientMethods.join(', ')}`);
 	if (hasServer) evidence.push(hasClient ? `content: the pool answered (${state.serverSignals.join(', ')})` : `content: Stratum pool messages ${state.serverSignals.join(', ')}`);
 	if (state.dialect !== undefined) evidence.push(`content: dialect ${state.dialect}`);
+	if (state.offeredAlgorithms !== undefined) evidence.push(state.offeredAlgorithms);
 	return {
 		kind: 'mining',
 		protocol: 'stratum',

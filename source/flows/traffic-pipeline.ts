@@ -1,7 +1,7 @@
 // What the capture worker calls per packet: decode once into a reused object, then account the
 // packet to its hosts, its flow (which feeds detection) and its protocol family.
 import type {PacketRecord} from '../capture/packet-record.js';
-import type {ProtocolFamily, Totals, TrafficCounter} from '../model/messages.js';
+import type {ProtocolFamily, Totals, TrafficCounter, TrafficHistory} from '../model/messages.js';
 import {DecodedPacket, decodeStatus} from '../decode/decoded-packet.js';
 import {decodePacket} from '../decode/packet-decoder.js';
 import type {CidrSet} from './cidr-set.js';
@@ -68,7 +68,7 @@ export class TrafficPipeline {
 				const created = this.flows.createdFlow !== undefined;
 				if (created) totals.flows++;
 				this.hosts.flowPacket(flow, this.flows.lastFromClient, created, packet, wireBytes, timestamp);
-				this.families.add(flow.family, wireBytes);
+				this.families.add(flow.family, wireBytes, timestamp);
 				return;
 			}
 			case statusNonFirstFragment:
@@ -83,7 +83,7 @@ export class TrafficPipeline {
 				break;
 		}
 		this.flows.advance(timestamp);
-		this.families.add('other', wireBytes);
+		this.families.add('other', wireBytes, timestamp);
 	}
 
 	/** Moves capture time on without a packet (a quiet live link) so idle flows still end. */
@@ -99,5 +99,10 @@ export class TrafficPipeline {
 
 	familyCounters(): Record<ProtocolFamily, TrafficCounter> {
 		return this.families.snapshot();
+	}
+
+	/** Each family's traffic per bucket of capture time since the last call (see FamilyCounters). */
+	takeTrafficHistory(includeCurrent: boolean): TrafficHistory | undefined {
+		return this.families.takeHistory(includeCurrent);
 	}
 }

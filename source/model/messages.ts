@@ -13,7 +13,7 @@ export type HostRole = 'miner' | 'node' | 'pool';
 export type Direction = 'internal-external' | 'external-internal' | 'internal-internal' | 'external-external';
 
 /** Wire protocols an alert can rest on. */
-export type AlertProtocol = 'bitcoin-p2p' | 'bitcoin-p2p-v2' | 'stratum' | 'stratum-v2' | 'getwork' | 'dns' | 'tls' | 'monero-p2p' | 'devp2p';
+export type AlertProtocol = 'bitcoin-p2p' | 'bitcoin-p2p-v2' | 'stratum' | 'stratum-v2' | 'getwork' | 'dns' | 'tls' | 'monero-p2p' | 'devp2p' | 'tcp';
 
 /** The families the protocol sparklines and counters are kept for. */
 export const protocolFamilies = [
@@ -35,18 +35,25 @@ export interface Mitre {
 
 export interface Alert {
 	type: 'alert';
-	/** Stable per (detection, host, peer); re-emitted with `update: true` when severity or certainty rises. */
+	/**
+	 * Stable per (detection, host, peer, port); re-emitted with `update: true` when severity or
+	 * certainty rises, a field becomes known, or another flow shows it again.
+	 */
 	id: string;
-	/** Capture time, ISO 8601. */
+	/** Capture time of the evidence this record was sent for, ISO 8601. */
 	time: string;
 	detection: Detection;
 	severity: Severity;
 	/** 0..100 */
 	certainty: number;
 	host: string;
-	hostRole: HostRole;
+	/** The role the detection shows the host in; absent for a pool lookup, which shows none yet. */
+	hostRole?: HostRole;
 	peer: string;
-	peerPort: number;
+	/** The port the connection was opened to: the pool's, the listening node's, the resolver's (0: none, a lookup's answer). */
+	port: number;
+	/** Which end opened the connection; `peer` means inbound, and then `port` is the host's. */
+	opener: 'host' | 'peer';
 	peerName?: string;
 	direction: Direction;
 	protocol: AlertProtocol;
@@ -60,6 +67,8 @@ export interface Alert {
 	algorithm?: string;
 	mitre: Mitre | null;
 	allowed: boolean;
+	/** Flows that showed this alert: 1 when raised, one more for each newer flow that shows it again. */
+	count: number;
 	update?: true;
 }
 
@@ -171,6 +180,19 @@ export interface Totals {
 
 export type AlertCounts = Record<Severity, number>;
 
+/**
+ * Each family's traffic in consecutive buckets of capture time, counted as packets arrive: what the
+ * sparklines and the wall's chart draw, so a replay at any speed shows the capture's own shape.
+ */
+export interface TrafficHistory {
+	/** Capture time where the first bucket starts, ms since the epoch. */
+	start: number;
+	bucketMilliseconds: number;
+	/** Per family, wire bytes and packets in each bucket, oldest first; all arrays have one length. */
+	bytes: Record<ProtocolFamily, number[]>;
+	packets: Record<ProtocolFamily, number[]>;
+}
+
 export type HostSortKey = 'severity' | 'traffic' | 'address' | 'peers' | 'packetRate' | 'lastSeen';
 export const hostSortKeys: readonly HostSortKey[] = ['severity', 'traffic', 'address', 'peers', 'packetRate', 'lastSeen'];
 
@@ -203,6 +225,8 @@ export interface Summary {
 	hosts: HostRow[];
 	detail?: HostDetail;
 	protocols: Record<ProtocolFamily, TrafficCounter>;
+	/** The buckets completed since the previous summary (the last one too, in the final summary); absent when none. */
+	history?: TrafficHistory;
 	/** Open (not allowed) alerts by highest severity. */
 	alertsOpen: AlertCounts;
 	capture?: CaptureStats;

@@ -1,13 +1,12 @@
-// The alert pane's memory: newest first, bounded, one entry per alert id. A re-emitted alert
-// (an update, or the same detection again) replaces its entry's content, bumps its count and
-// moves it to the front. Entries are immutable so a published list never changes under React.
+// The alert pane's memory: newest first by capture time, bounded, one entry per alert id. A
+// re-emitted alert (an update, or a repeat sighting with a grown `count`) replaces its entry's
+// content and takes its place by its new time. A held finding raised after a newer one sorts below
+// it. Entries are immutable so a published list never changes under React.
 import type {Alert, AlertCounts} from '../model/messages.js';
 import {severityRank} from './severity-style.js';
 
 export interface AlertEntry {
 	readonly alert: Alert;
-	/** How many times this id was emitted. */
-	readonly count: number;
 	readonly acknowledged: boolean;
 }
 
@@ -39,11 +38,6 @@ export class AlertRing {
 			byId.set(entry.alert.id, entry);
 		}
 
-		const repeats = new Map<string, number>();
-		for (const alert of alerts) {
-			repeats.set(alert.id, (repeats.get(alert.id) ?? 0) + 1);
-		}
-
 		const fresh: AlertEntry[] = [];
 		const freshIds = new Set<string>();
 		for (let index = alerts.length - 1; index >= 0; index--) {
@@ -58,16 +52,13 @@ export class AlertRing {
 			}
 
 			const rose = previous !== undefined && severityRank[alert.severity] > severityRank[previous.alert.severity];
-			fresh.push({
-				alert,
-				count: (previous?.count ?? 0) + (repeats.get(alert.id) ?? 1),
-				acknowledged: (previous?.acknowledged ?? false) && !rose,
-			});
+			fresh.push({alert, acknowledged: (previous?.acknowledged ?? false) && !rose});
 			freshIds.add(alert.id);
 		}
 
 		const kept = this.list.filter(entry => !freshIds.has(entry.alert.id));
-		this.list = [...fresh, ...kept].slice(0, this.capacity);
+		// A stable sort: at equal times the later arrival (fresh, and within it the later alert) stays first.
+		this.list = [...fresh, ...kept].sort(newestFirst).slice(0, this.capacity);
 	}
 
 	/** Acknowledges the entry, or takes its acknowledgement back; false when the ring no longer holds it. */
@@ -98,4 +89,13 @@ export function unacknowledgedOpen(open: AlertCounts, entries: readonly AlertEnt
 	}
 
 	return counts;
+}
+
+/** ISO 8601 times of one format compare as text. */
+function newestFirst(a: AlertEntry, b: AlertEntry): number {
+	if (a.alert.time === b.alert.time) {
+		return 0;
+	}
+
+	return a.alert.time < b.alert.time ? 1 : -1;
 }

@@ -41,7 +41,7 @@ export function strongestAlerts(alerts: readonly AlertEntry[], count: number = t
 	return [...alerts]
 		.sort((a, b) => severityRank[b.alert.severity] - severityRank[a.alert.severity]
 			|| b.alert.certainty - a.alert.certainty
-			|| b.count - a.count)
+			|| b.alert.count - a.alert.count)
 		.slice(0, count);
 }
 

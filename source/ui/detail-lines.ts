@@ -4,6 +4,7 @@ import type {AlertEntry} from './alert-ring.js';
 import {alertProtocolLabels, familyLabels} from './protocol-names.js';
 import {severityStyles} from './severity-style.js';
 import {fit} from './display-text.js';
+import {describeConnection, describeCount} from './alert-description.js';
 import {formatBytes, formatClock, formatCount, formatEndpoint, formatInteger, formatPacketRate, formatTimestamp, quantity} from './format.js';
 
 export interface DetailLine {
@@ -17,15 +18,12 @@ function alertsAbout(address: string, alerts: readonly AlertEntry[]): AlertEntry
 	return alerts.filter(entry => entry.alert.host === address || entry.alert.peer === address);
 }
 
-function alertLines(entry: AlertEntry, address: string): DetailLine[] {
+function alertLines(entry: AlertEntry): DetailLine[] {
 	const {alert} = entry;
 	const style = severityStyles[alert.severity];
-	const other = alert.host === address ? `→ ${formatEndpoint(alert.peer, alert.peerPort)}` : `← ${alert.host} (${alert.hostRole})`;
-	const peerName = alert.peerName && alert.host === address ? ` (${alert.peerName})` : '';
-	const count = entry.count > 1 ? ` ×${entry.count}` : '';
 	const acknowledged = entry.acknowledged ? ' ✓ acknowledged' : '';
 	const lines: DetailLine[] = [{
-		text: `${style.glyph} ${style.label} ${formatClock(alert.time)} ${alert.detection} ${other}${peerName} ${alertProtocolLabels[alert.protocol]} certainty ${alert.certainty}%${count}${acknowledged}`,
+		text: `${style.glyph} ${style.label} ${formatClock(alert.time)} ${alert.detection} ${describeConnection(alert)} ${alertProtocolLabels[alert.protocol]} certainty ${alert.certainty}%${describeCount(alert)}${acknowledged}`,
 		color: style.color,
 	}];
 	const facts = describeFacts(alert);
@@ -117,7 +115,7 @@ export function buildDetailLines(address: string, detail: HostDetail | undefined
 	}
 
 	for (const entry of related) {
-		lines.push(...alertLines(entry, address));
+		lines.push(...alertLines(entry));
 	}
 
 	if (detail !== undefined && host !== undefined) {

@@ -9,6 +9,7 @@ import {
 	type End,
 	type HostView,
 	type Summary,
+	type TrafficHistory,
 	type WorkerError,
 	type WorkerMessage,
 } from '../model/messages.js';
@@ -136,6 +137,8 @@ export class MonitorStore {
 	private readonly ring: AlertRing;
 	private readonly refreshMilliseconds: number;
 	private pendingSummary: Summary | undefined;
+	/** Every summary's buckets, kept until shown: a summary a newer one replaces still had its traffic. */
+	private pendingHistory: TrafficHistory[] = [];
 	private pendingAlerts: Alert[] = [];
 	private latestSummary: Summary | undefined;
 	private firstCaptureTime: string | undefined;
@@ -228,6 +231,14 @@ export class MonitorStore {
 			case 'summary': {
 				this.firstCaptureTime ??= message.time;
 				this.pendingSummary = message;
+				if (message.history !== undefined) {
+					this.pendingHistory.push(message.history);
+					// Each holds at least one bucket, and no more buckets than the history keeps are drawn.
+					if (this.pendingHistory.length > this.state.history.bucketCount) {
+						this.pendingHistory.shift();
+					}
+				}
+
 				if (this.viewAnswerPending) {
 					this.flush();
 				} else {
@@ -633,8 +644,12 @@ export class MonitorStore {
 	private show(summary: Summary | undefined): void {
 		const change: StateChange = {summary, alerts: this.ring.entries};
 		if (summary !== undefined && summary !== this.state.summary) {
-			if (summary.time !== undefined) {
-				this.state.history.update(Date.parse(summary.time), summary.protocols);
+			if (this.pendingHistory.length > 0) {
+				for (const history of this.pendingHistory) {
+					this.state.history.add(history);
+				}
+
+				this.pendingHistory = [];
 				change.historyVersion = this.state.historyVersion + 1;
 			}
 

@@ -33,4 +33,5 @@ export const alertProtocolLabels: Record<AlertProtocol, string> = {
 	tls: 'TLS',
 	'monero-p2p': 'Monero P2P',
 	devp2p: 'Ethereum devp2p',
+	tcp: 'TCP',
 };

@@ -1,8 +1,8 @@
-// Per-family traffic rates over capture time, rebuilt from the cumulative counters each summary
-// carries. The delta between two summaries is spread over the capture-time interval between them,
-// so a replay at 10× draws the same shape as at 1×, and a summary skipped while paused costs
-// nothing but resolution.
-import {protocolFamilies, type ProtocolFamily, type TrafficCounter} from '../model/messages.js';
+// Per-family traffic rates over capture time, from the buckets of capture time each summary
+// carries (counted by the worker as packets arrive), so a replay at 10× or as fast as it can read
+// draws the same shape as at 1×. Capture time only moves on: a loop continues it, and a gap
+// (a months-long pause in a capture) costs no more than the buckets kept.
+import {protocolFamilies, type ProtocolFamily, type TrafficHistory} from '../model/messages.js';
 
 export type RateMetric = 'bytes' | 'packets';
 
@@ -22,11 +22,7 @@ export class RateHistory {
 	readonly bucketMilliseconds: number;
 	readonly bucketCount: number;
 	private readonly series = new Map<ProtocolFamily, FamilySeries>();
-	private readonly previous = new Map<ProtocolFamily, TrafficCounter>();
-	private previousTime: number | undefined;
-	/** Capture time with discontinuities (loops, clock jumps back) removed. */
-	private virtualTime = 0;
-	/** Absolute index of the bucket `virtualTime` falls in. */
+	/** Absolute index (capture time / bucket length) of the bucket after the newest one filled: the one filling. */
 	private newestBucket = 0;
 
 	constructor(options: RateHistoryOptions = defaultRateHistoryOptions) {
@@ -37,32 +33,21 @@ export class RateHistory {
 		}
 	}
 
-	/** `time` is the summary's capture time in ms since the epoch. */
-	update(time: number, counters: Record<ProtocolFamily, TrafficCounter>): void {
-		const elapsed = this.previousTime === undefined ? -1 : time - this.previousTime;
-		const continuous = elapsed >= 0 && protocolFamilies.every(family => {
-			const before = this.previous.get(family);
-			const now = counters[family];
-			return before !== undefined && now !== undefined && now.bytes >= before.bytes && now.packets >= before.packets;
-		});
-		if (continuous && elapsed > 0) {
-			const start = this.virtualTime;
-			this.advanceTo(start + elapsed);
-			for (const family of protocolFamilies) {
-				const before = this.previous.get(family);
-				const series = this.series.get(family);
-				if (before && series) {
-					this.spread(series.bytes, start, elapsed, counters[family].bytes - before.bytes);
-					this.spread(series.packets, start, elapsed, counters[family].packets - before.packets);
-				}
+	/** Adds a summary's buckets; each is spread over the buckets here that its span covers. */
+	add(history: TrafficHistory): void {
+		const length = history.bytes.other.length;
+		for (let index = 0; index < length; index++) {
+			const from = history.start + index * history.bucketMilliseconds;
+			const to = from + history.bucketMilliseconds;
+			if (Math.floor(to / this.bucketMilliseconds) < this.newestBucket - this.bucketCount) {
+				continue;
 			}
-		}
 
-		if (!continuous || elapsed > 0) {
-			this.previousTime = time;
+			this.advanceTo(to);
 			for (const family of protocolFamilies) {
-				const counter = counters[family];
-				this.previous.set(family, {bytes: counter?.bytes ?? 0, packets: counter?.packets ?? 0});
+				const series = this.series.get(family)!;
+				this.spread(series.bytes, from, to, history.bytes[family][index] ?? 0);
+				this.spread(series.packets, from, to, history.packets[family][index] ?? 0);
 			}
 		}
 	}
@@ -93,8 +78,9 @@ export class RateHistory {
 		return this.rates(family, metric, 1)[0] ?? 0;
 	}
 
+	/** Makes the bucket holding `time` the one filling, clearing the slots it moves past. */
 	private advanceTo(time: number): void {
-		const target = Math.floor(time / this.bucketMilliseconds);
+		const target = Math.ceil(time / this.bucketMilliseconds);
 		const first = Math.max(this.newestBucket + 1, target - this.bucketCount + 1);
 		for (let bucket = first; bucket <= target; bucket++) {
 			const slot = bucket % this.bucketCount;
@@ -105,22 +91,22 @@ export class RateHistory {
 		}
 
 		this.newestBucket = Math.max(this.newestBucket, target);
-		this.virtualTime = time;
 	}
 
-	private spread(values: Float64Array, start: number, elapsed: number, amount: number): void {
+	/** Adds `amount` over [from, to), in proportion to the time each bucket covers; older than the kept buckets is dropped. */
+	private spread(values: Float64Array, from: number, to: number, amount: number): void {
 		if (amount <= 0) {
 			return;
 		}
 
-		const end = start + elapsed;
-		const lastBucket = Math.floor((end - 1e-9) / this.bucketMilliseconds);
-		const firstBucket = Math.max(Math.floor(start / this.bucketMilliseconds), lastBucket - this.bucketCount + 1);
+		const oldestKept = this.newestBucket - this.bucketCount + 1;
+		const firstBucket = Math.max(Math.floor(from / this.bucketMilliseconds), oldestKept);
+		const lastBucket = Math.ceil(to / this.bucketMilliseconds) - 1;
 		for (let bucket = firstBucket; bucket <= lastBucket; bucket++) {
-			const from = Math.max(start, bucket * this.bucketMilliseconds);
-			const to = Math.min(end, (bucket + 1) * this.bucketMilliseconds);
-			if (to > from) {
-				values[bucket % this.bucketCount] = (values[bucket % this.bucketCount] ?? 0) + amount * (to - from) / elapsed;
+			const start = Math.max(from, bucket * this.bucketMilliseconds);
+			const end = Math.min(to, (bucket + 1) * this.bucketMilliseconds);
+			if (end > start) {
+				values[bucket % this.bucketCount] = (values[bucket % this.bucketCount] ?? 0) + amount * (end - start) / (to - from);
 			}
 		}
 	}

@@ -1,4 +1,5 @@
-// Distinct alerts by detection, for the wall's bar chart. Re-emitted alerts (same id) count once.
+// Alerts raised by detection, for the wall's bar chart: a record without `update` is an alert
+// raised, so updates and repeat sightings (same id) add nothing, and no set of ids grows.
 import {detections, type Alert, type Detection} from '../model/messages.js';
 
 /** At most six characters: a bar chart's titles share its bars' columns. */
@@ -11,15 +12,13 @@ export const detectionTitles: Record<Detection, string> = {
 };
 
 export class DetectionTally {
-	private readonly seen = new Set<string>();
 	private readonly counts: Record<Detection, number> = {mining: 0, 'mining-pool': 0, 'mining-pool-lookup': 0, 'bitcoin-node': 0, 'crypto-node': 0};
 
 	add(alert: Alert): void {
-		if (this.seen.has(alert.id)) {
+		if (alert.update) {
 			return;
 		}
 
-		this.seen.add(alert.id);
 		this.counts[alert.detection]++;
 	}
 

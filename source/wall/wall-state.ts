@@ -25,8 +25,8 @@ export class WallState {
 			case 'summary': {
 				this.summary = message;
 				this.firstCaptureTime ??= message.time;
-				if (message.time !== undefined) {
-					this.history.update(Date.parse(message.time), message.protocols);
+				if (message.history !== undefined) {
+					this.history.add(message.history);
 				}
 
 				break;

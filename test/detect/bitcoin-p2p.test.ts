@@ -1,6 +1,7 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {harness} from './support/engine-harness.js';
+import {describeAlert} from '../../source/ui/alert-description.js';
 import {bitcoinMessage, concatBytes, versionPayload} from './support/bitcoin-builder.js';
 
 const magics: Array<[wire: number, network: string]> = [
@@ -34,7 +35,7 @@ for (const [magic, network] of magics) {
 		assert.equal(alert.network, network);
 		assert.equal(alert.host, '10.0.0.8');
 		assert.equal(alert.peer, '198.51.100.20');
-		assert.equal(alert.peerPort, 40_001);
+		assert.equal(alert.port, 40_001);
 		assert.equal(alert.protocol, 'bitcoin-p2p');
 		assert.equal(alert.certainty, 98);
 		assert.equal(alert.agent, '/Satoshi:27.0.0/');
@@ -74,18 +75,31 @@ test('version details become evidence: agent, services (P2P_V2, NETWORK_LIMITED)
 	assert.ok(alert?.evidence.some((line) => line === 'content: 10.0.0.8 version 70016, agent /Satoshi:26.0.0/, services WITNESS|NETWORK_LIMITED|P2P_V2, height 850123'), alert?.evidence.join(' | '));
 });
 
-test('a home host accepting inbound P2P from outside is a listening node (external-internal)', () => {
+test('a home host accepting inbound P2P from outside is a listening node: the outside peer opened it, to the host\'s port, and listening leads the evidence', () => {
 	const {open, send, latest} = harness();
-	const flow = open({client: '198.51.100.20', server: '10.0.0.8', serverPort: 8333});
+	const flow = open({client: '203.0.113.99', clientPort: 50_812, server: '192.168.10.10', serverPort: 8333});
 	send(flow, 'client', bitcoinMessage(0xf9beb4d9, 'version', versionPayload({userAgent: '/Satoshi:25.0.0/'})));
 	send(flow, 'server', bitcoinMessage(0xf9beb4d9, 'version', versionPayload({userAgent: '/Satoshi:27.1.0/'})));
 	const [alert] = latest();
-	assert.equal(alert?.host, '10.0.0.8');
-	assert.equal(alert?.peer, '198.51.100.20');
+	assert.equal(alert?.host, '192.168.10.10');
+	assert.equal(alert?.peer, '203.0.113.99');
+	assert.equal(alert?.port, 8333, 'the host\'s listening port, not the client\'s ephemeral 50812');
+	assert.equal(alert?.opener, 'peer');
 	assert.equal(alert?.direction, 'external-internal');
 	assert.equal(alert?.severity, 'high');
 	assert.equal(alert?.agent, '/Satoshi:27.1.0/');
-	assert.ok(alert?.evidence.includes('content: 10.0.0.8 accepts inbound P2P connections on port 8333 (listening node)'));
+	assert.equal(alert?.evidence[0], 'content: 192.168.10.10 accepts inbound P2P connections on port 8333 (listening node)');
+	assert.equal(describeAlert({alert, acknowledged: false}).split(' bitcoin-node')[0], '203.0.113.99 → 192.168.10.10:8333');
+});
+
+test('an outbound connection: the host opened it, to the peer\'s port', () => {
+	const {open, send, latest} = harness();
+	const flow = open({client: '192.168.10.10', clientPort: 50_812, server: '203.0.113.99', serverPort: 8333});
+	send(flow, 'client', bitcoinMessage(0xf9beb4d9, 'version', versionPayload({userAgent: '/Satoshi:27.1.0/'})));
+	send(flow, 'server', bitcoinMessage(0xf9beb4d9, 'version', versionPayload({userAgent: '/Satoshi:25.0.0/'})));
+	const [alert] = latest();
+	assert.deepEqual([alert?.host, alert?.peer, alert?.port, alert?.opener, alert?.severity], ['192.168.10.10', '203.0.113.99', 8333, 'host', 'medium']);
+	assert.equal(describeAlert({alert: alert!, acknowledged: false}).split(' bitcoin-node')[0], '192.168.10.10 → 203.0.113.99:8333');
 });
 
 test('a capture joined mid-connection finds the next message boundary', () => {

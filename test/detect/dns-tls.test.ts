@@ -2,7 +2,8 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {harness, type Harness} from './support/engine-harness.js';
 import {PoolList} from '../../source/detect/pool-list.js';
-import {concatBytes} from './support/bitcoin-builder.js';
+import {bitcoinMessage, concatBytes, versionPayload} from './support/bitcoin-builder.js';
+import {AlertRing} from '../../source/ui/alert-ring.js';
 import type {FakeFlow} from './support/fake-flow.js';
 
 function dnsName(name: string): number[] {
@@ -58,6 +59,9 @@ test('a pool lookup alone becomes a mining-pool-lookup once its grace period pas
 	assert.equal(alert?.host, '10.0.0.5');
 	assert.equal(alert?.peer, '51.15.58.224');
 	assert.equal(alert?.peerName, 'xmr-eu1.nanopool.org');
+	assert.equal(alert?.port, 0, 'no connection to the pool seen yet');
+	assert.equal(alert?.hostRole, undefined, 'a lookup shows the host in no role');
+	assert.deepEqual(h.engine.hostInfo('10.0.0.5').roles, [], 'as the host table says');
 	assert.equal(alert?.protocol, 'dns');
 	assert.equal(alert?.severity, 'medium');
 	assert.deepEqual(alert?.evidence, ['reputation: DNS lookup of mining pool xmr-eu1.nanopool.org (nanopool.org) → 51.15.58.224, 51.15.65.182']);
@@ -78,7 +82,7 @@ test('pool lookup then TLS without SNI to the learned address is mining; the loo
 	assert.equal(alert.detection, 'mining');
 	assert.equal(alert.protocol, 'tls');
 	assert.equal(alert.peer, '198.51.100.44');
-	assert.equal(alert.peerPort, 443);
+	assert.equal(alert.port, 443);
 	assert.equal(alert.peerName, 'gulf.moneroocean.stream');
 	assert.equal(alert.certainty, 60);
 	assert.deepEqual(alert.evidence, [
@@ -106,7 +110,7 @@ test('a pool SNI is a pool lookup and names the server', () => {
 	assert.equal(alert?.detection, 'mining-pool-lookup');
 	assert.equal(alert?.protocol, 'tls');
 	assert.equal(alert?.peer, '198.51.100.46');
-	assert.equal(alert?.peerPort, 9000);
+	assert.equal(alert?.port, 9000);
 	assert.equal(h.engine.hostInfo('198.51.100.46').name, 'pool.supportxmr.com');
 });
 
@@ -194,4 +198,19 @@ test('names that only contain a browser miner\'s name are not one', () => {
 	const h = harness();
 	for (const name of ['notcoinhive.com', 'coinhive.com.example.org', 'moneroocean.example', 'webmine.cz.example.net']) lookup(h, name, [[192, 0, 2, 80]]);
 	assert.deepEqual(h.alerts, []);
+});
+
+test('a lookup held back is raised after a newer alert, and the alert list still puts it below by capture time', () => {
+	const h = harness();
+	const dns = lookup(h, 'xmr-eu1.nanopool.org', [[51, 15, 58, 224]], '10.0.0.5', false);
+	const node = h.open({client: '10.0.0.8', server: '198.51.100.20', serverPort: 8333, startMicros: dns.lastSeenMicros + 3_000_000});
+	h.send(node, 'client', bitcoinMessage(0xf9beb4d9, 'version', versionPayload({userAgent: '/Satoshi:27.0.0/'})));
+	h.send(node, 'server', bitcoinMessage(0xf9beb4d9, 'version', versionPayload({userAgent: '/Satoshi:27.0.0/'})));
+	h.engine.tick(dns.lastSeenMicros + 10_000_000);
+	assert.deepEqual(h.alerts.map((alert) => alert.detection), ['bitcoin-node', 'mining-pool-lookup'], 'raised in this order');
+	const ring = new AlertRing();
+	ring.addAll(h.alerts.slice(0, 1));
+	ring.addAll(h.alerts.slice(1));
+	assert.deepEqual(ring.entries.map((entry) => entry.alert.detection), ['bitcoin-node', 'mining-pool-lookup'], 'newest first by capture time');
+	assert.ok(h.alerts[1]!.time < h.alerts[0]!.time, 'the lookup keeps the time it was seen');
 });

@@ -1,12 +1,13 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {harness} from './support/engine-harness.js';
+import {describeAlert} from '../../source/ui/alert-description.js';
 
 const subscribe = '{"id":1,"method":"mining.subscribe","params":["cgminer/4.12.1"]}\n';
 const authorize = '{"id":2,"method":"mining.authorize","params":["farm.rig1","x"]}\n';
 const subscribed = '{"id":1,"result":[[["mining.notify","ae6812eb"]],"08000002",4],"error":null}\n';
 
-test('one alert per (detection, host, peer); re-emitted with the same id only when certainty rises', () => {
+test('one alert per (detection, host, peer, port); re-emitted with the same id when certainty rises or a newer flow shows it again', () => {
 	const {open, send, end, alerts} = harness();
 	const first = open({client: '10.0.0.5', server: '198.51.100.9'});
 	send(first, 'client', subscribe);
@@ -19,12 +20,11 @@ test('one alert per (detection, host, peer); re-emitted with the same id only wh
 	send(third, 'client', subscribe);
 	send(third, 'server', subscribed);
 	send(third, 'client', authorize);
-	assert.equal(alerts.length, 2);
-	assert.equal(alerts[0]?.id, alerts[1]?.id);
-	assert.equal(alerts[0]?.update, undefined);
-	assert.equal(alerts[0]?.certainty, 70);
-	assert.equal(alerts[1]?.update, true);
-	assert.equal(alerts[1]?.certainty, 95);
+	assert.deepEqual(alerts.map((alert) => [alert.id, alert.update, alert.certainty, alert.count]), [
+		[alerts[0]!.id, undefined, 70, 1],
+		[alerts[0]!.id, true, 95, 2],
+		[alerts[0]!.id, true, 95, 3],
+	]);
 	assert.match(alerts[0]!.id, /^[0-9a-f]{16}$/);
 	assert.equal(alerts[1]?.time, new Date(second.lastSeenMicros / 1000).toISOString());
 });
@@ -70,9 +70,9 @@ test('an internal miner through an internal proxy: mining for the miner, mining-
 	assert.deepEqual(engine.hostInfo('10.0.0.5').protocols, ['stratum']);
 });
 
-test('outside miners using a home-network pool raise only mining-pool, critical', () => {
+test('outside miners using a home-network pool raise only mining-pool, critical, with the pool\'s port', () => {
 	const {open, send, latest} = harness();
-	const flow = open({client: '198.51.100.30', server: '10.0.0.200', serverPort: 3333});
+	const flow = open({client: '198.51.100.30', clientPort: 51_234, server: '10.0.0.200', serverPort: 3333});
 	send(flow, 'client', subscribe);
 	send(flow, 'server', subscribed);
 	send(flow, 'client', authorize);
@@ -82,6 +82,9 @@ test('outside miners using a home-network pool raise only mining-pool, critical'
 	assert.equal(alerts[0]?.hostRole, 'pool');
 	assert.equal(alerts[0]?.direction, 'external-internal');
 	assert.equal(alerts[0]?.severity, 'critical');
+	assert.equal(alerts[0]?.port, 3333);
+	assert.equal(alerts[0]?.opener, 'peer', 'the outside miner opened the connection to the pool');
+	assert.equal(describeAlert({alert: alerts[0]!, acknowledged: false}).split(' mining-pool')[0], '198.51.100.30 → 10.0.0.200:3333');
 });
 
 test('external to external mining is still reported, at low severity', () => {

@@ -4,7 +4,7 @@ import {HeldFindings, type FlowFacts} from '../../source/detect/held-findings.js
 import type {Finding} from '../../source/detect/detector.js';
 
 function facts(timeMicros: number): FlowFacts {
-	return {clientAddress: '10.0.0.5', serverAddress: '198.51.100.9', clientPort: 50_000, serverPort: 3333, timeMicros};
+	return {flowId: 1, clientAddress: '10.0.0.5', serverAddress: '198.51.100.9', clientPort: 50_000, serverPort: 3333, timeMicros};
 }
 
 function finding(certainty: number): Finding {

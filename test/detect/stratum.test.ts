@@ -40,7 +40,7 @@ const dialects: Dialect[] = [
 			{jsonrpc: '2.0', method: 'job', params: {blob: '0e'.repeat(38), job_id: 'j2', target: 'b88d0600', algo: 'rx/0'}},
 		],
 		agent: 'XMRig/6.21.0 (Linux x86_64) libuv/1.44.2 gcc/12.2.0',
-		algorithm: 'rx/0,cn/r',
+		algorithm: 'rx/0',
 	},
 	{
 		name: 'xmr-stak method-first login',
@@ -99,7 +99,7 @@ for (const dialect of dialects) {
 			assert.equal(alert.host, '192.168.1.20');
 			assert.equal(alert.hostRole, 'miner');
 			assert.equal(alert.peer, '198.51.100.9');
-			assert.equal(alert.peerPort, 4444);
+			assert.equal(alert.port, 4444);
 			assert.equal(alert.protocol, 'stratum');
 			assert.equal(alert.direction, 'internal-external');
 			assert.equal(alert.severity, 'high');
@@ -114,6 +114,27 @@ for (const dialect of dialects) {
 		});
 	}
 }
+
+test('the algorithm is the one the pool\'s job chose; the miner\'s offered list is evidence, shortened by whole names', () => {
+	const {open, send, latest} = harness();
+	const flow = open({client: '192.168.10.23', server: '198.51.100.77', serverPort: 10_128});
+	const offered = ['rx/0', 'cn/1', 'cn/2', 'cn/r', 'cn/fast', 'cn/half', 'cn/xao', 'cn/rto', 'cn/rwz', 'cn/zls', 'cn/double', 'cn/ccx', 'cn-lite/1', 'cn-heavy/0', 'cn-heavy/tube', 'cn-heavy/xhv', 'cn-pico', 'cn-pico/tlo', 'cn/upx2', 'rx/wow', 'rx/arq', 'rx/graft', 'rx/sfx', 'rx/keva', 'argon2/chukwa', 'argon2/chukwav2', 'argon2/ninja', 'ghostrider'];
+	send(flow, 'client', line({id: 1, jsonrpc: '2.0', method: 'login', params: {login: '4AdUndXHHZ6cfufTMvppY6JwXNouMBzSkbLYfpAV5Usx3skxNgYeYTRj5UzqtReoS44qo9mtmXCqY45DJ852K5Jv2684Rge', pass: 'x', agent: 'XMRig/6.21.0', algo: offered}}, 'compact'));
+	send(flow, 'server', line({id: 1, jsonrpc: '2.0', error: null, result: {id: 's1', job: {blob: '0e'.repeat(38), job_id: 'j1', target: 'b88d0600', algo: 'rx/0', seed_hash: 'aa'.repeat(32)}, status: 'OK'}}, 'compact'));
+	const [alert] = latest();
+	assert.equal(alert?.algorithm, 'rx/0');
+	assert.ok(alert?.evidence.includes('content: the miner offers algorithms rx/0, cn/1, cn/2, cn/r, cn/fast, cn/half, cn/xao, … (+21 more)'), alert?.evidence.join(' | '));
+});
+
+test('a pool that never names its algorithm leaves it unknown, however many the miner offers', () => {
+	const {open, send, latest} = harness();
+	const flow = open({client: '192.168.10.23', server: '198.51.100.77', serverPort: 10_128});
+	send(flow, 'client', line({id: 1, jsonrpc: '2.0', method: 'login', params: {login: 'wallet', pass: 'x', agent: 'XMRig/6.21.0', algo: ['cn/r']}}, 'compact'));
+	send(flow, 'server', line({id: 1, jsonrpc: '2.0', error: null, result: {id: 's1', job: {blob: '0e'.repeat(38), job_id: 'j1', target: 'b88d0600'}, status: 'OK'}}, 'compact'));
+	const [alert] = latest();
+	assert.equal(alert?.algorithm, undefined);
+	assert.ok(alert?.evidence.includes('content: the miner offers algorithm cn/r'), alert?.evidence.join(' | '));
+});
 
 test('a client mining method alone is weaker evidence than a confirmed exchange', () => {
 	const {open, send, end, latest} = harness();
@@ -137,7 +158,7 @@ test('the miner is whoever sends the client methods, whatever the ports or orien
 	const [alert] = latest();
 	assert.equal(alert?.host, '10.1.2.3');
 	assert.equal(alert?.peer, '198.51.100.9');
-	assert.equal(alert?.peerPort, 3333);
+	assert.equal(alert?.port, 3333);
 	assert.equal(alert?.certainty, 95);
 });
 

@@ -3,15 +3,28 @@ import assert from 'node:assert/strict';
 import {AlertRing, unacknowledgedOpen} from '../../source/ui/alert-ring.js';
 import {alert} from './ui-test-kit.js';
 
-test('repeats coalesce with a count and move to the front; the ring stays bounded', () => {
+test('re-emissions replace their entry and show its count; the ring stays bounded', () => {
 	const ring = new AlertRing(3);
 	ring.addAll([alert({id: 'a'}), alert({id: 'b'})]);
-	ring.addAll([alert({id: 'a', update: true, certainty: 99}), alert({id: 'a'})]);
-	assert.deepEqual(ring.entries.map(entry => [entry.alert.id, entry.count]), [['a', 3], ['b', 1]]);
+	ring.addAll([alert({id: 'a', update: true, certainty: 99}), alert({id: 'a', update: true, count: 2})]);
+	assert.deepEqual(ring.entries.map(entry => [entry.alert.id, entry.alert.count]), [['a', 2], ['b', 1]]);
 	assert.equal(ring.entries[0]?.alert.certainty, 95, 'the newest emission wins');
 	ring.addAll([alert({id: 'c'}), alert({id: 'd'})]);
 	assert.deepEqual(ring.entries.map(entry => entry.alert.id), ['d', 'c', 'a']);
 	assert.equal(ring.distinct, 4);
+});
+
+test('newest first by capture time: a held finding raised after a newer alert sorts below it', () => {
+	const ring = new AlertRing();
+	ring.addAll([alert({id: 'seen-at-52s', time: '2026-11-30T09:00:52.000Z'})]);
+	ring.addAll([alert({id: 'held-from-49s', time: '2026-11-30T09:00:49.000Z'})]);
+	ring.addAll([alert({id: 'seen-at-50s', time: '2026-11-30T09:00:50.000Z'}), alert({id: 'seen-at-53s', time: '2026-11-30T09:00:53.000Z'})]);
+	assert.deepEqual(ring.entries.map(entry => entry.alert.id), ['seen-at-53s', 'seen-at-52s', 'seen-at-50s', 'held-from-49s']);
+	ring.addAll([alert({id: 'held-from-49s', time: '2026-11-30T09:05:49.000Z', count: 2, update: true})]);
+	assert.equal(ring.entries[0]?.alert.id, 'held-from-49s', 'a repeat sighting is news at its own time');
+	const bounded = new AlertRing(2);
+	bounded.addAll([alert({id: 'late', time: '2026-11-30T09:00:52.000Z'}), alert({id: 'early', time: '2026-11-30T09:00:40.000Z'}), alert({id: 'middle', time: '2026-11-30T09:00:45.000Z'})]);
+	assert.deepEqual(bounded.entries.map(entry => entry.alert.id), ['late', 'middle'], 'the oldest by capture time leaves first');
 });
 
 test('acknowledging marks one entry; a rise in severity reopens it', () => {

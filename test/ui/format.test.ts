@@ -26,14 +26,15 @@ test('a pool lookup alert names the resolved address without a port', () => {
 		host: '192.168.10.28',
 		hostRole: 'miner',
 		peer: '198.51.100.99',
-		peerPort: 0,
+		port: 0, opener: 'host',
 		peerName: 'xmr-eu1.nanopool.org',
 		direction: 'internal-external',
 		protocol: 'dns',
 		evidence: ['reputation: DNS lookup of mining pool xmr-eu1.nanopool.org (nanopool.org)'],
 		mitre: {tactic: 'TA0040', technique: 'T1496.001'},
 		allowed: false,
+		count: 1,
 	};
-	const line = describeAlert({alert, count: 1, acknowledged: false});
+	const line = describeAlert({alert, acknowledged: false});
 	assert.ok(line.startsWith('192.168.10.28 → 198.51.100.99 (xmr-eu1.nanopool.org) mining-pool-lookup'), line);
 });

@@ -6,7 +6,7 @@ import {MonitorStore, type ExitReason} from '../../source/ui/monitor-store.js';
 import {MonitorApp} from '../../source/ui/monitor-app.js';
 import {keyBindings} from '../../source/ui/key-map.js';
 import {ManualClock} from '../support/manual-clock.js';
-import {FakeConnection, FakeWorker, alert, counters, delay, host, keys, miningHosts, summary, waitFor} from './ui-test-kit.js';
+import {FakeConnection, FakeWorker, alert, counters, delay, host, keys, miningHosts, summary, trafficHistory, waitFor} from './ui-test-kit.js';
 
 interface MountOptions {
 	columns?: number;
@@ -61,8 +61,9 @@ test('status bar, host table, sparklines and alert pane render a summary and an 
 			app.connection.emit(summary({
 				time: new Date(start + second * 1000).toISOString(),
 				protocols: counters({stratum: 50_000 + second * second * 500, 'monero-p2p': second * 700, other: 1000 + second * 100}),
+				history: trafficHistory(start + (second - 1) * 1000, {stratum: [second * 1000 + 500], 'monero-p2p': [700], other: [100]}, 1000),
 			}));
-			app.connection.emit(alert({time: new Date(start + second * 1000).toISOString()}));
+			app.connection.emit(alert({time: new Date(start + second * 1000).toISOString(), count: second}));
 			await delay(2);
 		}
 
@@ -299,7 +300,7 @@ test('Tab moves focus between panes; a acknowledges the selected alert; m switch
 	const app = await mount();
 	try {
 		app.connection.emit(alert());
-		app.connection.emit(alert({id: 'mining:192.168.2.92:178.32.196.217', host: '192.168.2.92', peer: '178.32.196.217', peerPort: 9050, severity: 'medium'}));
+		app.connection.emit(alert({id: 'mining:192.168.2.92:178.32.196.217', host: '192.168.2.92', peer: '178.32.196.217', port: 9050, severity: 'medium'}));
 		await waitFor(() => app.frame().includes('Alerts 2'), 'two alerts');
 		await app.press(keys.tab, () => app.frame().includes(' protocols '), 'protocols focused');
 		await app.press('m', () => app.frame().includes('packets/s over the last'), 'packet rates');

@@ -98,7 +98,7 @@ test('the closing summary names the strongest alerts, strongest first', () => {
 		flows: 12,
 		alertsOpen: {low: 0, medium: 0, high: 1, critical: 1},
 		alertsSeen: 2,
-		topAlerts: [{alert: critical, count: 1, acknowledged: false}, {alert: alert(), count: 3, acknowledged: false}],
+		topAlerts: [{alert: critical, acknowledged: false}, {alert: alert({count: 3}), acknowledged: false}],
 	};
 	const text = closingSummary(result);
 	assert.equal(text.split('\n').some(line => line.trim() === ''), false, 'one paragraph');

@@ -110,7 +110,7 @@ test('a fatal worker error is reported on standard error and the dead worker is 
 test('the session result measures capture time from the first summary to the last and puts the strongest alerts first', () => {
 	const first = summary({time: '2024-05-01T10:00:00.000Z'});
 	const last = summary({time: '2024-05-01T10:03:00.000Z'});
-	const strongest = {alert: alert({id: 'c', severity: 'critical'}), count: 1, acknowledged: false};
+	const strongest = {alert: alert({id: 'c', severity: 'critical'}), acknowledged: false};
 	const weaker = {alert: alert({id: 'h'}), count: 4, acknowledged: false};
 	const result = sessionResult({summary: last, firstCaptureTime: first.time, alerts: [weaker, strongest], alertsSeen: 2, end: undefined, error: undefined}, 'quit', 5000);
 	assert.equal(result.captureMilliseconds, 180_000);

@@ -1,6 +1,6 @@
 // Shared by the UI tests: a fake worker connection, message builders with addresses and names
 // taken from the real mining capture, and a poll helper for Ink's asynchronous renders.
-import type {Alert, ControlMessage, HostDetail, HostRow, HostView, ProtocolFamily, Summary, TrafficCounter, WorkerMessage} from '../../source/model/messages.js';
+import type {Alert, ControlMessage, HostDetail, HostRow, HostView, ProtocolFamily, Summary, TrafficCounter, TrafficHistory, WorkerMessage} from '../../source/model/messages.js';
 import {protocolFamilies} from '../../source/model/messages.js';
 import type {MonitorConnection} from '../../source/ui/monitor-store.js';
 
@@ -74,6 +74,19 @@ export const keys = {
 
 const captureStart = Date.parse('2017-01-17T12:17:01.797Z');
 
+/** A summary's traffic history: `bytesPerBucket` per family (packets: a hundred bytes each), from `start`. */
+export function trafficHistory(start: number, bytesPerBucket: Partial<Record<ProtocolFamily, number[]>>, bucketMilliseconds = 2000): TrafficHistory {
+	const length = Math.max(0, ...Object.values(bytesPerBucket).map(values => values.length));
+	const bytes = {} as Record<ProtocolFamily, number[]>;
+	const packets = {} as Record<ProtocolFamily, number[]>;
+	for (const family of protocolFamilies) {
+		bytes[family] = Array.from({length}, (_, index) => bytesPerBucket[family]?.[index] ?? 0);
+		packets[family] = bytes[family].map(value => Math.ceil(value / 100));
+	}
+
+	return {start, bucketMilliseconds, bytes, packets};
+}
+
 export function counters(bytesPerFamily: Partial<Record<ProtocolFamily, number>> = {}): Record<ProtocolFamily, TrafficCounter> {
 	const result = {} as Record<ProtocolFamily, TrafficCounter>;
 	for (const family of protocolFamilies) {
@@ -146,7 +159,8 @@ export function alert(fields: Partial<Alert> = {}): Alert {
 		host: '192.168.2.148',
 		hostRole: 'miner',
 		peer: '94.23.199.191',
-		peerPort: 3333,
+		port: 3333,
+		opener: 'host',
 		direction: 'internal-external',
 		protocol: 'stratum',
 		evidence: ['content: Stratum mining.subscribe from the client', 'port: 3333 is a common pool port'],
@@ -154,6 +168,7 @@ export function alert(fields: Partial<Alert> = {}): Alert {
 		worker: 't1exampleworker.rig1',
 		mitre: {tactic: 'Impact', technique: 'T1496'},
 		allowed: false,
+		count: 1,
 		...fields,
 	};
 }

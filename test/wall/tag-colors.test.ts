@@ -23,7 +23,7 @@ test('every colour in the wall\'s header, table and log lines is a blessed tag c
 	for (const severity of severities) {
 		ring.addAll([{
 			type: 'alert', id: severity, time: '2025-03-11T09:14:04Z', detection: 'mining', severity, certainty: 95, host: '10.0.0.1',
-			hostRole: 'miner', peer: '192.0.2.1', peerPort: 3333, direction: 'internal-external', protocol: 'stratum', evidence: [], mitre: null, allowed: true,
+			hostRole: 'miner', peer: '192.0.2.1', port: 3333, opener: 'host', direction: 'internal-external', protocol: 'stratum', evidence: [], mitre: null, allowed: true, count: 1,
 		}]);
 		segments.push(...hostTableLines([{
 			address: '10.0.0.1', internal: true, roles: ['miner'], severity, protocols: [], peers: 1, flows: 1, packets: 1, bytesIn: 1, bytesOut: 1,

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import {protocolFamilies, type Alert, type HostRow, type ProtocolFamily, type Summary, type TrafficCounter} from '../../source/model/messages.js';
 import {RateHistory} from '../../source/ui/rate-history.js';
+import {trafficHistory} from '../ui/ui-test-kit.js';
 import {displayWidth} from '../../source/ui/display-text.js';
 import {closingSummary} from '../../source/ui/closing-summary.js';
 import {computeWallLayout, hostTableRows, type Rectangle} from '../../source/wall/wall-layout.js';
@@ -44,8 +45,8 @@ function host(overrides: Partial<HostRow>): HostRow {
 function alert(overrides: Partial<Alert>): Alert {
 	return {
 		type: 'alert', id: '00000000000000a1', time: '2025-03-11T09:14:04Z', detection: 'mining', severity: 'high', certainty: 95,
-		host: '192.168.10.23', hostRole: 'miner', peer: '198.51.100.77', peerPort: 10128, peerName: 'gulf.moneroocean.stream',
-		direction: 'internal-external', protocol: 'stratum', evidence: ['content: Stratum client methods login'], mitre: null, allowed: false,
+		host: '192.168.10.23', hostRole: 'miner', peer: '198.51.100.77', port: 10128, opener: 'host', peerName: 'gulf.moneroocean.stream',
+		direction: 'internal-external', protocol: 'stratum', evidence: ['content: Stratum client methods login'], mitre: null, allowed: false, count: 1,
 		...overrides,
 	};
 }
@@ -111,9 +112,7 @@ test('network text cannot open a blessed tag: braces are escaped, colour comes o
 
 test('the chart shows each busy mining or node family in B/s, kB/s or MB/s, never `other`', () => {
 	const history = new RateHistory({bucketMilliseconds: 2000, buckets: 120});
-	for (let second = 0; second <= 60; second += 1) {
-		history.update(start + second * 1000, counters({stratum: second * 1500, 'bitcoin-p2p': second * 30, other: second * 9_000_000}));
-	}
+	history.add(trafficHistory(start, {stratum: new Array(30).fill(3000), 'bitcoin-p2p': new Array(30).fill(60), other: new Array(30).fill(18_000_000)}));
 
 	const chart = rateChartData(history, 40);
 	assert.equal(chart.unit, 'kB/s');
@@ -132,8 +131,7 @@ test('the chart shows each busy mining or node family in B/s, kB/s or MB/s, neve
 
 test('a chart with no mining traffic still has one flat series and a scale', () => {
 	const history = new RateHistory();
-	history.update(start, counters({other: 100}));
-	history.update(start + 10_000, counters({other: 100_000}));
+	history.add(trafficHistory(start, {other: [100, 100_000]}));
 	const chart = rateChartData(history, 10);
 	assert.equal(chart.series.length, 1);
 	assert.deepEqual(chart.series[0]!.y, new Array(10).fill(0));
@@ -165,24 +163,25 @@ test('host table lines are exactly as wide as the widget; narrow widgets drop pr
 test('alert lines read time, severity, host → peer, detection and evidence, within the width', () => {
 	const state = new WallState();
 	state.receive(alert({}));
-	state.receive(alert({id: '00000000000000b2', severity: 'medium', detection: 'bitcoin-node', host: '192.168.10.10', hostRole: 'node', peer: '198.51.100.11', peerPort: 8333, peerName: undefined, protocol: 'bitcoin-p2p', evidence: ['content: bitcoin-mainnet P2P messages']}));
-	state.receive(alert({severity: 'high', certainty: 98, update: true, evidence: ['content: Stratum client methods login, submit']}));
+	state.receive(alert({id: '00000000000000b2', severity: 'medium', detection: 'bitcoin-node', host: '192.168.10.10', hostRole: 'node', peer: '198.51.100.11', port: 8333, opener: 'host', peerName: undefined, protocol: 'bitcoin-p2p', evidence: ['content: bitcoin-mainnet P2P messages']}));
+	state.receive(alert({severity: 'high', certainty: 98, update: true, count: 2, evidence: ['content: Stratum client methods login, submit']}));
 	state.settle();
 	const lines = alertLogLines(state.alerts, 200, 10).map(plain);
-	assert.equal(lines.length, 2, 'the update coalesced with its alert');
+	assert.equal(lines.length, 2, 'the update replaced its alert, and shows the flows that showed it');
 	assert.equal(lines[0], '09:14:04 ▲ HIGH 192.168.10.23 → 198.51.100.77:10128 (gulf.moneroocean.stream) mining Stratum ×2 · content: Stratum client methods login, submit');
 	assert.match(lines[1]!, /^09:14:04 ◆ MED  192\.168\.10\.10 → 198\.51\.100\.11:8333 bitcoin-node Bitcoin P2P · content/);
 	const short = plain(alertLogLine(state.alerts[0]!, 60));
 	assert.ok(displayWidth(short) <= 60);
 	assert.ok(short.endsWith('…'));
-	assert.match(plain(alertLogLine({alert: alert({allowed: true}), count: 1, acknowledged: false}, 200)), /▲ HIGH allowed 192\.168\.10\.23/);
+	assert.match(plain(alertLogLine({alert: alert({allowed: true}), acknowledged: false}, 200)), /▲ HIGH allowed 192\.168\.10\.23/);
 	assert.equal(alertLogLines(state.alerts, 200, 1).length, 1, 'no more lines than the log shows');
 });
 
-test('alerts are tallied by detection once per id', () => {
+test('alerts are tallied by detection as raised: updates and repeat sightings add nothing', () => {
 	const tally = new DetectionTally();
 	tally.add(alert({}));
 	tally.add(alert({update: true}));
+	tally.add(alert({update: true, count: 2}));
 	tally.add(alert({id: 'b', detection: 'crypto-node'}));
 	tally.add(alert({id: 'c', detection: 'mining-pool-lookup'}));
 	assert.deepEqual(tally.bars(), {titles: ['mining', 'pool', 'lookup', 'btc', 'crypto'], data: [1, 0, 1, 0, 1]});
