@@ -309,7 +309,7 @@ const tmuxSkip = tmuxAvailable ? false : 'tmux is not installed';
 const alertOnScreen = /192\.168\.10\.23 → .*mining/;
 
 function distinctAlertsInSummary(screen: string): number {
-	const count = /(\d+) distinct alerts in all/.exec(screen)?.[1];
+	const count = /(\d+) distinct alerts? in all/.exec(screen)?.[1];
 	assert.ok(count !== undefined, `closing summary:\n${screen}`);
 	return Number(count);
 }
