@@ -24,6 +24,8 @@ export class FamilyCounters {
 	private readonly counts = new Float64Array(familyCount * 2);
 	/** The bucket packets are counted into; a packet a little back in time joins it rather than reopen a closed one. */
 	private current: Bucket | undefined;
+	/** Where the current bucket ends: most packets fall before it and need no division. */
+	private currentEndMicros = Number.NEGATIVE_INFINITY;
 	private completed: Bucket[] = [];
 
 	/** The family of the last packet and its position: consecutive packets mostly share one. */
@@ -39,7 +41,7 @@ export class FamilyCounters {
 		const index = this.lastIndex;
 		this.counts[index]++;
 		this.counts[index + 1] += wireBytes;
-		const bucket = this.bucketAt(Math.floor(timestampMicros / bucketMicros));
+		const bucket = timestampMicros < this.currentEndMicros ? this.current! : this.bucketAt(Math.floor(timestampMicros / bucketMicros));
 		bucket.counts[index]++;
 		bucket.counts[index + 1] += wireBytes;
 	}
@@ -56,6 +58,7 @@ export class FamilyCounters {
 		if (includeCurrent && this.current !== undefined) {
 			this.completed.push(this.current);
 			this.current = undefined;
+			this.currentEndMicros = Number.NEGATIVE_INFINITY;
 		}
 		const buckets = this.completed;
 		if (buckets.length === 0) return undefined;
@@ -88,6 +91,7 @@ export class FamilyCounters {
 			if (this.completed.length > maxHistoryBuckets) this.completed.shift();
 		}
 		this.current = {index, counts: new Float64Array(familyCount * 2)};
+		this.currentEndMicros = (index + 1) * bucketMicros;
 		return this.current;
 	}
 }
