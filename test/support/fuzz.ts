@@ -1,0 +1,31 @@
+// How every fuzz property runs: seeded, so a failure replays exactly, with a few thousand inputs in
+// `npm test` and as many as asked in `npm run fuzz`. A failure names the seed and the shrunk
+// counterexample's path, and the environment variables that replay it.
+import fc from 'fast-check';
+
+/** Fixed, so `npm test` checks the same inputs on every machine; MINEWATCH_FUZZ_SEED picks others. */
+const defaultSeed = 0x6d696e65;
+
+export const fuzzSeed = integerFromEnvironment('MINEWATCH_FUZZ_SEED') ?? defaultSeed;
+
+/** Set by `npm run fuzz`: the runs of every property, instead of each test's own few thousand. */
+const requestedRuns = integerFromEnvironment('MINEWATCH_FUZZ_RUNS');
+
+/** With MINEWATCH_FUZZ_SEED, replays one failure from the path its report printed. */
+const replayPath = process.env['MINEWATCH_FUZZ_PATH'] || undefined;
+
+function integerFromEnvironment(name: string): number | undefined {
+	const text = process.env[name];
+	if (text === undefined || text === '') return undefined;
+	const value = Number(text);
+	if (!Number.isSafeInteger(value)) throw new Error(`${name} must be an integer, not ${JSON.stringify(text)}`);
+	return value;
+}
+
+/** Runs `property` (`runs` times in `npm test`), throwing a report that says how to replay a failure. */
+export function checkProperty<Values>(property: fc.IProperty<Values>, runs: number): void {
+	const details = fc.check(property, {seed: fuzzSeed, numRuns: requestedRuns ?? runs, path: replayPath, endOnFailure: replayPath !== undefined});
+	if (!details.failed) return;
+	const replay = `MINEWATCH_FUZZ_SEED=${details.seed} MINEWATCH_FUZZ_PATH=${details.counterexamplePath ?? ''}`;
+	throw new Error(`fuzz property failed (seed ${details.seed}); replay with ${replay}\n${fc.defaultReportMessage(details) ?? ''}`);
+}
