@@ -27,5 +27,6 @@ export function checkProperty<Values>(property: fc.IProperty<Values>, runs: numb
 	const details = fc.check(property, {seed: fuzzSeed, numRuns: requestedRuns ?? runs, path: replayPath, endOnFailure: replayPath !== undefined});
 	if (!details.failed) return;
 	const replay = `MINEWATCH_FUZZ_SEED=${details.seed} MINEWATCH_FUZZ_PATH=${details.counterexamplePath ?? ''}`;
-	throw new Error(`fuzz property failed (seed ${details.seed}); replay with ${replay}\n${fc.defaultReportMessage(details) ?? ''}`);
+	const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+	throw new Error(`fuzz property failed (seed ${details.seed}); replay with ${replay}\n${cause}\n${fc.defaultReportMessage(details) ?? ''}`, {cause: details.errorInstance});
 }
