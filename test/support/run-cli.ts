@@ -20,6 +20,8 @@ export interface CliRunOptions {
 	/** Called once the process is running (e.g. to send it a signal). */
 	started?: (child: ReturnType<typeof spawn>) => void;
 	environment?: NodeJS.ProcessEnv;
+	/** Run as this user and group (needs root), e.g. to meet a permission error root would not. */
+	identity?: {uid: number; gid: number};
 }
 
 export function parseNdjson(stdout: string): Pick<CliRun, 'messages' | 'alerts' | 'end'> {
@@ -36,7 +38,7 @@ export function parseNdjson(stdout: string): Pick<CliRun, 'messages' | 'alerts' 
 }
 
 export async function runCli(arguments_: string[], options: CliRunOptions = {}): Promise<CliRun> {
-	const child = spawn(process.execPath, [cliPath, ...arguments_], {cwd: repositoryRoot, env: options.environment ?? process.env, stdio: ['pipe', 'pipe', 'pipe']});
+	const child = spawn(process.execPath, [cliPath, ...arguments_], {cwd: repositoryRoot, env: options.environment ?? process.env, stdio: ['pipe', 'pipe', 'pipe'], ...options.identity});
 	const stdout: Buffer[] = [];
 	const stderr: Buffer[] = [];
 	child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
