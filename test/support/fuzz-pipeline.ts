@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import type {PacketRecord} from '../../source/capture/packet-record.js';
 import {SummaryBuilder} from '../../source/capture/summary-builder.js';
 import {DetectionEngine} from '../../source/detect/engine.js';
+import {flowStatesHeld} from '../../source/detect/flow-states.js';
 import {detectors} from '../../source/detect/registry.js';
 import {CidrSet, defaultHomeNet} from '../../source/flows/cidr-set.js';
 import {maxFlights} from '../../source/flows/flow.js';
@@ -111,6 +112,7 @@ export function runPipeline(records: Iterable<PacketRecord>): PipelineRun {
 	const engine = new DetectionEngine({homeNet, allow: CidrSet.parse([]), onAlert: (alert) => alerts.push(alert)});
 	const observer = new CheckingObserver(engine);
 	const pipeline = new TrafficPipeline({observer, homeNet, ...fuzzCaps});
+	const statesBefore = flowStatesHeld();
 	let packets = 0;
 	for (const record of records) {
 		pipeline.packet(record);
@@ -118,6 +120,7 @@ export function runPipeline(records: Iterable<PacketRecord>): PipelineRun {
 		assert.ok(pipeline.flows.active <= fuzzCaps.flowCap, `${pipeline.flows.active} flows within --flow-cap`);
 		assert.ok(observer.liveFlows <= pipeline.flows.active, 'the observer sees live flows only (TCP and UDP ones)');
 		assert.ok(pipeline.hosts.size <= fuzzCaps.hostCap, `${pipeline.hosts.size} hosts within --host-cap`);
+		assert.ok(flowStatesHeld() - statesBefore <= observer.liveFlows * detectors.length, 'detectors keep state for live flows only');
 	}
 	const summaries = new SummaryBuilder(pipeline, engine);
 	const summary = (detailHost: string | undefined): WorkerMessage =>
@@ -126,6 +129,7 @@ export function runPipeline(records: Iterable<PacketRecord>): PipelineRun {
 	pipeline.flush();
 	assert.equal(pipeline.flows.active, 0, 'no flow outlives the capture');
 	assert.equal(observer.liveFlows, 0, 'every flow ended');
+	assert.equal(flowStatesHeld(), statesBefore, 'detectors released the state of every ended flow');
 	assert.equal(pipeline.totals.packets, packets);
 	for (const alert of alerts) {
 		alertsRaised.set(alert.detection, (alertsRaised.get(alert.detection) ?? 0) + 1);
