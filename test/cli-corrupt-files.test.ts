@@ -207,6 +207,20 @@ describe('damaged captures through the CLI', {skip}, () => {
 		}
 	});
 
+	test('pcapng: a packet time past the years a date holds is shown at that edge, not an internal error (exit 0)', async () => {
+		const {file, ends} = smallPcapng;
+		const future = Buffer.from(file);
+		// The first enhanced packet block's high timestamp word, as a damaged file may hold it.
+		const firstPacket = ends[smallPcapng.packetsAt.indexOf(1) - 1] ?? smallPcapng.headerLength;
+		assert.equal(future.readUInt32LE(firstPacket), 6, 'an enhanced packet block');
+		future.writeUInt32LE(0xffff_ffff, firstPacket + 12);
+		const run = await replay(write('future.pcapng', future));
+		assert.equal(run.exitCode, 0, run.stderr);
+		assert.equal(run.stderr, '');
+		assert.equal(run.end?.packets, smallPcapng.packetsAt.at(-1));
+		assert.ok(run.messages.some((message) => message.type === 'summary' && message.time === '+275760-09-13T00:00:00.000Z'));
+	});
+
 	test('pcap: a record length that points past the end of the file is a cut last record (exit 0, a warning)', async () => {
 		const {file, ends} = smallPcap;
 		const lastRecordStart = ends.at(-2)!;

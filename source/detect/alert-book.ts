@@ -1,6 +1,7 @@
 // One alert per (detection, host, peer): raised once with a stable id, merged with later evidence,
 // and re-emitted (same id, `update: true`) only when its severity or certainty rises, or when it
 // learns its agent, worker or algorithm for the first time (so each field updates it at most once).
+import {captureTimeText} from '../model/capture-time.js';
 import type {Alert, AlertCounts, Detection} from '../model/messages.js';
 import {BoundedMap} from './bounded-map.js';
 import {severityOf, severityRank} from './verdict.js';
@@ -52,7 +53,7 @@ export class AlertBook {
 			const alert: Alert = {
 				type: 'alert',
 				id: alertId(key),
-				time: isoTime(draft.timeMicros),
+				time: captureTimeText(draft.timeMicros),
 				detection: draft.detection,
 				severity: severityOf(draft.detection, draft.direction, draft.certainty),
 				certainty: draft.certainty,
@@ -98,7 +99,7 @@ export class AlertBook {
 			existing.severity = severity;
 		}
 		if (learned || severityRank(existing.severity) > severityRank(before.severity) || existing.certainty > before.certainty) {
-			existing.time = isoTime(draft.timeMicros);
+			existing.time = captureTimeText(draft.timeMicros);
 			const update = copyOf(existing);
 			update.update = true;
 			this.emit(update);
@@ -146,10 +147,6 @@ function detectionBit(detection: Detection): number {
 		case 'crypto-node':
 			return 16;
 	}
-}
-
-function isoTime(micros: number): string {
-	return new Date(micros / 1000).toISOString();
 }
 
 /**

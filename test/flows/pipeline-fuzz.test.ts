@@ -1,7 +1,7 @@
 // Fuzzing flow tracking, TCP reassembly and every detector through the production pipeline with
 // real conversations (fixtures and ../shared/captures, in capture order) damaged the way captures
 // and attackers damage them: packets mutated, dropped, repeated, swapped, and times that jump or run
-// backwards. See test/support/fuzz-pipeline.ts for what is checked on every packet and at the end.
+// backwards, past the years a date holds. See test/support/fuzz-pipeline.ts for what is checked on every packet and at the end.
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import fc from 'fast-check';
@@ -23,7 +23,7 @@ const damage: fc.Arbitrary<Damage> = fc.oneof(
 	fc.record({kind: fc.constant('drop' as const), at: fc.nat()}),
 	fc.record({kind: fc.constant('repeat' as const), at: fc.nat()}),
 	fc.record({kind: fc.constant('swap' as const), at: fc.nat()}),
-	fc.record({kind: fc.constant('shift-time' as const), at: fc.nat(), micros: fc.oneof(fc.integer({min: -(10 ** 9), max: 10 ** 9}), fc.constantFrom(-1, 301_000_000, 3_600_000_000))}),
+	fc.record({kind: fc.constant('shift-time' as const), at: fc.nat(), micros: fc.oneof(fc.integer({min: -(10 ** 9), max: 10 ** 9}), fc.constantFrom(-1, 301_000_000, 3_600_000_000, 2 ** 64, -(2 ** 63)))}),
 );
 
 const windowLength = 120;
@@ -66,6 +66,12 @@ describe('flow tracking and detection fuzz on damaged real conversations', () =>
 	test('real conversations as captured raise alerts (the checks see detections, not only silence)', () => {
 		const alerts = captures.reduce((total, capture) => total + runPipeline(records(capture.packets)).alerts.length, 0);
 		assert.ok(alerts > 0, 'some seed conversation is detected');
+	});
+
+	test('found by this fuzz (seed 1835626085, path 6:0:0:2:2): a time past the years a date holds made summaries and alerts throw', () => {
+		const {alerts} = runPipeline(records(damaged(captures[0]!.packets, 0, [{kind: 'shift-time', at: 0, micros: 2 ** 64}])));
+		assert.ok(alerts.length > 0);
+		assert.ok(alerts.every((alert) => alert.time === '+275760-09-13T00:00:00.000Z'), 'shown at the edge of what a date holds');
 	});
 
 	test('damaged conversations', () => {
