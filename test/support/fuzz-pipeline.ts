@@ -112,6 +112,21 @@ export function runPipeline(records: Iterable<PacketRecord>): PipelineRun {
 	const engine = new DetectionEngine({homeNet, allow: CidrSet.parse([]), onAlert: (alert) => alerts.push(alert)});
 	const observer = new CheckingObserver(engine);
 	const pipeline = new TrafficPipeline({observer, homeNet, ...fuzzCaps});
+	try {
+		return checkedRun(records, pipeline, engine, observer, alerts);
+	} catch (error) {
+		// Detector state lives in module tables keyed by flow ids, which every pipeline starts again
+		// from: a failed input's flows must end, or their state would pollute (and mis-shrink) the next.
+		try {
+			pipeline.flush();
+		} catch {
+			// The first failure is the one to report.
+		}
+		throw error;
+	}
+}
+
+function checkedRun(records: Iterable<PacketRecord>, pipeline: TrafficPipeline, engine: DetectionEngine, observer: CheckingObserver, alerts: Alert[]): PipelineRun {
 	const statesBefore = flowStatesHeld();
 	let packets = 0;
 	for (const record of records) {
