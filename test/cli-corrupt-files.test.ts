@@ -232,6 +232,16 @@ describe('damaged captures through the CLI', {skip}, () => {
 		assert.equal(run.end?.packets, smallPcap.packetsAt.at(-2));
 	});
 
+	test('--loop over a capture without a packet reads it once, where it reopened the file thousands of times a second until stopped', async () => {
+		for (const [name, bytes] of [['header-only.pcap', smallPcap.file.subarray(0, smallPcap.headerLength)], ['first-record-cut.pcapng', smallPcapng.file.subarray(0, smallPcapng.ends[1]! - 3)]] as const) {
+			const run = await runCli(['-r', write(name, bytes), '--json', '--loop']);
+			assert.equal(run.exitCode, 0, run.stderr);
+			assert.equal(run.end?.reason, 'end-of-file');
+			assert.equal(run.end?.packets, 0);
+			assert.equal(run.end?.truncated, name === 'header-only.pcap' ? 0 : 1, 'one pass');
+		}
+	});
+
 	test('not a capture, empty, a directory, missing, unreadable: exit 2, one line naming the file', async () => {
 		const directory = path.join(scratch, 'a-directory.pcap');
 		mkdirSync(directory);
