@@ -90,7 +90,8 @@ class CheckingObserver implements FlowObserver {
 	}
 }
 
-function assertSanitized(value: unknown, where: string): void {
+/** Every string in `value`, however deep, is already what toDisplay would make of it. */
+export function assertSanitized(value: unknown, where: string): void {
 	if (typeof value === 'string') {
 		assert.equal(toDisplay(value, Number.POSITIVE_INFINITY), value, `${where}: ${JSON.stringify(value)} is display-safe`);
 	} else if (Array.isArray(value)) {

@@ -24,7 +24,19 @@ function integerFromEnvironment(name: string): number | undefined {
 
 /** Runs `property` (`runs` times in `npm test`), throwing a report that says how to replay a failure. */
 export function checkProperty<Values>(property: fc.IProperty<Values>, runs: number): void {
-	const details = fc.check(property, {seed: fuzzSeed, numRuns: requestedRuns ?? runs, path: replayPath, endOnFailure: replayPath !== undefined});
+	throwOnFailure(fc.check(property, parameters(runs)));
+}
+
+/** `checkProperty` for properties that await. */
+export async function checkAsyncProperty<Values>(property: fc.IAsyncProperty<Values>, runs: number): Promise<void> {
+	throwOnFailure(await fc.check(property, parameters(runs)));
+}
+
+function parameters<Values>(runs: number): fc.Parameters<Values> {
+	return {seed: fuzzSeed, numRuns: requestedRuns ?? runs, path: replayPath, endOnFailure: replayPath !== undefined};
+}
+
+function throwOnFailure<Values>(details: fc.RunDetails<Values>): void {
 	if (!details.failed) return;
 	const replay = `MINEWATCH_FUZZ_SEED=${details.seed} MINEWATCH_FUZZ_PATH=${details.counterexamplePath ?? ''}`;
 	const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
