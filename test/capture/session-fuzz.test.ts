@@ -29,7 +29,7 @@ async function replay(file: string, flags: {loop: boolean; count?: number}): Pro
 }
 
 describe('capture session fuzz', () => {
-	const seeds = smallSeedFiles(16 * 1024);
+	const seeds = smallSeedFiles(32 * 1024);
 
 	test('mutated real captures, plain, gzipped or damaged gzip, once or looped', async () => {
 		let run = 0;
