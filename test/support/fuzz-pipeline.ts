@@ -16,7 +16,7 @@ import {TrafficPipeline} from '../../source/flows/traffic-pipeline.js';
 import type {Alert, WorkerMessage} from '../../source/model/messages.js';
 import {toDisplay} from '../../source/model/sanitize.js';
 
-export const fuzzCaps = {flowCap: 16, hostCap: 24, payloadBytes: 4096} as const;
+const fuzzCaps = {flowCap: 16, hostCap: 24, payloadBytes: 4096} as const;
 
 /** Per registered detector (by name): inspections the fuzz inputs led to. */
 export const detectorInspections = new Map<string, number>(detectors.map((detector) => [detector.name, 0]));
@@ -101,13 +101,8 @@ export function assertSanitized(value: unknown, where: string): void {
 	}
 }
 
-export interface PipelineRun {
-	alerts: Alert[];
-	packets: number;
-}
-
-/** Every record through the pipeline, the capture flushed at the end, everything checked. */
-export function runPipeline(records: Iterable<PacketRecord>): PipelineRun {
+/** Every record through the pipeline, the capture flushed at the end, everything checked; the alerts raised. */
+export function runPipeline(records: Iterable<PacketRecord>): Alert[] {
 	const alerts: Alert[] = [];
 	const homeNet = CidrSet.parse(defaultHomeNet);
 	const engine = new DetectionEngine({homeNet, allow: CidrSet.parse([]), onAlert: (alert) => alerts.push(alert)});
@@ -127,7 +122,7 @@ export function runPipeline(records: Iterable<PacketRecord>): PipelineRun {
 	}
 }
 
-function checkedRun(records: Iterable<PacketRecord>, pipeline: TrafficPipeline, engine: DetectionEngine, observer: CheckingObserver, alerts: Alert[]): PipelineRun {
+function checkedRun(records: Iterable<PacketRecord>, pipeline: TrafficPipeline, engine: DetectionEngine, observer: CheckingObserver, alerts: Alert[]): Alert[] {
 	const statesBefore = flowStatesHeld();
 	let packets = 0;
 	for (const record of records) {
@@ -154,5 +149,5 @@ function checkedRun(records: Iterable<PacketRecord>, pipeline: TrafficPipeline, 
 		assert.ok(alert.evidence.length > 0, 'an alert says why');
 	}
 	assertSanitized(summary(alerts.at(-1)?.host), 'summary at the end');
-	return {alerts, packets};
+	return alerts;
 }
