@@ -124,6 +124,8 @@ export class CaptureReader {
 
 	private endOfInput(): void {
 		const remaining = this.queue.available;
+		// A file cut inside its header holds no capture to read, not a capture cut short.
+		if (remaining > 0 && this.parser!.inFileHeader) this.fail(`it ends inside its ${this.stats.format} file header, after ${remaining} bytes`);
 		if (remaining > 0) {
 			this.stats.truncated++;
 			this.firstProblem ??= `${this.sourceName}: capture ends inside a record (${remaining} of ${this.parser!.pendingLength} bytes); packets before it were kept`;

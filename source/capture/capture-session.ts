@@ -199,7 +199,9 @@ export class CaptureSession {
 			const reason = await this.pumpPackets(reader, this.input.stream);
 			this.input.close();
 			this.collectReaderTotals(reader);
-			if (reason !== 'end-of-file' || !source.loop || source.path === '-' || this.stopRequested) {
+			// A pass without a packet would be followed by others without one, as fast as the file opens.
+			const empty = reader.stats.packets === 0;
+			if (reason !== 'end-of-file' || !source.loop || source.path === '-' || this.stopRequested || empty) {
 				return this.stoppedReason(reason);
 			}
 

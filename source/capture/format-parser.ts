@@ -22,6 +22,8 @@ export interface ParseProblems {
 export interface FormatParser {
 	/** Bytes the record at the head of the queue needs in total (meaningful after `needMore`). */
 	readonly pendingLength: number;
+	/** True until the file header (pcap's, or pcapng's first section header block) has been read whole. */
+	readonly inFileHeader: boolean;
 	next(queue: ByteQueue, record: PacketRecord, problems: ParseProblems): ParseStep;
 }
 

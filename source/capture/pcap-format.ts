@@ -47,6 +47,10 @@ export class PcapParser implements FormatParser {
 	private maximumCaptureLength = standardMaximumCaptureLength;
 	private headerLength = recordHeaderLength;
 
+	get inFileHeader(): boolean {
+		return this.variant === undefined;
+	}
+
 	next(queue: ByteQueue, record: PacketRecord, problems: ParseProblems): ParseStep {
 		if (this.variant === undefined && !this.readFileHeader(queue)) return stepNeedMore;
 		// Nearly every record lies inside the chunk being read: read it there, in one piece.

@@ -87,6 +87,7 @@ function timestampMicros(captureInterface: CaptureInterface, high: number, low: 
 
 export class PcapngParser implements FormatParser {
 	pendingLength = blockOverhead;
+	inFileHeader = true;
 
 	private bigEndian = false;
 	private interfaces: CaptureInterface[] = [];
@@ -142,6 +143,7 @@ export class PcapngParser implements FormatParser {
 		switch (type) {
 			case sectionHeaderBlockType:
 				this.interfaces = [];
+				this.inFileHeader = false;
 				return false;
 			case blockTypes.interfaceDescription:
 				this.readInterface(bytes, body, bodyLength, position, problems);

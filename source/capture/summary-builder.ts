@@ -1,5 +1,6 @@
 // Builds the periodic `summary` message from the pipeline's counters and the engine's verdicts.
 // Rates are per second of capture time, so a 10x replay reports the rates the link really had.
+import {captureTimeText} from '../model/capture-time.js';
 import type {CaptureStats, HostView, Progress, SourceInfo, Summary} from '../model/messages.js';
 import type {TrafficPipeline} from '../flows/traffic-pipeline.js';
 import type {DetectionEngine} from '../detect/engine.js';
@@ -64,7 +65,7 @@ export class SummaryBuilder {
 
 		return {
 			type: 'summary',
-			time: nowMicros === undefined ? undefined : new Date(nowMicros / 1000).toISOString(),
+			time: nowMicros === undefined ? undefined : captureTimeText(nowMicros),
 			source: context.source,
 			totals,
 			rates: this.rates,

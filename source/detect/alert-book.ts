@@ -2,6 +2,7 @@
 // evidence, and re-emitted (same id, `update: true`) only when its severity or certainty rises, when
 // it learns its agent, worker or algorithm for the first time (so each field updates it at most
 // once), or when a flow newer than every flow counted so far shows it again (its `count` grows).
+import {captureTimeText} from '../model/capture-time.js';
 import type {Alert, AlertCounts, Detection} from '../model/messages.js';
 import {BoundedMap} from './bounded-map.js';
 import {severityOf, severityRank} from './verdict.js';
@@ -61,7 +62,7 @@ export class AlertBook {
 			const alert: Alert = {
 				type: 'alert',
 				id: alertId(key),
-				time: isoTime(draft.timeMicros),
+				time: captureTimeText(draft.timeMicros),
 				detection: draft.detection,
 				severity: severityOf(draft.detection, draft.direction, draft.certainty),
 				certainty: draft.certainty,
@@ -115,7 +116,7 @@ export class AlertBook {
 			existing.severity = severity;
 		}
 		if (sightedAgain || learned || severityRank(existing.severity) > severityRank(before.severity) || existing.certainty > before.certainty) {
-			existing.time = isoTime(draft.timeMicros);
+			existing.time = captureTimeText(draft.timeMicros);
 			const update = copyOf(existing);
 			update.update = true;
 			this.emit(update);
@@ -165,10 +166,6 @@ function detectionBit(detection: Detection): number {
 		case 'crypto-node':
 			return 16;
 	}
-}
-
-function isoTime(micros: number): string {
-	return new Date(micros / 1000).toISOString();
 }
 
 /**

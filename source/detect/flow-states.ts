@@ -3,6 +3,13 @@
 // engine calls `release` when the detector is done with a flow, so entries never outlive it.
 import type {FlowView} from '../flows/flow-view.js';
 
+/** Entries held across every detector's table: bounded by the live flows, back to zero when none is left. */
+let entriesHeld = 0;
+
+export function flowStatesHeld(): number {
+	return entriesHeld;
+}
+
 export class FlowStates<State> {
 	private readonly byId = new Map<number, State>();
 
@@ -11,11 +18,12 @@ export class FlowStates<State> {
 	}
 
 	set(flow: FlowView, state: State): State {
+		if (!this.byId.has(flow.id)) entriesHeld++;
 		this.byId.set(flow.id, state);
 		return state;
 	}
 
 	delete(flow: FlowView): void {
-		this.byId.delete(flow.id);
+		if (this.byId.delete(flow.id)) entriesHeld--;
 	}
 }

@@ -17,6 +17,9 @@ export async function runNdjsonOutput(thread: CaptureThread, stdout: StandardOut
 		if (message.type === 'error') {
 			exitCode = exitCode === exitCodes.ok ? message.exitCode : exitCode;
 			process.stderr.write(formatError(message));
+		} else if (message.type === 'end' && message.warning !== undefined) {
+			// A reader of standard output may never look inside the end record: a cut or corrupt input is said where people look.
+			process.stderr.write(`minewatch: warning: ${message.warning}\n`);
 		}
 
 		stdout.write(JSON.stringify(message) + '\n');

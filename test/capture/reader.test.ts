@@ -308,6 +308,21 @@ describe('damaged and foreign input', () => {
 		assert.throws(() => reader.next(), {name: 'NotACaptureError', message: 'standard input: not a pcap or pcapng capture (it is empty)'});
 	});
 
+	test('a file cut inside its file header is not a capture, not a capture cut short', () => {
+		const pcap = writePcap(etherPackets, {linkType: linkTypes.ethernet});
+		const pcapng = writePcapng(etherPackets, {interfaces: [{linkType: linkTypes.ethernet}]});
+		const sectionHeaderLength = pcapng.readUInt32LE(4);
+		for (const [file, format, headerLength] of [[pcap, 'pcap', 24], [pcapng, 'pcapng', sectionHeaderLength]] as const) {
+			for (let length = 4; length < headerLength; length++) {
+				const reader = new CaptureReader('cut');
+				reader.append(file.subarray(0, length));
+				assert.equal(reader.next(), undefined, 'more may come');
+				reader.finish();
+				assert.throws(() => reader.next(), {name: 'NotACaptureError', message: `cut: not a pcap or pcapng capture (it ends inside its ${format} file header, after ${length} bytes)`});
+			}
+		}
+	});
+
 	test('a capture holding only its file header has no packets and no warning', () => {
 		const {reader, packets} = readWhole(writePcap([], {linkType: linkTypes.ethernet}));
 		assert.equal(packets.length, 0);
