@@ -24,7 +24,8 @@ const scratch = mkdtempSync(path.join(tmpdir(), 'minewatch-session-fuzz-'));
 async function replay(file: string, flags: {loop: boolean; count?: number}): Promise<WorkerMessage[]> {
 	const {session: options} = resolveOptions({read: file, listInterfaces: false, loop: flags.loop, count: flags.count?.toString(), json: true, wall: false, allow: [], interval: '0.1', flowCap: '100', hostCap: '100', payloadBytes: '4096'}, false);
 	const messages: WorkerMessage[] = [];
-	await new CaptureSession(options, (message) => messages.push(message)).run();
+	// Without an unprivileged user to switch to, the session never posts source-open.
+	await new CaptureSession(options, (message) => messages.push(message as WorkerMessage)).run();
 	return messages;
 }
 
