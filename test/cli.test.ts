@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import {once} from 'node:events';
 import {readFileSync, writeFileSync} from 'node:fs';
-import {createServer, connect, type AddressInfo, type Socket} from 'node:net';
+import {createServer, connect, type Socket} from 'node:net';
 import path from 'node:path';
 import {describe, test} from 'node:test';
 import {gzipSync} from 'node:zlib';
@@ -14,6 +14,7 @@ import {readWhole} from './capture/reader-helpers.js';
 import {fixturesDirectory} from './support/repository.js';
 import {runCli} from './support/run-cli.js';
 import {scratchDirectory} from './support/scratch.js';
+import {freePort} from './support/free-port.js';
 
 const dialects = path.join(fixturesDirectory, 'stratum-dialects.pcap');
 const demo = path.join(fixturesDirectory, 'demo.pcapng');
@@ -232,14 +233,6 @@ async function loopbackExchange(port: number, messages: number): Promise<void> {
 	client.end();
 	await once(client, 'close');
 	server.close();
-}
-
-async function freePort(): Promise<number> {
-	const probe = createServer().listen(0, '127.0.0.1');
-	await once(probe, 'listening');
-	const {port} = probe.address() as AddressInfo;
-	probe.close();
-	return port;
 }
 
 describe('live capture on loopback', () => {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type {ChildProcess} from 'node:child_process';
 import {once} from 'node:events';
 import {mkdtempSync, readdirSync, readFileSync} from 'node:fs';
-import {createServer, connect, type AddressInfo, type Socket} from 'node:net';
+import {createServer, connect, type Socket} from 'node:net';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {describe, test, type TestContext} from 'node:test';
@@ -16,6 +16,7 @@ import {childPidsOf, helperMissing, isRoot, skipLive} from './capture/live-suppo
 import {fixturesDirectory} from './support/repository.js';
 import {runCli, type CliRun} from './support/run-cli.js';
 import {CliTerminal, tmuxAvailable} from './support/tmux-terminal.js';
+import {freePort} from './support/free-port.js';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'minewatch-privilege-'));
 const dialects = path.join(fixturesDirectory, 'stratum-dialects.pcap');
@@ -70,15 +71,6 @@ describe('who to switch to', () => {
 		assert.ok(run.alerts.length > 0);
 	});
 });
-
-async function freePort(): Promise<number> {
-	const probe = createServer().listen(0, '127.0.0.1');
-	await once(probe, 'listening');
-	const {port} = probe.address() as AddressInfo;
-	probe.close();
-	await once(probe, 'close');
-	return port;
-}
 
 interface Observed {
 	run: CliRun;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type {ChildProcess} from 'node:child_process';
 import {once} from 'node:events';
 import {existsSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
-import {createServer, connect, type AddressInfo, type Server, type Socket} from 'node:net';
+import {createServer, connect, type Server, type Socket} from 'node:net';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {describe, test, type TestContext} from 'node:test';
@@ -16,6 +16,7 @@ import {childPidsOf, descendantPids, helperMissing, isRoot, processGone, skipLiv
 import {fixturesDirectory} from './support/repository.js';
 import {runCli, type CliRun} from './support/run-cli.js';
 import {CliTerminal, tmuxAvailable} from './support/tmux-terminal.js';
+import {freePort} from './support/free-port.js';
 
 const demo = path.join(fixturesDirectory, 'demo.pcapng');
 const dialects = path.join(fixturesDirectory, 'stratum-dialects.pcap');
@@ -161,15 +162,6 @@ describe('replay, headless', () => {
 		await processes.assertNoneLeft();
 	});
 });
-
-async function freePort(): Promise<number> {
-	const probe = createServer().listen(0, '127.0.0.1');
-	await once(probe, 'listening');
-	const {port} = probe.address() as AddressInfo;
-	probe.close();
-	await once(probe, 'close');
-	return port;
-}
 
 /**
  * A miner's Stratum subscribe to a pool on loopback that never answers: the one-sided exchange is

@@ -9,10 +9,11 @@ import fc from 'fast-check';
 import type {PacketRecord} from '../../source/capture/packet-record.js';
 import {DecodedPacket, decodeStatus, type DecodeStatus} from '../../source/decode/decoded-packet.js';
 import {decodePacket} from '../../source/decode/packet-decoder.js';
-import {applyMutations, concatenate, mutatedSeed} from '../support/byte-mutations.js';
+import {applyMutations, mutatedSeed} from '../support/byte-mutations.js';
 import {checkProperty} from '../support/fuzz.js';
 import {ethernet, ipv4, ipv6, ipv6FragmentHeader, ipv6OptionsHeader, tcp, udp} from '../support/packet-bytes.js';
 import {seedPackets} from '../support/seed-packets.js';
+import {concatBytes} from '../detect/support/bitcoin-builder.js';
 
 const statuses = new Set<number>(Object.values(decodeStatus));
 /** Every link type the decoder knows, and some it does not. */
@@ -93,11 +94,11 @@ function build(parts: Stack): {record: PacketRecord; ipStart: number} {
 	} else {
 		const headers = parts.ipv6Extensions;
 		const chain = headers.map((header, index) => extensionBytes(header, index + 1 < headers.length ? headers[index + 1]!.type : protocol));
-		packet = ipv6({source: '2001:db8::1', destination: '2001:db8::2', nextHeader: headers[0]?.type ?? protocol, payload: concatenate(...chain, transport)});
+		packet = ipv6({source: '2001:db8::1', destination: '2001:db8::2', nextHeader: headers[0]?.type ?? protocol, payload: concatBytes(...chain, transport)});
 	}
 	const frame = ethernet(parts.ipv6Extensions === undefined ? 0x0800 : 0x86dd, packet, parts.vlanTags);
 	const capturedLength = parts.cut === undefined ? frame.length : parts.cut % (frame.length + 1);
-	return {record: {linkType: 1, timestampMicros: 0, data: concatenate(parts.before, frame, parts.after), offset: parts.before.length, capturedLength, originalLength: frame.length}, ipStart: parts.before.length + 14 + parts.vlanTags.length * 4};
+	return {record: {linkType: 1, timestampMicros: 0, data: concatBytes(parts.before, frame, parts.after), offset: parts.before.length, capturedLength, originalLength: frame.length}, ipStart: parts.before.length + 14 + parts.vlanTags.length * 4};
 }
 
 describe('packet decoder fuzz', () => {

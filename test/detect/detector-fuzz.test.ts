@@ -12,15 +12,17 @@ import fc from 'fast-check';
 import {bitcoinMessage, networkMagics, versionPayload, type BitcoinNetwork} from '../../fixtures/builder/protocols/bitcoin-p2p.js';
 import {dnsQuery, dnsResponse} from '../../fixtures/builder/protocols/dns.js';
 import {httpRequest, httpResponse} from '../../fixtures/builder/protocols/http.js';
+import {frame, upgradeRequest} from '../../fixtures/builder/protocols/websocket.js';
 import {handshakeRequest, handshakeResponse, levinMessage, moneroNetworkIds} from '../../fixtures/builder/protocols/monero-levin.js';
 import {clientHello} from '../../fixtures/builder/protocols/tls.js';
 import {SeededRandom} from '../../fixtures/builder/seeded-random.js';
 import type {PacketRecord} from '../../source/capture/packet-record.js';
 import {detectors} from '../../source/detect/registry.js';
-import {applyMutations, concatenate, mutation} from '../support/byte-mutations.js';
+import {applyMutations, mutation} from '../support/byte-mutations.js';
 import {checkProperty} from '../support/fuzz.js';
 import {alertsRaised, detectorInspections, runPipeline} from '../support/fuzz-pipeline.js';
 import {ethernet, flags, ipv4, ipv6, record, tcp, udp} from '../support/packet-bytes.js';
+import {concatBytes} from './support/bitcoin-builder.js';
 
 const text = (value: string): Uint8Array => new TextEncoder().encode(value);
 
@@ -70,7 +72,7 @@ const bitcoin = fc.oneof(
 		header.fill(0, 4, 16);
 		header.set(text(command).subarray(0, 12), 4);
 		new DataView(header.buffer, header.byteOffset).setUint32(16, length, true);
-		return concatenate(header, rest);
+		return concatBytes(header, rest);
 	}),
 );
 
@@ -94,6 +96,13 @@ const http = fc.oneof(
 	),
 	// Headers that never end.
 	fc.record({header: hostileString, repeat: fc.integer({min: 1, max: 400})}).map(({header, repeat}) => text(`POST / HTTP/1.1\r\n${`X-Mining-Extensions: ${header}\r\n`.repeat(repeat)}`)),
+	// A WebSocket upgrade with a hostile Host and path, then client frames of hostile, deep or random
+	// messages, masked or not, with random opcodes and lengths.
+	fc.record({seed: fc.nat(), host: hostileString, target: hostileString, frames: fc.array(fc.record({opcode: fc.integer({min: 0, max: 15}), body: fc.oneof(stratumLine, deepJson, fc.uint8Array({maxLength: 300})), masked: fc.boolean()}), {maxLength: 4})}).map(({seed, host, target, frames}) => {
+		const random = new SeededRandom(seed);
+		const {request} = upgradeRequest(random, host, `/${target}`, 'https://example.org');
+		return concatBytes(request, ...frames.map(({opcode, body, masked}) => frame(opcode, body, masked ? {maskWith: random} : {})));
+	}),
 );
 
 const tls = fc.record({seed: fc.nat(), name: fc.option(fc.oneof(hostileString, fc.constantFrom('pool.supportxmr.com', 'xmr.pool.minergate.com', 'gulf.moneroocean.stream')), {nil: undefined})}).map(({seed, name}) => new Uint8Array(clientHello(new SeededRandom(seed), {serverName: name})));
@@ -111,7 +120,7 @@ const dns = fc.oneof(
 		message[0x02] = 0x81;
 		message[0x06] = answers >>> 8;
 		message[0x07] = answers & 0xff;
-		return concatenate(message, Uint8Array.from([0xc0 | (pointer >>> 8), pointer & 0xff, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 203, 0, 113, 9]), Uint8Array.from([0xc0 | (message.length >>> 8), message.length & 0xff]));
+		return concatBytes(message, Uint8Array.from([0xc0 | (pointer >>> 8), pointer & 0xff, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 203, 0, 113, 9]), Uint8Array.from([0xc0 | (message.length >>> 8), message.length & 0xff]));
 	}),
 );
 

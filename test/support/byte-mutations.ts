@@ -2,6 +2,7 @@
 // flipped, length fields set to zero, one, their maximum or a lie, a cut anywhere, bytes inserted,
 // removed or repeated) applied to a seed, so most inputs stay close enough to valid to reach deep code.
 import fc from 'fast-check';
+import {concatBytes} from '../detect/support/bitcoin-builder.js';
 
 export type Mutation =
 	| {kind: 'byte'; at: number; value: number}
@@ -47,29 +48,19 @@ export function applyMutations(bytes: Uint8Array, mutations: readonly Mutation[]
 				result = result.slice(0, at);
 				break;
 			case 'insert':
-				result = concatenate(result.subarray(0, at), change.bytes, result.subarray(at));
+				result = concatBytes(result.subarray(0, at), change.bytes, result.subarray(at));
 				break;
 			case 'remove':
-				result = concatenate(result.subarray(0, at), result.subarray(Math.min(length, at + change.length)));
+				result = concatBytes(result.subarray(0, at), result.subarray(Math.min(length, at + change.length)));
 				break;
 			case 'repeat': {
 				const range = result.subarray(at, Math.min(length, at + change.length));
-				result = concatenate(result.subarray(0, at), ...Array.from({length: change.times + 1}, () => range), result.subarray(at + range.length));
+				result = concatBytes(result.subarray(0, at), ...Array.from({length: change.times + 1}, () => range), result.subarray(at + range.length));
 				break;
 			}
 		}
 	}
 	return result;
-}
-
-export function concatenate(...parts: Uint8Array[]): Uint8Array {
-	const joined = new Uint8Array(parts.reduce((total, part) => total + part.length, 0));
-	let offset = 0;
-	for (const part of parts) {
-		joined.set(part, offset);
-		offset += part.length;
-	}
-	return joined;
 }
 
 /**
