@@ -2,7 +2,7 @@
 // and counts it, and a keyboard that never types.
 import {EventEmitter} from 'node:events';
 
-export class FakeTerminalOutput extends EventEmitter {
+class FakeTerminalOutput extends EventEmitter {
 	readonly isTTY = true;
 	bytes = 0;
 
@@ -18,7 +18,7 @@ export class FakeTerminalOutput extends EventEmitter {
 	}
 }
 
-export class FakeTerminalInput extends EventEmitter {
+class FakeTerminalInput extends EventEmitter {
 	readonly isTTY = true;
 	isRaw = false;
 	setRawMode(mode: boolean): void {
@@ -33,4 +33,10 @@ export class FakeTerminalInput extends EventEmitter {
 	read(): null {
 		return null;
 	}
+}
+
+/** The streams Ink is given for a fake terminal of `columns` x `rows`: output and errors drawn on it, a keyboard that never types. */
+export function fakeTerminal(columns: number, rows: number): {stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream} {
+	const output = new FakeTerminalOutput(columns, rows) as unknown as NodeJS.WriteStream;
+	return {stdin: new FakeTerminalInput() as unknown as NodeJS.ReadStream, stdout: output, stderr: output};
 }

@@ -12,7 +12,7 @@ import {performance} from 'node:perf_hooks';
 import {fileURLToPath} from 'node:url';
 import {floodCapture, floodMiner} from '../fixtures/builder/flood.js';
 import type {Alert, Summary, WorkerMessage} from '../source/model/messages.js';
-import {FakeTerminalInput, FakeTerminalOutput} from './fake-terminal.js';
+import {fakeTerminal} from './fake-terminal.js';
 import {median, quantile} from './statistics.js';
 
 const floodPackets = 1_000_000;
@@ -60,16 +60,10 @@ async function interactive(file: string, log: (line: string) => void): Promise<v
 	const columns = 200;
 	const rows = 60;
 	const thread = new CaptureThread(session);
-	const output = new FakeTerminalOutput(columns, rows);
 	const store = new MonitorStore(thread, {replay: true, speed: 'max', size: {columns, rows}});
 	store.start();
 	const renderTimes: number[] = [];
-	const instance = mountMonitor(store, {
-		stdin: new FakeTerminalInput() as unknown as NodeJS.ReadStream,
-		stdout: output as unknown as NodeJS.WriteStream,
-		stderr: output as unknown as NodeJS.WriteStream,
-		onRender: metrics => renderTimes.push(metrics.renderTime),
-	});
+	const instance = mountMonitor(store, {...fakeTerminal(columns, rows), onRender: metrics => renderTimes.push(metrics.renderTime)});
 	const cpuBefore = mainThreadCpuSeconds();
 	const wallBefore = performance.now();
 	let ended = false;

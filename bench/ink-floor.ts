@@ -2,7 +2,7 @@
 // plain full-width text and a third of them changing each frame, at the UI's refresh rate. Ink 6
 // builds each frame anew (a fresh Output and fresh caches), so its cost follows the characters on
 // screen, not what changed; the UI can only be measured against what Ink itself needs.
-import {FakeTerminalInput, FakeTerminalOutput} from './fake-terminal.js';
+import {fakeTerminal} from './fake-terminal.js';
 import {median} from './statistics.js';
 
 const columns = 200;
@@ -27,11 +27,8 @@ export async function runInkFloorBench(log: (line: string) => void): Promise<num
 	};
 
 	const renderTimes: number[] = [];
-	const output = new FakeTerminalOutput(columns, rows);
 	const instance = render(createElement(Screen, {frame: 0}), {
-		stdout: output as unknown as NodeJS.WriteStream,
-		stderr: output as unknown as NodeJS.WriteStream,
-		stdin: new FakeTerminalInput() as unknown as NodeJS.ReadStream,
+		...fakeTerminal(columns, rows),
 		patchConsole: false,
 		exitOnCtrlC: false,
 		onRender: metrics => renderTimes.push(metrics.renderTime),

@@ -8,7 +8,7 @@ import {performance} from 'node:perf_hooks';
 import type {ControlMessage, HostRow, HostView, ProtocolFamily, Summary, TrafficCounter, TrafficHistory, WorkerMessage} from '../source/model/messages.js';
 import {protocolFamilies} from '../source/model/messages.js';
 import type {MonitorConnection} from '../source/ui/monitor-store.js';
-import {FakeTerminalInput, FakeTerminalOutput} from './fake-terminal.js';
+import {fakeTerminal} from './fake-terminal.js';
 import {median, quantile} from './statistics.js';
 
 const columns = 200;
@@ -71,16 +71,10 @@ export async function runRenderBench(log: (line: string) => void): Promise<numbe
 			}
 		},
 	};
-	const output = new FakeTerminalOutput(columns, rows);
 	const store = new MonitorStore(connection, {replay: true, speed: 1, size: {columns, rows}});
 	store.start();
 	const renderTimes: number[] = [];
-	const instance = mountMonitor(store, {
-		stdin: new FakeTerminalInput() as unknown as NodeJS.ReadStream,
-		stdout: output as unknown as NodeJS.WriteStream,
-		stderr: output as unknown as NodeJS.WriteStream,
-		onRender: metrics => renderTimes.push(metrics.renderTime),
-	});
+	const instance = mountMonitor(store, {...fakeTerminal(columns, rows), onRender: metrics => renderTimes.push(metrics.renderTime)});
 	const counters = Object.fromEntries(protocolFamilies.map(family => [family, {packets: 0, bytes: 0}])) as Record<ProtocolFamily, TrafficCounter>;
 	let step = 0;
 	let captureMillis = Date.parse('2026-11-30T12:00:00Z');
