@@ -7,7 +7,7 @@
 import {performance} from 'node:perf_hooks';
 import type {ControlMessage, HostRow, HostView, ProtocolFamily, Summary, TrafficCounter, TrafficHistory, WorkerMessage} from '../source/model/messages.js';
 import {protocolFamilies} from '../source/model/messages.js';
-import type {MonitorConnection} from '../source/ui/monitor-store.js';
+import type {MonitorConnection} from '../source/model/monitor-connection.js';
 import {fakeTerminal} from './fake-terminal.js';
 import {median, quantile} from './statistics.js';
 
@@ -60,7 +60,16 @@ export async function runRenderBench(log: (line: string) => void): Promise<numbe
 	const hosts = Array.from({length: hostCount}, (_, index) => host(index)).sort(bySeverity);
 	const listeners = new Set<(message: WorkerMessage) => void>();
 	let view: HostView = {sort: 'severity', reverse: false, filter: '', offset: 0, limit: rows};
+	// The bench's worker never exits and its first message is whatever the loop below sends first.
+	let firstSent: (message: WorkerMessage) => void = () => undefined;
+	const first = new Promise<WorkerMessage>(resolve => {
+		firstSent = resolve;
+	});
 	const connection: MonitorConnection = {
+		exited: new Promise(() => undefined),
+		async firstMessage() {
+			return first;
+		},
 		onMessage(listener) {
 			listeners.add(listener);
 			return () => listeners.delete(listener);
@@ -97,6 +106,7 @@ export async function runRenderBench(log: (line: string) => void): Promise<numbe
 	}
 
 	const emit = (message: WorkerMessage) => {
+		firstSent(message);
 		for (const listener of listeners) {
 			listener(message);
 		}

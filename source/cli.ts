@@ -10,6 +10,7 @@ import {exitCodes, stopSignals} from './exit-codes.js';
 import {resolveOptions, UsageError, type CliOptions, type RawFlags} from './options.js';
 import {unprivilegedUser, type UnprivilegedUser} from './privilege.js';
 import {AlertLog} from './output/alert-log.js';
+import type {MonitorConnection} from './model/monitor-connection.js';
 import {formatError} from './output/error-report.js';
 import {cliFlags, unknownFlag} from './cli-flags.js';
 import {runNdjsonOutput} from './output/ndjson-output.js';
@@ -112,35 +113,35 @@ function endedBy(result: UiResult): number {
 	return result.exitCode;
 }
 
-async function runInteractive(thread: CaptureThread, options: CliOptions): Promise<number> {
-	const first = await thread.firstMessage();
+async function runInteractive(connection: MonitorConnection, options: CliOptions): Promise<number> {
+	const first = await connection.firstMessage();
 	if (first.type === 'error') {
 		process.stderr.write(formatError(first));
-		await thread.exited;
+		await connection.exited;
 		return first.exitCode;
 	}
 
 	if (options.output === 'wall') {
 		const {runWall} = await import('./wall/run-wall.js');
-		const result = await runWall(thread, {
+		const result = await runWall(connection, {
 			stdin: keyboardInput(options),
 			stdout: process.stdout,
 			replay: options.session.source.kind === 'file',
 		});
-		await thread.exited;
+		await connection.exited;
 		return endedBy(result);
 	}
 
 	// React's development build renders several times slower; nothing here needs its checks.
 	process.env['NODE_ENV'] ??= 'production';
 	const {runUi} = await import('./ui/run-ui.js');
-	const result = await runUi(thread, {
+	const result = await runUi(connection, {
 		stdin: keyboardInput(options),
 		stdout: process.stdout,
 		replay: options.session.source.kind === 'file',
 		speed: options.session.speed,
 	});
-	await thread.exited;
+	await connection.exited;
 	return endedBy(result);
 }
 

@@ -2,6 +2,7 @@
 import {Worker} from 'node:worker_threads';
 import {exitCodes} from '../exit-codes.js';
 import type {ControlMessage, WorkerError, WorkerMessage} from '../model/messages.js';
+import type {MonitorConnection} from '../model/monitor-connection.js';
 import type {SessionOptions} from '../options.js';
 import {switchToUser, type UnprivilegedUser} from '../privilege.js';
 import type {SourceOpen, UserSwitched} from './capture-session.js';
@@ -10,7 +11,7 @@ type Listener = (message: WorkerMessage) => void;
 /** Returns an error when it could not do its part (the alert log cannot be written): the capture then ends with it. */
 type Tap = (message: WorkerMessage) => WorkerError | undefined;
 
-export class CaptureThread {
+export class CaptureThread implements MonitorConnection {
 	private readonly worker: Worker;
 	private readonly listeners = new Set<Listener>();
 	/** Messages that arrive before anyone listens are kept for the first listener. */

@@ -1,19 +1,19 @@
 // Headless output: every summary, alert, error and the end record as one JSON object per line.
-import type {CaptureThread} from '../capture/capture-thread.js';
 import {exitCodes} from '../exit-codes.js';
 import type {WorkerMessage} from '../model/messages.js';
+import type {MonitorConnection} from '../model/monitor-connection.js';
 import {formatError} from './error-report.js';
 import type {StandardOutput} from './standard-output.js';
 
 /** Returns the exit code of the first error the worker reported; a failed standard output sets its own. */
-export async function runNdjsonOutput(thread: CaptureThread, stdout: StandardOutput): Promise<number> {
+export async function runNdjsonOutput(connection: MonitorConnection, stdout: StandardOutput): Promise<number> {
 	let exitCode: number = exitCodes.ok;
 	stdout.onFailure(() => {
 		// Nothing more can be written, so the capture stops; the --alerts file still gets every alert
 		// raised until the worker has stopped.
-		thread.send({type: 'stop'});
+		connection.send({type: 'stop'});
 	});
-	thread.onMessage((message: WorkerMessage) => {
+	connection.onMessage((message: WorkerMessage) => {
 		if (message.type === 'error') {
 			exitCode = exitCode === exitCodes.ok ? message.exitCode : exitCode;
 			process.stderr.write(formatError(message));
@@ -24,6 +24,6 @@ export async function runNdjsonOutput(thread: CaptureThread, stdout: StandardOut
 
 		stdout.write(JSON.stringify(message) + '\n');
 	});
-	await thread.exited;
+	await connection.exited;
 	return exitCode;
 }

@@ -5,7 +5,6 @@
 import {
 	hostSortKeys,
 	type Alert,
-	type ControlMessage,
 	type End,
 	type HostView,
 	type Summary,
@@ -15,6 +14,7 @@ import {
 } from '../model/messages.js';
 import type {Key} from 'ink';
 import {systemClock, type Clock} from '../model/clock.js';
+import type {MonitorConnection} from '../model/monitor-connection.js';
 import {AlertRing, defaultAlertCapacity, type AlertEntry} from './alert-ring.js';
 import {RateHistory, type RateMetric} from './rate-history.js';
 import {computeLayout, type Layout, type TerminalSize} from './layout.js';
@@ -22,12 +22,6 @@ import {resolveCommand, type Command, type KeyScope} from './key-map.js';
 import {buildDetailLines} from './detail-lines.js';
 import {buildHelpLines} from './help-lines.js';
 import {scrubControls} from './display-text.js';
-
-export interface MonitorConnection {
-	/** Returns the unsubscribe function. */
-	onMessage(listener: (message: WorkerMessage) => void): () => void;
-	send(message: ControlMessage): void;
-}
 
 export type Pane = 'hosts' | 'protocols' | 'alerts';
 export const panes: readonly Pane[] = ['hosts', 'protocols', 'alerts'];

@@ -4,13 +4,13 @@
 import './interactive-terminal.js';
 import {render, type Instance} from 'ink';
 import type {RenderOptions} from 'ink';
-import {MonitorStore, type ExitReason, type MonitorConnection} from './monitor-store.js';
+import type {MonitorConnection} from '../model/monitor-connection.js';
+import {MonitorStore, type ExitReason} from './monitor-store.js';
 import {MonitorApp} from './monitor-app.js';
 import type {UiResult} from './closing-summary.js';
 import {runTerminalSession, sessionResult} from './terminal-session.js';
 import type {TerminalSize} from './layout.js';
 
-export type {MonitorConnection} from './monitor-store.js';
 export {MonitorStore} from './monitor-store.js';
 export {MonitorApp} from './monitor-app.js';
 export {closingSummary, type UiExitReason, type UiResult} from './closing-summary.js';

@@ -5,7 +5,7 @@
 import blessed from 'blessed';
 import type {HostView} from '../model/messages.js';
 import type {UiResult} from '../ui/closing-summary.js';
-import type {MonitorConnection} from '../ui/monitor-store.js';
+import type {MonitorConnection} from '../model/monitor-connection.js';
 import {runTerminalSession} from '../ui/terminal-session.js';
 import {WallScreen} from './wall-screen.js';
 import {WallState} from './wall-state.js';

@@ -2,13 +2,27 @@
 // taken from the real mining capture, and a poll helper for Ink's asynchronous renders.
 import type {Alert, ControlMessage, HostDetail, HostRow, HostView, ProtocolFamily, Summary, TrafficCounter, TrafficHistory, WorkerMessage} from '../../source/model/messages.js';
 import {protocolFamilies} from '../../source/model/messages.js';
-import type {MonitorConnection} from '../../source/ui/monitor-store.js';
+import type {MonitorConnection} from '../../source/model/monitor-connection.js';
 
 export class FakeConnection implements MonitorConnection {
 	readonly sent: ControlMessage[] = [];
 	/** Called after each control message is recorded, like a worker receiving it. */
 	responder: ((message: ControlMessage) => void) | undefined;
 	private readonly listeners = new Set<(message: WorkerMessage) => void>();
+	private resolveFirst: ((message: WorkerMessage) => void) | undefined;
+	private readonly first = new Promise<WorkerMessage>(resolve => {
+		this.resolveFirst = resolve;
+	});
+
+	private resolveExited: (() => void) | undefined;
+	/** Settles with the first end record emitted, as the worker exits after it. */
+	readonly exited = new Promise<void>(resolve => {
+		this.resolveExited = resolve;
+	});
+
+	async firstMessage(): Promise<WorkerMessage> {
+		return this.first;
+	}
 
 	onMessage(listener: (message: WorkerMessage) => void): () => void {
 		this.listeners.add(listener);
@@ -23,6 +37,11 @@ export class FakeConnection implements MonitorConnection {
 	}
 
 	emit(message: WorkerMessage): void {
+		this.resolveFirst?.(message);
+		if (message.type === 'end') {
+			this.resolveExited?.();
+		}
+
 		for (const listener of this.listeners) {
 			listener(message);
 		}
