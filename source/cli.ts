@@ -16,7 +16,7 @@ import {cliFlags, unknownFlag} from './cli-flags.js';
 import {runNdjsonOutput} from './output/ndjson-output.js';
 import {StandardOutput} from './output/standard-output.js';
 import {describeWriteFailure} from './output/write-failure.js';
-import type {UiResult} from './ui/closing-summary.js';
+import type {UiResult} from './view/closing-summary.js';
 
 const help = `
 	Usage

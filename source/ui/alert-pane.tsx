@@ -3,13 +3,13 @@
 import {memo} from 'react';
 import {Box} from 'ink';
 import type {MonitorState} from './monitor-store.js';
-import type {AlertEntry} from './alert-ring.js';
+import type {AlertEntry} from '../view/alert-ring.js';
 import {PaneTitle} from './pane-title.js';
-import {describeAlert} from './alert-description.js';
-import {severityStyles} from './severity-style.js';
-import {clip, fit} from './display-text.js';
+import {describeAlert} from '../view/alert-description.js';
+import {severityStyles} from '../view/severity-style.js';
+import {clip, fit} from '../view/display-text.js';
 import {ScreenLine} from './screen-line.js';
-import {formatClock, formatInteger} from './format.js';
+import {formatClock, formatInteger} from '../view/format.js';
 
 interface AlertLineProps {
 	entry: AlertEntry;

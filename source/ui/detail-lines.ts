@@ -1,11 +1,11 @@
 // The host detail view as a list of lines, so it scrolls like any list and renders only what fits.
 import type {Alert, FlowRow, HostDetail, PeerRow} from '../model/messages.js';
-import type {AlertEntry} from './alert-ring.js';
-import {alertProtocolLabels, familyLabels} from './protocol-names.js';
-import {severityStyles} from './severity-style.js';
-import {fit} from './display-text.js';
-import {describeConnection, describeCount} from './alert-description.js';
-import {formatBytes, formatClock, formatCount, formatEndpoint, formatInteger, formatPacketRate, formatTimestamp, quantity} from './format.js';
+import type {AlertEntry} from '../view/alert-ring.js';
+import {alertProtocolLabels, familyLabels} from '../view/protocol-names.js';
+import {severityStyles} from '../view/severity-style.js';
+import {fit} from '../view/display-text.js';
+import {describeConnection, describeCount} from '../view/alert-description.js';
+import {formatBytes, formatClock, formatCount, formatEndpoint, formatInteger, formatPacketRate, formatTimestamp, quantity} from '../view/format.js';
 
 export interface DetailLine {
 	text: string;

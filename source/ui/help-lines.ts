@@ -1,7 +1,7 @@
 // The help overlay's text, generated from the key table.
 import {helpSections} from './key-map.js';
-import {fit} from './display-text.js';
-import {severitiesDescending, severityStyles} from './severity-style.js';
+import {fit} from '../view/display-text.js';
+import {severitiesDescending, severityStyles} from '../view/severity-style.js';
 
 export interface HelpLine {
 	text: string;

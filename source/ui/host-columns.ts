@@ -1,9 +1,9 @@
 // The host table's columns and which survive on a narrow terminal: columns are dropped, highest
 // `dropOrder` first, before any pane is.
 import type {HostRow, HostSortKey} from '../model/messages.js';
-import {familyShortLabels} from './protocol-names.js';
-import {severityStyles} from './severity-style.js';
-import {formatAge, formatBytes, formatCount, formatPacketRate} from './format.js';
+import {familyShortLabels} from '../view/protocol-names.js';
+import {severityStyles} from '../view/severity-style.js';
+import {formatAge, formatBytes, formatCount, formatPacketRate} from '../view/format.js';
 
 export interface HostColumn {
 	id: string;

@@ -6,10 +6,10 @@ import type {HostRow, HostSortKey} from '../model/messages.js';
 import type {MonitorState} from './monitor-store.js';
 import {PaneTitle} from './pane-title.js';
 import {addressColumn, chooseHostColumns, severityColumn, type HostColumn, type HostColumnSet} from './host-columns.js';
-import {severityStyles} from './severity-style.js';
-import {clip, fit} from './display-text.js';
+import {severityStyles} from '../view/severity-style.js';
+import {clip, fit} from '../view/display-text.js';
 import {ScreenLine, type Segment} from './screen-line.js';
-import {formatInteger} from './format.js';
+import {formatInteger} from '../view/format.js';
 
 const sortLabels: Record<HostSortKey, string> = {
 	severity: 'severity',

@@ -4,24 +4,23 @@
 // every change, because the worker sorts, filters and windows the hosts, never the UI thread.
 import {
 	hostSortKeys,
-	type Alert,
 	type End,
 	type HostView,
 	type Summary,
-	type TrafficHistory,
-	type WorkerError,
 	type WorkerMessage,
 } from '../model/messages.js';
 import type {Key} from 'ink';
 import {systemClock, type Clock} from '../model/clock.js';
 import type {MonitorConnection} from '../model/monitor-connection.js';
-import {AlertRing, defaultAlertCapacity, type AlertEntry} from './alert-ring.js';
-import {RateHistory, type RateMetric} from './rate-history.js';
-import {computeLayout, type Layout, type TerminalSize} from './layout.js';
+import type {AlertEntry} from '../view/alert-ring.js';
+import {MessageIntake, type LatestData} from '../view/message-intake.js';
+import {clampIndex, followSelection, moveSelection, type Movement} from '../view/selection.js';
+import {RateHistory, type RateMetric} from '../view/rate-history.js';
+import {computeLayout, type Layout, type TerminalSize} from '../view/layout.js';
 import {resolveCommand, type Command, type KeyScope} from './key-map.js';
 import {buildDetailLines} from './detail-lines.js';
 import {buildHelpLines} from './help-lines.js';
-import {scrubControls} from './display-text.js';
+import {scrubControls} from '../view/display-text.js';
 
 export type Pane = 'hosts' | 'protocols' | 'alerts';
 export const panes: readonly Pane[] = ['hosts', 'protocols', 'alerts'];
@@ -58,18 +57,6 @@ export interface MonitorState {
 }
 
 type StateChange = {-readonly [Field in keyof MonitorState]?: MonitorState[Field]};
-
-export interface LatestData {
-	summary: Summary | undefined;
-	/** Capture time of the first summary that had one. */
-	firstCaptureTime: string | undefined;
-	/** Newest first, including what a paused display holds back. */
-	alerts: readonly AlertEntry[];
-	/** Distinct alert ids ever received. */
-	alertsSeen: number;
-	end: End | undefined;
-	error: WorkerError | undefined;
-}
 
 export interface MonitorStoreOptions {
 	replay: boolean;
@@ -128,26 +115,19 @@ export class MonitorStore {
 	private state: MonitorState;
 	private readonly listeners = new Set<() => void>();
 	private readonly exitListeners = new Set<(reason: ExitReason) => void>();
-	private readonly ring: AlertRing;
+	private readonly intake: MessageIntake;
 	private readonly refreshMilliseconds: number;
-	private pendingSummary: Summary | undefined;
-	/** Every summary's buckets, kept until shown: a summary a newer one replaces still had its traffic. */
-	private pendingHistory: TrafficHistory[] = [];
-	private pendingAlerts: Alert[] = [];
-	private latestSummary: Summary | undefined;
-	private firstCaptureTime: string | undefined;
 	private readonly clock: Clock;
 	private cancelFlush: (() => void) | undefined;
 	private lastFlush = Number.NEGATIVE_INFINITY;
 	private lastSentView: HostView | undefined;
 	private viewAnswerPending = false;
 	private speedRequestedAt = Number.NEGATIVE_INFINITY;
-	private fatalError: WorkerError | undefined;
 	private exitReason: ExitReason | undefined;
 	private unsubscribe: (() => void) | undefined;
 
 	constructor(private readonly connection: MonitorConnection, options: MonitorStoreOptions) {
-		this.ring = new AlertRing(options.alertCapacity ?? defaultAlertCapacity);
+		this.intake = new MessageIntake(options.alertCapacity);
 		this.refreshMilliseconds = options.refreshMilliseconds ?? defaultRefreshMilliseconds;
 		this.clock = options.clock ?? systemClock;
 		const layout = computeLayout(options.size);
@@ -157,7 +137,7 @@ export class MonitorStore {
 			replay: options.replay,
 			summary: undefined,
 			alerts: [],
-			history: new RateHistory(),
+			history: this.intake.history,
 			historyVersion: 0,
 			focus: 'hosts',
 			view: {sort: 'severity', reverse: false, filter: '', offset: 0, limit: layout.hostRows},
@@ -209,30 +189,13 @@ export class MonitorStore {
 
 	/** Everything received so far, including what a paused display holds back. */
 	get latest(): LatestData {
-		this.applyPending();
-		return {
-			summary: this.latestSummary,
-			firstCaptureTime: this.firstCaptureTime,
-			alerts: this.ring.entries,
-			alertsSeen: this.ring.distinct,
-			end: this.state.end,
-			error: this.fatalError,
-		};
+		return this.intake.latest;
 	}
 
 	receive(message: WorkerMessage): void {
+		this.intake.receive(message);
 		switch (message.type) {
 			case 'summary': {
-				this.firstCaptureTime ??= message.time;
-				this.pendingSummary = message;
-				if (message.history !== undefined) {
-					this.pendingHistory.push(message.history);
-					// Each holds at least one bucket, and no more buckets than the history keeps are drawn.
-					if (this.pendingHistory.length > this.state.history.bucketCount) {
-						this.pendingHistory.shift();
-					}
-				}
-
 				if (this.viewAnswerPending) {
 					this.flush();
 				} else {
@@ -243,7 +206,6 @@ export class MonitorStore {
 			}
 
 			case 'alert': {
-				this.pendingAlerts.push(message);
 				this.scheduleFlush();
 				break;
 			}
@@ -255,7 +217,6 @@ export class MonitorStore {
 			}
 
 			case 'error': {
-				this.fatalError = message;
 				this.requestExit('worker-error');
 				break;
 			}
@@ -372,7 +333,7 @@ export class MonitorStore {
 			}
 
 			case 'replayPause': {
-				this.connection.send({type: this.latestSummary?.paused ? 'resume' : 'pause'});
+				this.connection.send({type: this.intake.summary?.paused ? 'resume' : 'pause'});
 				break;
 			}
 		}
@@ -456,7 +417,7 @@ export class MonitorStore {
 			this.update({displayPaused: false, heldUpdates: 0});
 			this.flush();
 		} else {
-			this.applyPending();
+			this.intake.settle();
 			this.update({displayPaused: true, heldUpdates: 0});
 		}
 	}
@@ -467,26 +428,16 @@ export class MonitorStore {
 			return;
 		}
 
-		this.ring.toggleAcknowledged(entry.alert.id);
+		this.intake.toggleAcknowledged(entry.alert.id);
 		const alerts = this.state.alerts.map(candidate => candidate === entry ? {...candidate, acknowledged: !entry.acknowledged} : candidate);
 		this.update({alerts});
 	}
 
-	private move(command: 'up' | 'down' | 'pageUp' | 'pageDown' | 'top' | 'bottom'): void {
+	private move(command: Movement): void {
 		const scope = this.scope();
 		const {layout} = this.state;
 		const page = scope === 'alerts' ? layout.alertRows : (scope === 'hosts' ? layout.hostRows : layout.bodyLines);
-		const target = (current: number, count: number): number => {
-			const moved = {
-				up: current - 1,
-				down: current + 1,
-				pageUp: current - page,
-				pageDown: current + page,
-				top: 0,
-				bottom: count - 1,
-			}[command];
-			return Math.max(0, Math.min(count - 1, moved));
-		};
+		const target = (current: number, count: number): number => moveSelection(current, count, command, page);
 
 		switch (scope) {
 			case 'hosts': {
@@ -528,15 +479,7 @@ export class MonitorStore {
 	}
 
 	private selectAlert(index: number): void {
-		const rows = this.state.layout.alertRows;
-		let offset = this.state.alertOffset;
-		if (index < offset) {
-			offset = index;
-		} else if (index >= offset + rows) {
-			offset = index - rows + 1;
-		}
-
-		this.update({selectedAlert: index, alertOffset: offset});
+		this.update({selectedAlert: index, alertOffset: followSelection(index, this.state.alertOffset, this.state.layout.alertRows)});
 	}
 
 	/** Applies a view change with the host selection it implies, and tells the worker if it differs. */
@@ -548,15 +491,8 @@ export class MonitorStore {
 
 		const matched = this.state.summary?.hostsMatched;
 		const limit = Math.max(1, view.limit);
-		let selected = matched === undefined ? selectedHost : Math.max(0, Math.min(matched - 1, selectedHost));
-		selected = Math.max(0, selected);
-		let {offset} = view;
-		if (selected < offset) {
-			offset = selected;
-		} else if (selected >= offset + limit) {
-			offset = selected - limit + 1;
-		}
-
+		const selected = matched === undefined ? Math.max(0, selectedHost) : clampIndex(selectedHost, matched);
+		let offset = followSelection(selected, view.offset, limit);
 		if (matched !== undefined) {
 			offset = Math.max(0, Math.min(offset, matched - limit));
 		}
@@ -589,31 +525,13 @@ export class MonitorStore {
 		});
 	}
 
-	/** Folds queued messages into the latest known data, without touching the screen. */
-	private applyPending(): number {
-		let applied = 0;
-		if (this.pendingAlerts.length > 0) {
-			applied += this.pendingAlerts.length;
-			this.ring.addAll(this.pendingAlerts);
-			this.pendingAlerts = [];
-		}
-
-		if (this.pendingSummary) {
-			applied++;
-			this.latestSummary = this.pendingSummary;
-			this.pendingSummary = undefined;
-		}
-
-		return applied;
-	}
-
 	private flush(): void {
 		this.cancelFlush?.();
 		this.cancelFlush = undefined;
 		this.lastFlush = this.clock.now();
-		const answersView = this.viewAnswerPending && this.pendingSummary !== undefined;
-		const applied = this.applyPending();
-		const summary = this.latestSummary;
+		const answersView = this.viewAnswerPending && this.intake.summaryPending;
+		const applied = this.intake.settle();
+		const summary = this.intake.summary;
 		if (answersView) {
 			this.viewAnswerPending = false;
 		}
@@ -628,7 +546,7 @@ export class MonitorStore {
 			return;
 		}
 
-		if (applied === 0 && summary === this.state.summary && this.ring.entries === this.state.alerts) {
+		if (applied === 0 && summary === this.state.summary && this.intake.alerts === this.state.alerts) {
 			return;
 		}
 
@@ -636,14 +554,9 @@ export class MonitorStore {
 	}
 
 	private show(summary: Summary | undefined): void {
-		const change: StateChange = {summary, alerts: this.ring.entries};
+		const change: StateChange = {summary, alerts: this.intake.alerts};
 		if (summary !== undefined && summary !== this.state.summary) {
-			if (this.pendingHistory.length > 0) {
-				for (const history of this.pendingHistory) {
-					this.state.history.add(history);
-				}
-
-				this.pendingHistory = [];
+			if (this.intake.settleHistory()) {
 				change.historyVersion = this.state.historyVersion + 1;
 			}
 
@@ -657,11 +570,9 @@ export class MonitorStore {
 			const selectedId = this.state.alerts[this.state.selectedAlert]?.alert.id;
 			const followNewest = this.state.selectedAlert === 0;
 			const kept = followNewest ? 0 : alerts.findIndex(entry => entry.alert.id === selectedId);
-			const selectedAlert = Math.max(0, Math.min(alerts.length - 1, kept));
+			const selectedAlert = clampIndex(kept, alerts.length);
 			change.selectedAlert = selectedAlert;
-			const rows = this.state.layout.alertRows;
-			const offset = this.state.alertOffset;
-			change.alertOffset = selectedAlert < offset ? selectedAlert : (selectedAlert >= offset + rows ? selectedAlert - rows + 1 : offset);
+			change.alertOffset = followSelection(selectedAlert, this.state.alertOffset, this.state.layout.alertRows);
 		}
 
 		this.update(change);

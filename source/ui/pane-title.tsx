@@ -1,5 +1,5 @@
 // A pane's title rule. The focused pane is marked by a glyph as well as colour.
-import {clip, displayWidth} from './display-text.js';
+import {clip, displayWidth} from '../view/display-text.js';
 import {ScreenLine} from './screen-line.js';
 
 export interface PaneTitleProps {

@@ -2,13 +2,13 @@
 import {Box} from 'ink';
 import {protocolFamilies, type ProtocolFamily} from '../model/messages.js';
 import type {MonitorState} from './monitor-store.js';
-import type {RateHistory, RateMetric} from './rate-history.js';
+import type {RateHistory, RateMetric} from '../view/rate-history.js';
 import {PaneTitle} from './pane-title.js';
-import {familyLabels} from './protocol-names.js';
+import {familyLabels} from '../view/protocol-names.js';
 import {sparkline} from './sparkline.js';
-import {fit} from './display-text.js';
+import {fit} from '../view/display-text.js';
 import {ScreenLine, type Segment} from './screen-line.js';
-import {formatBitRate, formatDuration, formatPacketRate} from './format.js';
+import {formatBitRate, formatDuration, formatPacketRate} from '../view/format.js';
 
 const familyColors: Record<ProtocolFamily, string> = {
 	'bitcoin-p2p': 'yellow',

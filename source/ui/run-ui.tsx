@@ -7,13 +7,13 @@ import type {RenderOptions} from 'ink';
 import type {MonitorConnection} from '../model/monitor-connection.js';
 import {MonitorStore, type ExitReason} from './monitor-store.js';
 import {MonitorApp} from './monitor-app.js';
-import type {UiResult} from './closing-summary.js';
-import {runTerminalSession, sessionResult} from './terminal-session.js';
-import type {TerminalSize} from './layout.js';
+import type {UiResult} from '../view/closing-summary.js';
+import {runTerminalSession, sessionResult} from '../view/terminal-session.js';
+import type {TerminalSize} from '../view/layout.js';
 
 export {MonitorStore} from './monitor-store.js';
 export {MonitorApp} from './monitor-app.js';
-export {closingSummary, type UiExitReason, type UiResult} from './closing-summary.js';
+export {closingSummary, type UiExitReason, type UiResult} from '../view/closing-summary.js';
 
 export interface UiOptions {
 	/** Where keys come from: a /dev/tty stream when the capture itself arrives on standard input. */

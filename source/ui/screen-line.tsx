@@ -11,7 +11,7 @@
 // A line holding other characters (network text that is not ASCII) is left to Ink to measure and
 // cut, as before; a screen reader gets the real text either way.
 import {Text, Transform, type TextProps} from 'ink';
-import {clip, displayWidth, isPrintableAscii, scrubControls} from './display-text.js';
+import {clip, displayWidth, isPrintableAscii, scrubControls} from '../view/display-text.js';
 
 export type LineStyle = Pick<TextProps, 'color' | 'bold' | 'dimColor' | 'inverse' | 'underline'>;
 

@@ -1,13 +1,13 @@
 // Two lines: what is being watched and how fast, then alerts, losses and replay state.
 import {Box, Text} from 'ink';
 import type {Summary} from '../model/messages.js';
-import {describeSource} from './source-description.js';
+import {describeSource} from '../view/source-description.js';
 import type {MonitorState} from './monitor-store.js';
-import {unacknowledgedOpen} from './alert-ring.js';
-import {severitiesDescending, severityStyles} from './severity-style.js';
-import {clip} from './display-text.js';
+import {unacknowledgedOpen} from '../view/alert-ring.js';
+import {severitiesDescending, severityStyles} from '../view/severity-style.js';
+import {clip} from '../view/display-text.js';
 import {ScreenLine, type Segment} from './screen-line.js';
-import {formatBitRate, formatBytes, formatCount, formatInteger, formatPacketRate, formatSpeed, formatTimestamp, quantity} from './format.js';
+import {formatBitRate, formatBytes, formatCount, formatInteger, formatPacketRate, formatSpeed, formatTimestamp, quantity} from '../view/format.js';
 
 const progressBarWidth = 10;
 

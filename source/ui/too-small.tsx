@@ -1,6 +1,6 @@
 // Shown instead of the layout when the terminal cannot hold it; resizing brings the layout back.
 import {Box, Text} from 'ink';
-import {minimumSize, type TerminalSize} from './layout.js';
+import {minimumSize, type TerminalSize} from '../view/layout.js';
 
 export function TooSmall({size}: {size: TerminalSize}) {
 	const lines = [

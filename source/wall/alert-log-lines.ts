@@ -1,11 +1,11 @@
 // The alert log as lines, newest first, one per alert id (updates coalesce in the AlertRing):
 // capture time, severity glyph and word in its colour, then host → peer, detection, protocol,
 // repeat count and the strongest evidence, as the Ink alert pane words it.
-import type {AlertEntry} from '../ui/alert-ring.js';
-import {describeAlert} from '../ui/alert-description.js';
-import {clip} from '../ui/display-text.js';
-import {formatClock} from '../ui/format.js';
-import {severityStyles} from '../ui/severity-style.js';
+import type {AlertEntry} from '../view/alert-ring.js';
+import {describeAlert} from '../view/alert-description.js';
+import {clip} from '../view/display-text.js';
+import {formatClock} from '../view/format.js';
+import {severityStyles} from '../view/severity-style.js';
 import {severityTagColors} from './wall-colors.js';
 import type {Segment} from './tagged-text.js';
 

@@ -2,10 +2,10 @@
 // seen for the host. Columns are dropped from the least telling when the widget is narrow; the
 // name takes whatever width is left.
 import type {HostRow} from '../model/messages.js';
-import {fit, displayWidth} from '../ui/display-text.js';
-import {formatBitRate} from '../ui/format.js';
-import {familyShortLabels} from '../ui/protocol-names.js';
-import {severityStyles} from '../ui/severity-style.js';
+import {fit, displayWidth} from '../view/display-text.js';
+import {formatBitRate} from '../view/format.js';
+import {familyShortLabels} from '../view/protocol-names.js';
+import {severityStyles} from '../view/severity-style.js';
 import {severityTagColors} from './wall-colors.js';
 import type {Segment} from './tagged-text.js';
 

@@ -2,8 +2,8 @@
 // time, from the same RateHistory the Ink sparklines use. `other` is left out: ordinary traffic
 // would flatten every line worth watching (the header carries the link's total rate).
 import {protocolFamilies, type ProtocolFamily} from '../model/messages.js';
-import type {RateHistory} from '../ui/rate-history.js';
-import {familyLabels} from '../ui/protocol-names.js';
+import type {RateHistory} from '../view/rate-history.js';
+import {familyLabels} from '../view/protocol-names.js';
 import {familyCanvasColors, type CanvasColor} from './wall-colors.js';
 
 export type ChartedFamily = Exclude<ProtocolFamily, 'other'>;

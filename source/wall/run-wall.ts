@@ -4,9 +4,9 @@
 // printed. At the end of a replay the wall stays up, FINISHED.
 import blessed from 'blessed';
 import type {HostView} from '../model/messages.js';
-import type {UiResult} from '../ui/closing-summary.js';
+import type {UiResult} from '../view/closing-summary.js';
 import type {MonitorConnection} from '../model/monitor-connection.js';
-import {runTerminalSession} from '../ui/terminal-session.js';
+import {runTerminalSession} from '../view/terminal-session.js';
 import {WallScreen} from './wall-screen.js';
 import {WallState} from './wall-state.js';
 

@@ -1,10 +1,10 @@
 // The wall's top line: what is watched, capture time, packet and bit rates, replay progress and
 // speed, FINISHED/PAUSED badges, and the open alerts when no LCD counters show them.
 import type {AlertCounts, End, Summary} from '../model/messages.js';
-import {clip, displayWidth} from '../ui/display-text.js';
-import {formatBitRate, formatCount, formatSpeed, formatTimestamp, quantity} from '../ui/format.js';
-import {severitiesDescending, severityStyles} from '../ui/severity-style.js';
-import {describeSource} from '../ui/source-description.js';
+import {clip, displayWidth} from '../view/display-text.js';
+import {formatBitRate, formatCount, formatSpeed, formatTimestamp, quantity} from '../view/format.js';
+import {severitiesDescending, severityStyles} from '../view/severity-style.js';
+import {describeSource} from '../view/source-description.js';
 import {severityTagColors} from './wall-colors.js';
 import type {Segment} from './tagged-text.js';
 

@@ -1,9 +1,9 @@
 // Where each widget of the wall goes for a terminal size. Big screens get a row of LCD counters
 // and an alerts-by-detection chart; smaller ones keep the chart, the host table and the alert log
 // and move the counters into the header line; below a minimum the wall asks for a larger terminal.
-import {severitiesDescending} from '../ui/severity-style.js';
+import {severitiesDescending} from '../view/severity-style.js';
 import type {Severity} from '../model/messages.js';
-import type {TerminalSize} from '../ui/layout.js';
+import type {TerminalSize} from '../view/layout.js';
 
 export interface Rectangle {
 	top: number;

@@ -5,7 +5,7 @@ import type {Widgets} from 'blessed';
 import blessed from 'blessed';
 import contrib from 'blessed-contrib';
 import {detections, type Severity} from '../model/messages.js';
-import {severityStyles} from '../ui/severity-style.js';
+import {severityStyles} from '../view/severity-style.js';
 import {alertLogLines} from './alert-log-lines.js';
 import {hostTableLines} from './host-table-lines.js';
 import {rateChartData} from './rate-chart-data.js';

@@ -1,7 +1,7 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {harness} from './support/engine-harness.js';
-import {describeAlert} from '../../source/ui/alert-description.js';
+import {describeAlert} from '../../source/view/alert-description.js';
 import {bitcoinMessage, concatBytes, versionPayload} from './support/bitcoin-builder.js';
 
 const magics: Array<[wire: number, network: string]> = [

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {harness, type Harness} from './support/engine-harness.js';
 import {PoolList} from '../../source/detect/pool-list.js';
 import {bitcoinMessage, concatBytes, versionPayload} from './support/bitcoin-builder.js';
-import {AlertRing} from '../../source/ui/alert-ring.js';
+import {AlertRing} from '../../source/view/alert-ring.js';
 import type {FakeFlow} from './support/fake-flow.js';
 
 function dnsName(name: string): number[] {

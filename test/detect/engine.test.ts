@@ -1,7 +1,7 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {harness} from './support/engine-harness.js';
-import {describeAlert} from '../../source/ui/alert-description.js';
+import {describeAlert} from '../../source/view/alert-description.js';
 
 const subscribe = '{"id":1,"method":"mining.subscribe","params":["cgminer/4.12.1"]}\n';
 const authorize = '{"id":2,"method":"mining.authorize","params":["farm.rig1","x"]}\n';

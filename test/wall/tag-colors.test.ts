@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import {PassThrough} from 'node:stream';
 import blessed from 'blessed';
 import {severities, type Summary} from '../../source/model/messages.js';
-import {AlertRing} from '../../source/ui/alert-ring.js';
+import {AlertRing} from '../../source/view/alert-ring.js';
 import {alertLogLine} from '../../source/wall/alert-log-lines.js';
 import {headerSegments} from '../../source/wall/wall-header.js';
 import {hostTableLines} from '../../source/wall/host-table-lines.js';

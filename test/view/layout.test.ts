@@ -1,8 +1,8 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {computeLayout} from '../../source/ui/layout.js';
+import {computeLayout} from '../../source/view/layout.js';
 import {chooseHostColumns} from '../../source/ui/host-columns.js';
-import {displayWidth, fit} from '../../source/ui/display-text.js';
+import {displayWidth, fit} from '../../source/view/display-text.js';
 
 test('the panes fill at most rows - 1 lines at every supported size', () => {
 	for (let rows = 15; rows <= 80; rows++) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {formatCount, formatEndpoint, quantity} from '../../source/ui/format.js';
-import {describeAlert} from '../../source/ui/alert-description.js';
+import {formatCount, formatEndpoint, quantity} from '../../source/view/format.js';
+import {describeAlert} from '../../source/view/alert-description.js';
 import type {Alert} from '../../source/model/messages.js';
 
 test('endpoints are written as people read them: IPv6 in brackets, no port for a lookup', () => {

@@ -8,7 +8,7 @@ import {exitCodes, stopSignals} from '../exit-codes.js';
 import {closingSummary, strongestAlerts, type UiExitReason, type UiResult} from './closing-summary.js';
 import {clip} from './display-text.js';
 import type {MonitorConnection} from '../model/monitor-connection.js';
-import type {LatestData} from './monitor-store.js';
+import type {LatestData} from './message-intake.js';
 import {unacknowledgedOpen} from './alert-ring.js';
 
 /** How a renderer ends its session; only the first call counts. */

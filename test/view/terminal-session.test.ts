@@ -1,10 +1,10 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import type {WorkerError} from '../../source/model/messages.js';
-import type {UiExitReason, UiResult} from '../../source/ui/closing-summary.js';
-import {runTerminalSession, sessionResult, type SessionEnding} from '../../source/ui/terminal-session.js';
-import {FakeConnection, alert, summary} from './ui-test-kit.js';
-import {FakeKeyboard, FakeScreen} from './terminal-double.js';
+import type {UiExitReason, UiResult} from '../../source/view/closing-summary.js';
+import {runTerminalSession, sessionResult, type SessionEnding} from '../../source/view/terminal-session.js';
+import {FakeConnection, alert, summary} from '../ui/ui-test-kit.js';
+import {FakeKeyboard, FakeScreen} from '../ui/terminal-double.js';
 
 const nothingReceived = {summary: undefined, firstCaptureTime: undefined, alerts: [], alertsSeen: 0, end: undefined, error: undefined};
 

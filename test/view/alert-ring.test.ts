@@ -1,7 +1,7 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {AlertRing, unacknowledgedOpen} from '../../source/ui/alert-ring.js';
-import {alert} from './ui-test-kit.js';
+import {AlertRing, unacknowledgedOpen} from '../../source/view/alert-ring.js';
+import {alert} from '../ui/ui-test-kit.js';
 
 test('re-emissions replace their entry and show its count; the ring stays bounded', () => {
 	const ring = new AlertRing(3);

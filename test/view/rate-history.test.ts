@@ -1,8 +1,8 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {RateHistory} from '../../source/ui/rate-history.js';
+import {RateHistory} from '../../source/view/rate-history.js';
 import {sparkline} from '../../source/ui/sparkline.js';
-import {trafficHistory} from './ui-test-kit.js';
+import {trafficHistory} from '../ui/ui-test-kit.js';
 
 const start = Date.parse('2017-01-17T12:18:00Z');
 /** 30 buckets of 2 s whose Stratum traffic ramps up: 100, 200, ... 3000 bytes. */
