@@ -16,7 +16,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {performance} from 'node:perf_hooks';
 import {CaptureReader} from '../source/capture/capture-reader.js';
-import type {PacketRecord} from '../source/capture/packet-record.js';
+import type {PacketRecord} from '../source/decode/packet-record.js';
 import {DecodedPacket} from '../source/decode/decoded-packet.js';
 import {findNetworkLayer} from '../source/decode/link-layer.js';
 import {CidrSet, defaultHomeNet} from '../source/flows/cidr-set.js';

@@ -3,7 +3,7 @@
 import {openSync} from 'node:fs';
 import {ReadStream} from 'node:tty';
 import meow from 'meow';
-import {CaptureThread} from './capture/capture-thread.js';
+import {CaptureThread} from './session/capture-thread.js';
 import {listInterfaces} from './capture/live-capture.js';
 import {loadPoolList} from './detect/pool-list.js';
 import {exitCodes, stopSignals} from './exit-codes.js';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import {test} from 'node:test';
 import {render} from 'ink-testing-library';
 import {floodCapture, floodMiner} from '../fixtures/builder/flood.js';
-import {CaptureThread} from '../source/capture/capture-thread.js';
+import {CaptureThread} from '../source/session/capture-thread.js';
 import type {Summary} from '../source/model/messages.js';
 import {resolveOptions} from '../source/options.js';
 import {MonitorApp, MonitorStore} from '../source/ui/run-ui.js';

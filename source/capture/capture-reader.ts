@@ -3,7 +3,7 @@
 // one reused record, so reading allocates nothing per packet.
 import {readUint32} from './byte-order.js';
 import {ByteQueue, parseSteps, type FormatParser, type ParseProblems} from './format-parser.js';
-import type {PacketRecord} from './packet-record.js';
+import type {PacketRecord} from '../decode/packet-record.js';
 import {isPcapMagic, PcapParser} from './pcap-format.js';
 import {PcapngParser, sectionHeaderBlockType} from './pcapng-format.js';
 

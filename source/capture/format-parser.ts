@@ -1,6 +1,6 @@
 // What the capture reader asks of each file format (classic pcap, pcapng), and the queue of unread
 // input bytes the formats read records from.
-import type {PacketRecord} from './packet-record.js';
+import type {PacketRecord} from '../decode/packet-record.js';
 
 export const parseSteps = {
 	/** `record` holds the next packet. */

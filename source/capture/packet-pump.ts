@@ -5,7 +5,7 @@ import {performance} from 'node:perf_hooks';
 import type {Readable} from 'node:stream';
 import {systemClock, type Clock} from '../model/clock.js';
 import type {CaptureReader} from './capture-reader.js';
-import type {PacketRecord} from './packet-record.js';
+import type {PacketRecord} from '../decode/packet-record.js';
 
 export type PumpEnd = 'end-of-file' | 'stopped' | 'count';
 

@@ -1,7 +1,7 @@
 // Classic libpcap files: microsecond, nanosecond and Kuznetsov (modified) variants, either byte order.
 import {readUint32} from './byte-order.js';
 import {parseSteps, type ByteQueue, type FormatParser, type ParseProblems, type ParseStep} from './format-parser.js';
-import type {PacketRecord} from './packet-record.js';
+import type {PacketRecord} from '../decode/packet-record.js';
 
 // Module constants, not property loads of the shared tables: a load with no type feedback yet
 // (a path first taken after optimization) deoptimizes all that inlined it; a constant cannot.

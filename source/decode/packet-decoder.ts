@@ -1,5 +1,5 @@
 // Decodes one captured packet into the caller's reusable DecodedPacket; never throws, never allocates.
-import type {PacketRecord} from '../capture/packet-record.js';
+import type {PacketRecord} from './packet-record.js';
 import {decodeStatus, type DecodeStatus, type DecodedPacket} from './decoded-packet.js';
 import {findNetworkLayer} from './link-layer.js';
 import {decodeNetworkLayer} from './network-layer.js';

@@ -1,6 +1,6 @@
 // What the capture worker calls per packet: decode once into a reused object, then account the
 // packet to its hosts, its flow (which feeds detection) and its protocol family.
-import type {PacketRecord} from '../capture/packet-record.js';
+import type {PacketRecord} from '../decode/packet-record.js';
 import type {ProtocolFamily, Totals, TrafficCounter, TrafficHistory} from '../model/messages.js';
 import {DecodedPacket, decodeStatus} from '../decode/decoded-packet.js';
 import {decodePacket} from '../decode/packet-decoder.js';

@@ -12,7 +12,7 @@ import {describe, test} from 'node:test';
 import {writePcap, writePcapng, type WrittenPacket} from '../../fixtures/builder/capture-writer.js';
 import {CaptureReader} from '../../source/capture/capture-reader.js';
 import {PacketPump} from '../../source/capture/packet-pump.js';
-import {linkTypes, type PacketRecord} from '../../source/capture/packet-record.js';
+import {linkTypes, type PacketRecord} from '../../source/decode/packet-record.js';
 import {fixturesDirectory} from '../support/repository.js';
 import {readInChunks, readWhole, type ReadPacket} from './reader-helpers.js';
 

@@ -4,7 +4,7 @@ import {readdirSync, readFileSync} from 'node:fs';
 import type {TestContext} from 'node:test';
 import {CaptureReader} from '../../source/capture/capture-reader.js';
 import {findProgram, pcapModuleLoads, type CaptureHelperName} from '../../source/capture/capture-helper.js';
-import {linkTypes} from '../../source/capture/packet-record.js';
+import {linkTypes} from '../../source/decode/packet-record.js';
 
 /** CI sets MINEWATCH_REQUIRE_LIVE=1: there, "live capture is not possible here" is a failure, not a skip. */
 export const liveRequired = process.env['MINEWATCH_REQUIRE_LIVE'] === '1';

@@ -5,7 +5,7 @@ import {setTimeout as sleep} from 'node:timers/promises';
 import {writePcap, type WrittenPacket} from '../../fixtures/builder/capture-writer.js';
 import {CaptureReader, NotACaptureError} from '../../source/capture/capture-reader.js';
 import {PacketPump, type PacketPumpOptions} from '../../source/capture/packet-pump.js';
-import {linkTypes} from '../../source/capture/packet-record.js';
+import {linkTypes} from '../../source/decode/packet-record.js';
 import {ManualClock} from '../support/manual-clock.js';
 import {dnsQueryFrame} from './reader-helpers.js';
 

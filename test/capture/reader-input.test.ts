@@ -9,7 +9,7 @@ import {writePcap, writePcapng} from '../../fixtures/builder/capture-writer.js';
 import {InputError, openCaptureInput} from '../../source/capture/capture-input.js';
 import {CaptureReader, NotACaptureError} from '../../source/capture/capture-reader.js';
 import {PacketPump} from '../../source/capture/packet-pump.js';
-import {linkTypes, type PacketRecord} from '../../source/capture/packet-record.js';
+import {linkTypes, type PacketRecord} from '../../source/decode/packet-record.js';
 import {scratchDirectory} from '../support/scratch.js';
 import {dnsQueryFrame, synFrame} from './reader-helpers.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import {writePcap, writePcapng, type WrittenPacket} from '../../fixtures/builder/capture-writer.js';
 import {CaptureReader, NotACaptureError} from '../../source/capture/capture-reader.js';
-import {linkTypes} from '../../source/capture/packet-record.js';
+import {linkTypes} from '../../source/decode/packet-record.js';
 import {dnsQueryFrame, dnsQueryPacket, drain, readInChunks, readWhole, synFrame, type ReadPacket} from './reader-helpers.js';
 
 const baseMicros = 1_700_000_000_000_000;

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import fc from 'fast-check';
-import type {PacketRecord} from '../../source/capture/packet-record.js';
+import type {PacketRecord} from '../../source/decode/packet-record.js';
 import {DecodedPacket, decodeStatus, type DecodeStatus} from '../../source/decode/decoded-packet.js';
 import {decodePacket} from '../../source/decode/packet-decoder.js';
 import {applyMutations, mutatedSeed} from '../support/byte-mutations.js';

@@ -16,7 +16,7 @@ import {frame, upgradeRequest} from '../../fixtures/builder/protocols/websocket.
 import {handshakeRequest, handshakeResponse, levinMessage, moneroNetworkIds} from '../../fixtures/builder/protocols/monero-levin.js';
 import {clientHello} from '../../fixtures/builder/protocols/tls.js';
 import {SeededRandom} from '../../fixtures/builder/seeded-random.js';
-import type {PacketRecord} from '../../source/capture/packet-record.js';
+import type {PacketRecord} from '../../source/decode/packet-record.js';
 import {detectors} from '../../source/detect/registry.js';
 import {applyMutations, mutation} from '../support/byte-mutations.js';
 import {checkProperty} from '../support/fuzz.js';

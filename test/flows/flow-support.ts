@@ -3,7 +3,7 @@ import {DecodedPacket, decodeStatus, ipProtocols} from '../../source/decode/deco
 import {decodePacket} from '../../source/decode/packet-decoder.js';
 import type {FlowObserver, FlowView, Side} from '../../source/flows/flow-view.js';
 import {ethernet, etherTypes, ipv4, record, tcp, udp} from '../support/packet-bytes.js';
-import type {PacketRecord} from '../../source/capture/packet-record.js';
+import type {PacketRecord} from '../../source/decode/packet-record.js';
 
 export class RecordingObserver implements FlowObserver {
 	readonly started: FlowView[] = [];

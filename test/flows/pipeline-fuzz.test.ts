@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import fc from 'fast-check';
-import type {PacketRecord} from '../../source/capture/packet-record.js';
+import type {PacketRecord} from '../../source/decode/packet-record.js';
 import {applyMutations, mutation, type Mutation} from '../support/byte-mutations.js';
 import {checkProperty} from '../support/fuzz.js';
 import {runPipeline} from '../support/fuzz-pipeline.js';

@@ -4,8 +4,8 @@
 // answering as their interface says; and at the end, every string in the alerts and in a summary
 // (the model boundary) already sanitized. Counts which detectors the inputs reached.
 import assert from 'node:assert/strict';
-import type {PacketRecord} from '../../source/capture/packet-record.js';
-import {SummaryBuilder} from '../../source/capture/summary-builder.js';
+import type {PacketRecord} from '../../source/decode/packet-record.js';
+import {SummaryBuilder} from '../../source/session/summary-builder.js';
 import {DetectionEngine} from '../../source/detect/engine.js';
 import {flowStatesHeld} from '../../source/detect/flow-states.js';
 import {detectors} from '../../source/detect/registry.js';

@@ -1,6 +1,6 @@
 // Builds real packet bytes (Ethernet, VLAN tags, IPv4, IPv6, TCP, UDP) for tests, checksummed where
 // the decoder's neighbours (tshark, tcpdump) would look.
-import type {PacketRecord} from '../../source/capture/packet-record.js';
+import type {PacketRecord} from '../../source/decode/packet-record.js';
 import {parseIpv4, parseIpv6} from '../../source/decode/ip-address-text.js';
 
 export function concat(...parts: Uint8Array[]): Uint8Array {

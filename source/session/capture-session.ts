@@ -8,11 +8,11 @@ import {CidrSet} from '../flows/cidr-set.js';
 import {TrafficPipeline} from '../flows/traffic-pipeline.js';
 import {DetectionEngine} from '../detect/engine.js';
 import {loadPoolList} from '../detect/pool-list.js';
-import {captureBuffering} from './capture-helper.js';
-import {CaptureReader, NotACaptureError} from './capture-reader.js';
-import {InputError, openCaptureInput, type CaptureInput} from './capture-input.js';
-import {PacketPump} from './packet-pump.js';
-import {CaptureError, defaultCaptureHelper, defaultInterface, startLiveCapture, type LiveCapture} from './live-capture.js';
+import {captureBuffering} from '../capture/capture-helper.js';
+import {CaptureReader, NotACaptureError} from '../capture/capture-reader.js';
+import {InputError, openCaptureInput, type CaptureInput} from '../capture/capture-input.js';
+import {PacketPump} from '../capture/packet-pump.js';
+import {CaptureError, defaultCaptureHelper, defaultInterface, startLiveCapture, type LiveCapture} from '../capture/live-capture.js';
 import {SummaryBuilder} from './summary-builder.js';
 
 /**

@@ -10,7 +10,7 @@ import path from 'node:path';
 import {describe, test} from 'node:test';
 import {gzipSync} from 'node:zlib';
 import fc from 'fast-check';
-import {CaptureSession} from '../../source/capture/capture-session.js';
+import {CaptureSession} from '../../source/session/capture-session.js';
 import {exitCodes} from '../../source/exit-codes.js';
 import type {End, WorkerMessage} from '../../source/model/messages.js';
 import {resolveOptions} from '../../source/options.js';

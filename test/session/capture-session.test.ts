@@ -4,11 +4,11 @@ import assert from 'node:assert/strict';
 import {createSocket} from 'node:dgram';
 import {once} from 'node:events';
 import {test, type TestContext} from 'node:test';
-import {CaptureSession} from '../../source/capture/capture-session.js';
+import {CaptureSession} from '../../source/session/capture-session.js';
 import {captureHelperNames, type CaptureHelperName} from '../../source/capture/live-capture.js';
 import type {End, WorkerMessage} from '../../source/model/messages.js';
 import {resolveOptions} from '../../source/options.js';
-import {delay, helperMissing, isRoot, skipLive, waitFor} from './live-support.js';
+import {delay, helperMissing, isRoot, skipLive, waitFor} from '../capture/live-support.js';
 
 const datagrams = 3000;
 
