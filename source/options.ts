@@ -1,11 +1,12 @@
 // Turns command-line flags into validated session options; every mistake becomes one UsageError line.
 
-import {CidrSet} from './flows/cidr-set.js';
+import {captureHelperNames, type CaptureHelperName} from './capture/capture-helper.js';
+import {CidrSet, defaultHomeNet} from './flows/cidr-set.js';
+import {defaultFlowCap} from './flows/flow-table.js';
+import {defaultHostCap} from './flows/host-table.js';
 import type {UnprivilegedUser} from './privilege.js';
 
 export class UsageError extends Error {}
-
-export type CaptureHelperName = 'pcap' | 'tcpdump' | 'dumpcap';
 
 export type Speed = number | 'max';
 
@@ -37,7 +38,7 @@ export interface SessionOptions {
 	maxPackets?: number;
 	durationSeconds?: number;
 	intervalMs: number;
-	homeNet: string[];
+	homeNet: readonly string[];
 	allow: string[];
 	poolsFile?: string;
 	flowCap: number;
@@ -81,10 +82,6 @@ export interface RawFlags {
 	top?: string;
 }
 
-export const defaultHomeNetText = '10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,127.0.0.0/8,169.254.0.0/16,fc00::/7,fe80::/10,::1/128';
-
-const captureHelpers: readonly CaptureHelperName[] = ['pcap', 'tcpdump', 'dumpcap'];
-
 function wholeNumber(flag: string, text: string | undefined, fallback: number, min: number, max: number): number {
 	if (text === undefined) {
 		return fallback;
@@ -125,8 +122,8 @@ export function resolveOptions(flags: RawFlags, stdoutIsTerminal: boolean): CliO
 		throw new UsageError('use either -r FILE (replay) or -i IFACE (live capture), not both');
 	}
 
-	if (flags.capture !== undefined && !captureHelpers.includes(flags.capture as CaptureHelperName)) {
-		throw new UsageError(`--capture takes one of ${captureHelpers.join(', ')}, not '${flags.capture}'`);
+	if (flags.capture !== undefined && !captureHelperNames.includes(flags.capture as CaptureHelperName)) {
+		throw new UsageError(`--capture takes one of ${captureHelperNames.join(', ')}, not '${flags.capture}'`);
 	}
 
 	const live = flags.read === undefined;
@@ -173,7 +170,7 @@ export function resolveOptions(flags: RawFlags, stdoutIsTerminal: boolean): CliO
 		throw new UsageError('-r takes a capture file name, or - for standard input');
 	}
 
-	const homeNet = commaList(flags.homeNet ?? defaultHomeNetText);
+	const homeNet = flags.homeNet === undefined ? defaultHomeNet : commaList(flags.homeNet);
 	if (homeNet.length === 0) {
 		throw new UsageError('--home-net takes a comma-separated list of CIDRs, e.g. 10.0.0.0/8,fd00::/8');
 	}
@@ -201,8 +198,8 @@ export function resolveOptions(flags: RawFlags, stdoutIsTerminal: boolean): CliO
 			homeNet,
 			allow,
 			poolsFile: flags.pools,
-			flowCap: wholeNumber('flow-cap', flags.flowCap, 100_000, 100, 10_000_000),
-			hostCap: wholeNumber('host-cap', flags.hostCap, 50_000, 100, 10_000_000),
+			flowCap: wholeNumber('flow-cap', flags.flowCap, defaultFlowCap, 100, 10_000_000),
+			hostCap: wholeNumber('host-cap', flags.hostCap, defaultHostCap, 100, 10_000_000),
 			payloadBytes: wholeNumber('payload-bytes', flags.payloadBytes, 16_384, 256, 1_048_576),
 			top: wholeNumber('top', flags.top, 20, 1, 10_000),
 		},

@@ -1,6 +1,13 @@
 // Text form of IP addresses, made once per flow or host (never per packet), and parsed back for
 // configuration (home network lists) and lookups by address text.
 
+/** The text of an address stored as four words from `at` (only the first for IPv4), signed or not. */
+export function formatAddressWords(ipVersion: number, words: ArrayLike<number>, at: number): string {
+	return ipVersion === 6
+		? formatIpv6(words[at]! >>> 0, words[at + 1]! >>> 0, words[at + 2]! >>> 0, words[at + 3]! >>> 0)
+		: formatIpv4(words[at]! >>> 0);
+}
+
 export function formatIpv4(address: number): string {
 	return `${address >>> 24}.${(address >>> 16) & 0xff}.${(address >>> 8) & 0xff}.${address & 0xff}`;
 }

@@ -3,9 +3,9 @@
 // it learns its agent, worker or algorithm for the first time (so each field updates it at most
 // once), or when a flow newer than every flow counted so far shows it again (its `count` grows).
 import {captureTimeText} from '../model/capture-time.js';
-import type {Alert, AlertCounts, Detection} from '../model/messages.js';
+import {severityRank, type Alert, type AlertCounts, type Detection} from '../model/messages.js';
 import {BoundedMap} from './bounded-map.js';
-import {severityOf, severityRank} from './verdict.js';
+import {severityOf} from './verdict.js';
 
 /** An alert as a finding proposes it; the book fills in `id`, `severity`, `time` and merges. */
 export type AlertDraft = Omit<Alert, 'type' | 'id' | 'severity' | 'update' | 'time' | 'count'> & {
@@ -108,14 +108,14 @@ export class AlertBook {
 		existing.algorithm ??= draft.algorithm;
 		existing.peerName ??= draft.peerName;
 		const severity = severityOf(existing.detection, existing.direction, existing.certainty);
-		if (severityRank(severity) > severityRank(existing.severity)) {
+		if (severityRank[severity] > severityRank[existing.severity]) {
 			if (!existing.allowed) {
 				this.open[existing.severity]--;
 				this.open[severity]++;
 			}
 			existing.severity = severity;
 		}
-		if (sightedAgain || learned || severityRank(existing.severity) > severityRank(before.severity) || existing.certainty > before.certainty) {
+		if (sightedAgain || learned || severityRank[existing.severity] > severityRank[before.severity] || existing.certainty > before.certainty) {
 			existing.time = captureTimeText(draft.timeMicros);
 			const update = copyOf(existing);
 			update.update = true;

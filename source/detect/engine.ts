@@ -2,7 +2,7 @@
 // being classified, turns their findings into alerts (who is the miner, node or pool; direction from
 // the home network; severity; allow list), and keeps what the host table shows about each address.
 import type {Alert, AlertCounts, Detection, Direction, HostRole, ProtocolFamily, Severity} from '../model/messages.js';
-import {protocolFamilies} from '../model/messages.js';
+import {protocolFamilies, severityRank} from '../model/messages.js';
 import type {FlowObserver, FlowView, Side} from '../flows/flow-view.js';
 import {formatIpv4} from '../decode/ip-address-text.js';
 import type {BitcoinSighting, DetectContext, Finding, Stage} from './detector.js';
@@ -11,7 +11,7 @@ import {detectors} from './registry.js';
 import {PoolList} from './pool-list.js';
 import {NameBook, type SeenName} from './name-book.js';
 import {AlertBook, type AlertDraft} from './alert-book.js';
-import {directionOf, severityRank} from './verdict.js';
+import {directionOf} from './verdict.js';
 import {BoundedMap} from './bounded-map.js';
 import {AddressNames} from './address-names.js';
 import {HeldFindings, type FlowFacts, type HeldFinding} from './held-findings.js';
@@ -429,7 +429,7 @@ export class DetectionEngine implements FlowObserver {
 		};
 		const alert = this.book.record(draft);
 		const hostFacts = host.facts;
-		if (!alert.allowed && (hostFacts.severity === undefined || severityRank(alert.severity) > severityRank(hostFacts.severity))) {
+		if (!alert.allowed && (hostFacts.severity === undefined || severityRank[alert.severity] > severityRank[hostFacts.severity])) {
 			hostFacts.severity = alert.severity;
 			hostFacts.info = undefined;
 		}

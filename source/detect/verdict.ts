@@ -23,10 +23,6 @@ export function severityOf(detection: Detection, direction: Direction, certainty
 	return severities[Math.max(0, severities.indexOf(base) - 1)]!;
 }
 
-export function severityRank(severity: Severity): number {
-	return severities.indexOf(severity);
-}
-
 const directions: readonly Direction[] = ['external-external', 'external-internal', 'internal-external', 'internal-internal'];
 
 export function directionOf(fromInternal: boolean, toInternal: boolean): Direction {

@@ -3,7 +3,7 @@
 import {parseIpv4, parseIpv6} from '../decode/ip-address-text.js';
 
 /** RFC 1918, shared address space (RFC 6598), loopback, link-local, unique-local. */
-export const defaultHomeNet: string[] = [
+export const defaultHomeNet: readonly string[] = [
 	'10.0.0.0/8',
 	'172.16.0.0/12',
 	'192.168.0.0/16',

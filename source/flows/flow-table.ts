@@ -44,6 +44,9 @@ export interface FlowTableOptions {
 const enum TimeoutClass {tcp = 0, tcpClosed = 1, udp = 2, other = 3}
 const timeoutClassCount = 4;
 
+/** Flows tracked at once unless `--flow-cap` says otherwise. */
+export const defaultFlowCap = 100_000;
+
 export class FlowTable {
 	/** Flows created so far. */
 	created = 0;
@@ -88,7 +91,7 @@ export class FlowTable {
 	constructor(options: FlowTableOptions) {
 		this.observer = options.observer;
 		this.flowEnding = options.flowEnding;
-		this.flowCap = Math.max(1, options.flowCap ?? 100_000);
+		this.flowCap = Math.max(1, options.flowCap ?? defaultFlowCap);
 		this.payloadBytes = Math.max(0, options.payloadBytes ?? 16_384);
 		const timeouts = {...defaultFlowTimeouts, ...options.timeouts};
 		this.timeoutMicros = [timeouts.tcp, timeouts.tcpClosed, timeouts.udp, timeouts.other].map((seconds) => seconds * 1e6);

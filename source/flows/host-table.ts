@@ -5,9 +5,9 @@
 // through an open-addressing index; the record's touch number orders hosts by recency for eviction
 // (RecencyOrder). Counting a packet reads and writes numbers in the record only; an evicted host's
 // slot (and its handle object) serves the next new host, so address churn creates no garbage. Address text is made only when a row needs it.
-import {severities, type HostRole, type HostRow, type HostSortKey, type HostView, type PeerRow, type ProtocolFamily, type Severity} from '../model/messages.js';
+import {severityRank, type HostRole, type HostRow, type HostSortKey, type HostView, type PeerRow, type ProtocolFamily, type Severity} from '../model/messages.js';
 import type {DecodedPacket} from '../decode/decoded-packet.js';
-import {formatIpv4, formatIpv6, parseIpv4, parseIpv6} from '../decode/ip-address-text.js';
+import {formatAddressWords, parseIpv4, parseIpv6} from '../decode/ip-address-text.js';
 import type {CidrSet} from './cidr-set.js';
 import {addressHash} from './endpoint-hash.js';
 import type {Flow} from './flow.js';
@@ -88,6 +88,9 @@ export class Host {
 	}
 }
 
+/** Hosts tracked at once unless `--host-cap` says otherwise. */
+export const defaultHostCap = 50_000;
+
 export class HostTable {
 	evicted = 0;
 	private readonly homeNet: CidrSet;
@@ -113,7 +116,7 @@ export class HostTable {
 	constructor(options: HostTableOptions) {
 		this.homeNet = options.homeNet;
 		this.settleLiveFlows = options.settleLiveFlows;
-		this.hostCap = Math.max(1, options.hostCap ?? 50_000);
+		this.hostCap = Math.max(1, options.hostCap ?? defaultHostCap);
 		this.peerCap = Math.max(0, options.peerCap ?? 256);
 		const capacity = nextCapacity(0, 1, this.hostCap);
 		this.records = new Float64Array(capacity * stride);
@@ -245,9 +248,7 @@ export class HostTable {
 		if (host.text === undefined) {
 			const records = this.records;
 			const base = slot * stride;
-			host.text = records[base + Field.ipVersion] === 6
-				? formatIpv6(records[base + Field.w0]!, records[base + Field.w0 + 1]!, records[base + Field.w0 + 2]!, records[base + Field.w0 + 3]!)
-				: formatIpv4(records[base + Field.w0]!);
+			host.text = formatAddressWords(records[base + Field.ipVersion]!, records, base + Field.w0);
 		}
 		return host.text;
 	}
@@ -290,7 +291,7 @@ export class HostTable {
 		switch (sort) {
 			case 'severity': {
 				const severity = host.decoration?.severity;
-				host.sortKey = severity === undefined ? -1 : severities.indexOf(severity);
+				host.sortKey = severity === undefined ? 0 : severityRank[severity];
 				host.sortTie = traffic;
 				return;
 			}

@@ -4,7 +4,7 @@
 // hash); most hosts (a server seen once) have a single peer and never touch the index. Recording a
 // peer allocates nothing, and an evicted host's tallies go back to the free list at once. Flows
 // refer to a tally by number and generation, so a reused tally number is never mistaken for theirs.
-import {formatIpv4, formatIpv6} from '../decode/ip-address-text.js';
+import {formatAddressWords} from '../decode/ip-address-text.js';
 import {SlotIndex} from './slot-index.js';
 import {grownInt32Array} from './typed-growth.js';
 
@@ -134,9 +134,7 @@ export class PeerBook {
 			const base = tally * intsPerTally;
 			const words = base + Field.w0;
 			peers.push({
-				address: ints[base + Field.ipVersion] === 6
-					? formatIpv6(ints[words]! >>> 0, ints[words + 1]! >>> 0, ints[words + 2]! >>> 0, ints[words + 3]! >>> 0)
-					: formatIpv4(ints[words]! >>> 0),
+				address: formatAddressWords(ints[base + Field.ipVersion]!, ints, words),
 				internal: ints[base + Field.internal] === 1,
 				flows: ints[base + Field.flows]!,
 				bytes: this.floats[tally * floatsPerTally + bytesFloat]!,

@@ -4,6 +4,8 @@
 
 export const severities = ['low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof severities)[number];
+/** Higher is more severe; 0 is below every severity (a host with none). */
+export const severityRank: Record<Severity, number> = {low: 1, medium: 2, high: 3, critical: 4};
 
 export const detections = ['mining', 'mining-pool', 'mining-pool-lookup', 'bitcoin-node', 'crypto-node'] as const;
 export type Detection = (typeof detections)[number];
@@ -204,6 +206,11 @@ export interface HostView {
 	offset: number;
 	limit: number;
 	detailHost?: string;
+}
+
+/** What every renderer asks for first: the most severe hosts, `limit` of them. */
+export function defaultHostView(limit: number): HostView {
+	return {sort: 'severity', reverse: false, filter: '', offset: 0, limit};
 }
 
 export interface Summary {

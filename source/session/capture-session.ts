@@ -2,7 +2,7 @@
 // and the detection engine, with summaries posted on a wall-clock interval and alerts as they occur.
 // It runs inside the capture worker; the worker only relays messages.
 import {exitCodes} from '../exit-codes.js';
-import type {CaptureStats, ControlMessage, End, HostView, SourceInfo, Summary, WorkerMessage} from '../model/messages.js';
+import {defaultHostView, type CaptureStats, type ControlMessage, type End, type HostView, type SourceInfo, type Summary, type WorkerMessage} from '../model/messages.js';
 import type {SessionOptions} from '../options.js';
 import {CidrSet} from '../flows/cidr-set.js';
 import {TrafficPipeline} from '../flows/traffic-pipeline.js';
@@ -89,7 +89,7 @@ export class CaptureSession {
 			payloadBytes: options.payloadBytes,
 		});
 		this.speed = options.speed;
-		this.view = {sort: 'severity', reverse: false, filter: '', offset: 0, limit: options.top};
+		this.view = defaultHostView(options.top);
 		this.source = options.source.kind === 'file'
 			? {kind: options.source.path === '-' ? 'stdin' : 'file', name: options.source.path}
 			: {kind: 'live', name: options.source.interface ?? '', filter: options.filter};

@@ -3,6 +3,7 @@
 // rate; key commands apply at once. The store owns the host-table view and tells the worker about
 // every change, because the worker sorts, filters and windows the hosts, never the UI thread.
 import {
+	defaultHostView,
 	hostSortKeys,
 	type End,
 	type HostView,
@@ -140,7 +141,7 @@ export class MonitorStore {
 			history: this.intake.history,
 			historyVersion: 0,
 			focus: 'hosts',
-			view: {sort: 'severity', reverse: false, filter: '', offset: 0, limit: layout.hostRows},
+			view: defaultHostView(layout.hostRows),
 			selectedHost: 0,
 			selectedAlert: 0,
 			alertOffset: 0,

@@ -2,8 +2,7 @@
 // re-emitted alert (an update, or a repeat sighting with a grown `count`) replaces its entry's
 // content and takes its place by its new time. A held finding raised after a newer one sorts below
 // it. Entries are immutable so a published list never changes under React.
-import type {Alert, AlertCounts} from '../model/messages.js';
-import {severityRank} from './severity-style.js';
+import {severityRank, type Alert, type AlertCounts} from '../model/messages.js';
 
 export interface AlertEntry {
 	readonly alert: Alert;

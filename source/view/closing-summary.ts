@@ -1,8 +1,8 @@
 // What is printed after the terminal is restored: one paragraph on what was watched and found.
-import type {AlertCounts, End, SourceInfo, WorkerError} from '../model/messages.js';
+import {severityRank, type AlertCounts, type End, type SourceInfo, type WorkerError} from '../model/messages.js';
 import type {AlertEntry} from './alert-ring.js';
 import {describeAlert} from './alert-description.js';
-import {severitiesDescending, severityRank, severityStyles} from './severity-style.js';
+import {severitiesDescending, severityStyles} from './severity-style.js';
 import {clip} from './display-text.js';
 import {formatBytes, formatDuration, quantity} from './format.js';
 import {describeSource} from './source-description.js';

@@ -16,7 +16,5 @@ export const severityStyles: Record<Severity, SeverityStyle> = {
 	low: {glyph: '•', label: 'LOW', color: 'cyan', meaning: 'low: a node with home peers only, mining between two outside hosts'},
 };
 
-export const severityRank: Record<Severity, number> = {low: 1, medium: 2, high: 3, critical: 4};
-
 /** Highest first, as the status bar and the closing summary list them. */
 export const severitiesDescending: readonly Severity[] = ['critical', 'high', 'medium', 'low'];

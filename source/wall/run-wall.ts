@@ -3,7 +3,7 @@
 // cursor, cooked mode) however the wall ends (q or Ctrl+C among them), then the closing summary is
 // printed. At the end of a replay the wall stays up, FINISHED.
 import blessed from 'blessed';
-import type {HostView} from '../model/messages.js';
+import {defaultHostView} from '../model/messages.js';
 import type {UiResult} from '../view/closing-summary.js';
 import type {MonitorConnection} from '../model/monitor-connection.js';
 import {runTerminalSession} from '../view/terminal-session.js';
@@ -51,7 +51,7 @@ export async function runWall(connection: MonitorConnection, options: WallOption
 				const rows = wall.hostRows;
 				if (rows > 0 && rows !== requestedRows) {
 					requestedRows = rows;
-					const view: HostView = {sort: 'severity', reverse: false, filter: '', offset: 0, limit: rows};
+					const view = defaultHostView(rows);
 					connection.send({type: 'view', view});
 				}
 			};
