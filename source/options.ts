@@ -46,6 +46,11 @@ export interface SessionOptions {
 	payloadBytes: number;
 	/** How many hosts each NDJSON summary lists. */
 	top: number;
+	/**
+	 * For the interactive renderers: after its end record the session keeps answering view requests
+	 * (sort, filter, window, detail) on the final tables until it is told to stop.
+	 */
+	answerViewsAfterEnd?: boolean;
 }
 
 /** The Ink UI, NDJSON, or the blessed-contrib wall dashboard. */
@@ -202,6 +207,7 @@ export function resolveOptions(flags: RawFlags, stdoutIsTerminal: boolean): CliO
 			hostCap: wholeNumber('host-cap', flags.hostCap, defaultHostCap, 100, 10_000_000),
 			payloadBytes: wholeNumber('payload-bytes', flags.payloadBytes, 16_384, 256, 1_048_576),
 			top: wholeNumber('top', flags.top, 20, 1, 10_000),
+			answerViewsAfterEnd: output !== 'json',
 		},
 	};
 }

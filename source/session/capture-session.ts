@@ -70,6 +70,12 @@ export class CaptureSession {
 	private durationTimer: NodeJS.Timeout | undefined;
 	private source: SourceInfo;
 	private userSwitched: (() => void) | undefined;
+	/** The last summary: after the end, view answers are it with the view's hosts. */
+	private finalSummary: Summary | undefined;
+	private stopReceived: () => void = () => undefined;
+	private readonly stopped = new Promise<void>(resolve => {
+		this.stopReceived = resolve;
+	});
 
 	constructor(private readonly options: SessionOptions, private readonly post: Post) {
 		const homeNet = CidrSet.parse(options.homeNet);
@@ -123,7 +129,12 @@ export class CaptureSession {
 
 			case 'view': {
 				this.view = message.view;
-				this.postSummary();
+				if (this.finalSummary === undefined) {
+					this.postSummary();
+				} else {
+					this.postFinalView();
+				}
+
 				break;
 			}
 
@@ -134,7 +145,10 @@ export class CaptureSession {
 		}
 	}
 
-	/** Runs the capture to its end and posts the `end` message (or an `error`). */
+	/**
+	 * Runs the capture to its end and posts the `end` message (or an `error`); with
+	 * `answerViewsAfterEnd`, a capture that ended without an error then answers view requests until stopped.
+	 */
 	async run(): Promise<void> {
 		let reason: EndReason;
 		try {
@@ -145,10 +159,14 @@ export class CaptureSession {
 		}
 
 		this.finish(reason);
+		if (this.options.answerViewsAfterEnd === true && reason !== 'error') {
+			await this.stopped;
+		}
 	}
 
 	private stop(): void {
-		if (this.stopRequested) return;
+		this.stopReceived();
+		if (this.stopRequested || this.finished) return;
 		this.stopRequested = true;
 		// no packet is read after a stop, so there is nothing left to wait for
 		this.userSwitched?.();
@@ -365,7 +383,8 @@ export class CaptureSession {
 		clearTimeout(this.durationTimer);
 		clearTimeout(this.drainTimer);
 		this.pipeline.flush();
-		this.post(this.summary(true));
+		this.finalSummary = this.summary(true);
+		this.post(this.finalSummary);
 		this.finished = true;
 		this.post({
 			type: 'end',
@@ -379,6 +398,12 @@ export class CaptureSession {
 			reason,
 			warning: this.warning,
 		});
+	}
+
+	/** The final summary with the view's window: its traffic history went with it once and is not repeated. */
+	private postFinalView(): void {
+		const {history: _sent, ...final} = this.finalSummary!;
+		this.post({...final, ...this.summaries.hostWindow(this.view)});
 	}
 
 	private postError(error: unknown): void {

@@ -47,22 +47,6 @@ export class SummaryBuilder {
 		const totals = {...pipeline.totals};
 		const nowMicros = pipeline.lastTimestampMicros;
 		this.updateRates(totals.packets, totals.bytes, nowMicros);
-		const decorate = (address: string) => engine.hostInfo(address);
-		const table = pipeline.hosts.rows(context.view, decorate);
-		let detail: Summary['detail'];
-		if (context.view.detailHost !== undefined) {
-			const host = pipeline.hosts.row(context.view.detailHost, decorate);
-			if (host !== undefined) {
-				const flows = pipeline.flows.flowsOf(context.view.detailHost, detailFlowLimit);
-				detail = {
-					host,
-					liveFlows: flows.live,
-					flows: flows.rows,
-					peers: pipeline.hosts.peersOf(context.view.detailHost, decorate),
-				};
-			}
-		}
-
 		return {
 			type: 'summary',
 			time: nowMicros === undefined ? undefined : captureTimeText(nowMicros),
@@ -72,9 +56,7 @@ export class SummaryBuilder {
 			flows: {active: pipeline.flows.active, evicted: pipeline.flows.evicted},
 			hostsTracked: pipeline.hosts.size,
 			hostsEvicted: pipeline.hosts.evicted,
-			hostsMatched: table.matched,
-			hosts: table.rows,
-			detail,
+			...this.hostWindow(context.view),
 			protocols: pipeline.familyCounters(),
 			history: pipeline.takeTrafficHistory(context.final),
 			alertsOpen: engine.alertsOpen(),
@@ -83,6 +65,28 @@ export class SummaryBuilder {
 			speed: context.speed,
 			paused: context.paused,
 		};
+	}
+
+	/** The view's window of hosts and its detail, from the tables as they are now. */
+	hostWindow(view: HostView): Pick<Summary, 'hostsMatched' | 'hosts' | 'detail'> {
+		const {pipeline, engine} = this;
+		const decorate = (address: string) => engine.hostInfo(address);
+		const table = pipeline.hosts.rows(view, decorate);
+		let detail: Summary['detail'];
+		if (view.detailHost !== undefined) {
+			const host = pipeline.hosts.row(view.detailHost, decorate);
+			if (host !== undefined) {
+				const flows = pipeline.flows.flowsOf(view.detailHost, detailFlowLimit);
+				detail = {
+					host,
+					liveFlows: flows.live,
+					flows: flows.rows,
+					peers: pipeline.hosts.peersOf(view.detailHost, decorate),
+				};
+			}
+		}
+
+		return {hostsMatched: table.matched, hosts: table.rows, detail};
 	}
 
 	private updateRates(packets: number, bytes: number, nowMicros: number | undefined): void {

@@ -58,8 +58,8 @@ export async function runTerminalSession(options: TerminalSessionOptions): Promi
 			const result = options.result(reason, Date.now() - startedAt, internalError);
 			removeProcessHandlers();
 			restore();
-			// A worker that failed has ended already.
-			if (reason === 'quit' || reason === 'signal' || reason === 'hangup') {
+			// A worker that failed has ended already; any other waits to be told, a finished one too.
+			if (reason !== 'worker-error') {
 				connection.send({type: 'stop'});
 			}
 
