@@ -28,3 +28,55 @@ test('the monitor shows a miner, its alert and a sparkline in a real terminal, a
 		terminal.close();
 	}
 });
+
+/** The host table's rows on screen: between its column header and the next pane. */
+function hostRows(screen: string): string[] {
+	const lines = screen.split('\n');
+	const header = lines.findIndex(line => line.startsWith('SEV'));
+	const next = lines.findIndex((line, index) => index > header && line.startsWith('─ '));
+	return lines.slice(header + 1, next).filter(line => line.trim() !== '');
+}
+
+/** A row's PEERS column: the count before the IN and OUT byte columns. */
+function peersOf(row: string): number {
+	const match = /(\d+) +[\d.]+ [kMG]?B +[\d.]+ [kMG]?B +\d/.exec(row);
+	assert.ok(match, `a peer count in: ${row}`);
+	return Number(match[1]);
+}
+
+test('a finished replay stays explorable: s re-sorts the rows, Enter opens the detail, / filters the rows', {skip, timeout: 60_000}, async () => {
+	const terminal = CliTerminal.start({columns: 160, rows: 50, arguments: ['-r', capture, '--speed', 'max']});
+	try {
+		const finished = await terminal.waitForScreen(shown => / FINISHED /.test(shown) && /Hosts 1–20 of 45/.test(shown), 20_000, 'the replay finished');
+		assert.equal(hostRows(finished).length, 20);
+		// severity → traffic → address → peers
+		terminal.sendKeys('s', 's', 's');
+		// The header follows the key at once; the rows, once the worker has answered.
+		const mostPeersFirst = (shown: string): boolean => {
+			const peers = hostRows(shown).map(peersOf);
+			return peers.length === 20 && peers.every((count, index) => index === 0 || count <= peers[index - 1]!);
+		};
+
+		assert.ok(!mostPeersFirst(finished), 'sorted by severity, the rows are not in peer order');
+		const byPeers = await terminal.waitForScreen(shown => /sort peers ▼/.test(shown) && mostPeersFirst(shown), 10_000, 'the rows sorted by peers, most first');
+		const first = /^ *(?:\S+ \S+ +)?(\d+\.\d+\.\d+\.\d+)/.exec(hostRows(byPeers)[0]!.slice(7))?.[1];
+		assert.ok(first, 'the first row\'s address');
+
+		terminal.sendKeys('Enter');
+		await terminal.waitForScreen(shown => /Host detail/.test(shown) && shown.includes(`Host ${first} ·`) && /Peers \(\d+\)/.test(shown), 10_000, 'the detail of the first host');
+		terminal.sendKeys('Escape');
+		await terminal.waitForScreen(shown => /sort peers ▼/.test(shown) && !/Host detail/.test(shown), 10_000, 'back to the table');
+
+		terminal.sendKeys('/', 'm', 'i', 'n', 'e', 'r', 'Enter');
+		const onlyMiners = (shown: string): boolean => {
+			const rows = hostRows(shown);
+			return rows.length > 0 && rows.length < 20 && rows.every(row => / miner /.test(row));
+		};
+
+		await terminal.waitForScreen(onlyMiners, 10_000, 'only the miners listed');
+
+		await terminal.quitWith('q', 10_000);
+	} finally {
+		terminal.close();
+	}
+});
