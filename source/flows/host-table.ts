@@ -5,8 +5,9 @@
 // through an open-addressing index; the record's touch number orders hosts by recency for eviction
 // (RecencyOrder). Counting a packet reads and writes numbers in the record only; an evicted host's
 // slot (and its handle object) serves the next new host, so address churn creates no garbage. Address text is made only when a row needs it.
-import {severityRank, type HostRole, type HostRow, type HostSortKey, type HostView, type PeerRow, type ProtocolFamily, type Severity} from '../model/messages.js';
+import {type HostRole, type HostRow, type HostView, type PeerRow, type ProtocolFamily, type Severity} from '../model/messages.js';
 import type {DecodedPacket} from '../decode/decoded-packet.js';
+import {compareHostOrder, hostMatchesFilter, hostOrderKeys, normalizeHostFilter, type HostOrderFacts, type HostOrderKeys} from '../model/host-order.js';
 import {formatAddressWords, parseIpv4, parseIpv6} from '../decode/ip-address-text.js';
 import type {CidrSet} from './cidr-set.js';
 import {addressHash} from './endpoint-hash.js';
@@ -76,9 +77,8 @@ export class Host {
 	text: string | undefined = undefined;
 	/** The decoration of the current query, when the query needs every host's. */
 	decoration: HostDecoration | undefined = undefined;
-	/** The current query's order: higher keys first, then the lower address. */
-	sortKey = 0;
-	sortTie = 0;
+	/** The current query's order keys. */
+	order: HostOrderKeys = {key: 0, tie: 0};
 
 	constructor(readonly slot: number) {}
 
@@ -213,7 +213,7 @@ export class HostTable {
 
 	/** The requested window of hosts matching the view's filter, in the view's order. */
 	rows(view: HostView, decorate: Decorate): {matched: number; rows: HostRow[]} {
-		const filter = view.filter.trim().toLowerCase();
+		const filter = normalizeHostFilter(view.filter);
 		const decorateAll = filter !== '' || view.sort === 'severity';
 		const nowSecond = Math.floor(this.nowMicros / microsPerSecond);
 		const candidates = this.candidates;
@@ -223,18 +223,15 @@ export class HostTable {
 			const host = this.handles[slot]!;
 			if (decorateAll) {
 				host.decoration = decorate(this.addressOf(slot));
-				if (filter !== '' && !matchesFilter(this.addressOf(slot), host.decoration, filter)) continue;
+				if (filter !== '' && !hostMatchesFilter({...host.decoration, address: this.addressOf(slot)}, filter)) continue;
 			}
-			this.setSortKeys(host, view.sort, nowSecond);
+			host.order = hostOrderKeys(view.sort, this.orderFacts(host, nowSecond));
 			candidates.push(host);
 		}
 		const offset = Math.max(0, view.offset);
 		const records = this.records;
-		const direction = view.reverse ? -1 : 1;
-		const compare = (left: Host, right: Host): number => {
-			const order = right.sortKey - left.sortKey || right.sortTie - left.sortTie || compareAddress(records, left.slot, right.slot);
-			return order * direction;
-		};
+		const compare = (left: Host, right: Host): number =>
+			compareHostOrder(left.order, right.order, view.reverse, () => compareAddress(records, left.slot, right.slot));
 		const window = selectTop(candidates, offset + Math.max(0, view.limit), compare).slice(offset);
 		const rows = window.map((host) => this.toRow(host.slot, decorateAll ? host.decoration! : decorate(this.addressOf(host.slot))));
 		if (decorateAll) for (const host of candidates) host.decoration = undefined;
@@ -285,37 +282,15 @@ export class HostTable {
 		return nowSecond === rateSecond + 1 ? this.records[base + currentField]! : 0;
 	}
 
-	private setSortKeys(host: Host, sort: HostSortKey, nowSecond: number): void {
+	private orderFacts(host: Host, nowSecond: number): HostOrderFacts {
 		const base = host.slot * stride;
-		const traffic = this.records[base + Field.bytesIn]! + this.records[base + Field.bytesOut]!;
-		switch (sort) {
-			case 'severity': {
-				const severity = host.decoration?.severity;
-				host.sortKey = severity === undefined ? 0 : severityRank[severity];
-				host.sortTie = traffic;
-				return;
-			}
-			case 'traffic':
-				host.sortKey = traffic;
-				host.sortTie = 0;
-				return;
-			case 'address':
-				host.sortKey = 0;
-				host.sortTie = 0;
-				return;
-			case 'peers':
-				host.sortKey = this.peers.peerCount(host.slot);
-				host.sortTie = traffic;
-				return;
-			case 'packetRate':
-				host.sortKey = this.lastSecond(host.slot, Field.previousPackets, Field.secondPackets, nowSecond);
-				host.sortTie = traffic;
-				return;
-			case 'lastSeen':
-				host.sortKey = this.records[base + Field.lastSeen]!;
-				host.sortTie = 0;
-				return;
-		}
+		return {
+			severity: host.decoration?.severity,
+			traffic: this.records[base + Field.bytesIn]! + this.records[base + Field.bytesOut]!,
+			peers: this.peers.peerCount(host.slot),
+			packetRate: this.lastSecond(host.slot, Field.previousPackets, Field.secondPackets, nowSecond),
+			lastSeen: this.records[base + Field.lastSeen]!,
+		};
 	}
 
 	/** `second`: the capture second of `timestampMicros`. */
@@ -465,12 +440,6 @@ export class HostTable {
 		this.records = grownFloat64Array(this.records, grown * stride);
 		this.peers.growHosts(grown);
 	}
-}
-
-function matchesFilter(address: string, decoration: HostDecoration, filter: string): boolean {
-	if (address.includes(filter)) return true;
-	if (decoration.name !== undefined && decoration.name.toLowerCase().includes(filter)) return true;
-	return decoration.protocols.some((protocol) => protocol.includes(filter)) || decoration.roles.some((role) => role.includes(filter));
 }
 
 /** Orders by IP version, then by address words. */

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import {test} from 'node:test';
 import {parseIpv4, parseIpv6} from '../../source/decode/ip-address-text.js';
+import {compareHostOrder, hostMatchesFilter, hostOrderKeys, hostRowFacts, normalizeHostFilter} from '../../source/model/host-order.js';
 import {hostSortKeys, severityRank, type HostRow, type HostSortKey, type HostView, type Summary, type WorkerMessage} from '../../source/model/messages.js';
 import {resolveOptions} from '../../source/options.js';
 import {CaptureSession} from '../../source/session/capture-session.js';
@@ -114,6 +115,13 @@ test('after the end, every sort column orders the final hosts in both directions
 			assert.equal(answer.hostsMatched, everyRow.length);
 			assert.deepEqual(answer.hosts.map(row => row.address).sort(), everyRow.map(row => row.address).sort(), `${sort}: every host once`);
 			assertOrdered(answer.hosts, sort, reverse);
+			if (sort !== 'lastSeen') {
+				// The rows carry every key but last seen at the worker's precision: ordered on the main side
+				// with the shared comparator, as a renderer holding only rows does, they come out the same.
+				const mainSide = [...everyRow].sort((left, right) => compareHostOrder(hostOrderKeys(sort, hostRowFacts(left)), hostOrderKeys(sort, hostRowFacts(right)), reverse, () => addressOrder(left.address, right.address)));
+				assert.deepEqual(mainSide.map(row => row.address), answer.hosts.map(row => row.address), `${sort}: the same order on both sides`);
+			}
+
 			const window = replay.ask({sort, reverse, offset: 3, limit: 4});
 			assert.deepEqual(window.hosts, answer.hosts.slice(3, 7), `${sort}: the window is rows 4 to 7 of the order`);
 			assert.equal(window.hostsMatched, everyRow.length);
@@ -128,7 +136,9 @@ test('after the end, a filter keeps the matching hosts in order, and the detail 
 	const replay = await finishedReplay('demo.pcapng');
 	const filtered = replay.ask({filter: 'miner', sort: 'traffic'});
 	assert.ok(filtered.hostsMatched > 0 && filtered.hostsMatched < replay.ask({}).hostsMatched, 'some hosts, not all');
-	assert.ok(filtered.hosts.every(row => row.roles.includes('miner') || row.address.includes('miner') || row.protocols.some(protocol => protocol.includes('miner'))), 'each is a miner');
+	assert.ok(filtered.hosts.every(row => row.roles.includes('miner')), 'each is a miner');
+	const everyRow = replay.ask({sort: 'traffic'}).hosts;
+	assert.deepEqual(everyRow.filter(row => hostMatchesFilter(row, normalizeHostFilter(' Miner'))), filtered.hosts, 'the shared filter on the rows picks the same hosts');
 	assertOrdered(filtered.hosts, 'traffic', false);
 	assert.equal(replay.ask({filter: 'no such host anywhere'}).hostsMatched, 0);
 	const miner = filtered.hosts[0]!.address;
