@@ -196,7 +196,7 @@ async function main(): Promise<number> {
 	let alertLog: AlertLog | undefined;
 	if (alertsFile !== undefined) {
 		try {
-			alertLog = new AlertLog(alertsFile);
+			alertLog = new AlertLog(alertsFile, user);
 		} catch (error) {
 			process.stderr.write(`minewatch: cannot open --alerts file ${alertsFile}: ${describeWriteFailure(error)}\n`);
 			return exitCodes.output;

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import type {ChildProcess} from 'node:child_process';
 import {once} from 'node:events';
-import {mkdtempSync, readdirSync, readFileSync} from 'node:fs';
+import {mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import {createServer, connect, type Socket} from 'node:net';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
@@ -178,4 +178,19 @@ test('replay started by sudo switches too, before reading a packet: it needs no 
 	for (const thread of observed.threads) assertRunsAs(thread, nobody, 'a minewatch thread');
 	assert.ok(observed.alertAfterSwitch);
 	assert.equal(observed.run.signal, 'SIGTERM', observed.run.stderr);
+});
+
+test('under sudo the --alerts file it creates belongs to the user, as tcpdump -Z leaves its files; one that existed keeps its owner', {skip: isRoot() ? false : 'not root'}, async () => {
+	const created = path.join(scratch, 'alerts-created.ndjson');
+	const existing = path.join(scratch, 'alerts-existing.ndjson');
+	writeFileSync(existing, '');
+	const environment = {...process.env, SUDO_UID: '65534', SUDO_GID: '65534', SUDO_USER: ''};
+	for (const file of [created, existing]) {
+		const run = await runCli(['-r', path.join(fixturesDirectory, 'demo.pcapng'), '--json', '--alerts', file], {timeoutMs: 45_000, environment});
+		assert.equal(run.exitCode, 0, run.stderr);
+		assert.ok(readFileSync(file, 'utf8').includes('"type":"alert"'), 'alerts were written after the switch');
+	}
+
+	assert.deepEqual([statSync(created).uid, statSync(created).gid], [65534, 65534]);
+	assert.deepEqual([statSync(existing).uid, statSync(existing).gid], [0, 0]);
 });

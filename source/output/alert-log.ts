@@ -1,12 +1,38 @@
 // `--alerts FILE`: every alert (and update) appended as one JSON line, so a file survives restarts.
-import {closeSync, fstatSync, ftruncateSync, openSync, writeSync} from 'node:fs';
+import {closeSync, fchownSync, fstatSync, ftruncateSync, openSync, writeSync} from 'node:fs';
 import type {Alert} from '../model/messages.js';
+
+/** Who owns a file the log creates. */
+export interface FileOwner {
+	uid: number;
+	gid: number;
+}
 
 export class AlertLog {
 	private readonly descriptor: number;
 
-	constructor(path: string) {
-		this.descriptor = openSync(path, 'a');
+	/**
+	 * Opened before the capture (so a bad path fails at once), by root when minewatch switches user
+	 * later: a file it creates then is given to `owner`, as tcpdump -Z leaves its output files to
+	 * that user; a file that existed keeps its owner.
+	 */
+	constructor(path: string, owner?: FileOwner) {
+		try {
+			this.descriptor = openSync(path, 'ax');
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+			this.descriptor = openSync(path, 'a');
+			return;
+		}
+
+		if (owner !== undefined) {
+			try {
+				fchownSync(this.descriptor, owner.uid, owner.gid);
+			} catch (error) {
+				closeSync(this.descriptor);
+				throw error;
+			}
+		}
 	}
 
 	/** Appends one whole line, or throws the write error and leaves the file as it was. */
