@@ -115,7 +115,7 @@ function readMessages(flow: FlowView, side: Side, direction: DirectionState, con
 	while (direction.verified < limit && !direction.closed) {
 		const message = checkMessage(stream, direction.offset);
 		if (message === 'incomplete') {
-			if (direction.finished && stream.length - direction.offset >= headerLength && direction.offset + headerLength + readU32LE(stream, direction.offset + 16) > readOnBytesPerSide) direction.closed = true;
+			if (limit === readOnMessagesPerSide && stream.length - direction.offset >= headerLength && direction.offset + headerLength + readU32LE(stream, direction.offset + 16) > readOnBytesPerSide) direction.closed = true;
 			return;
 		}
 		if (message === 'invalid') {
