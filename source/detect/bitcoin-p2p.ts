@@ -77,7 +77,7 @@ export const bitcoinP2pDetector: Detector = {
 			states.set(flow, state);
 		}
 		const direction = state.sides[side];
-		if (!direction.rejected && !direction.finished) readMessages(flow, side, direction, context, messagesPerSide);
+		if (!direction.rejected && !direction.finished) readMessages(flow, side, direction, context, 'verdict');
 		const {client, server} = state.sides;
 		const bothKnown = client.verified > 0 && server.verified > 0 && (client.verified >= 2 || client.version !== undefined) && (server.verified >= 2 || server.version !== undefined);
 		if (client.verified + server.verified > 0) {
@@ -88,6 +88,9 @@ export const bitcoinP2pDetector: Detector = {
 		}
 		if (bothKnown || client.finished || server.finished) {
 			context.settle(flow);
+			// What came behind the verdict's messages is read on now; a side with none verified yet waits
+			// (the stage still to be raised counts its messages).
+			if (direction.verified > 0 && readsOn(direction)) readMessages(flow, side, direction, context, 'read-on');
 			return readsOn(client) || readsOn(server);
 		}
 		return !(client.rejected && server.rejected);
@@ -95,7 +98,7 @@ export const bitcoinP2pDetector: Detector = {
 	readSettled(flow, side, context) {
 		const state = states.get(flow);
 		if (state === undefined) return false;
-		if (readsOn(state.sides[side])) readMessages(flow, side, state.sides[side], context, readOnMessagesPerSide);
+		if (readsOn(state.sides[side])) readMessages(flow, side, state.sides[side], context, 'read-on');
 		return readsOn(state.sides.client) || readsOn(state.sides.server);
 	},
 	release(flow) {
@@ -108,14 +111,16 @@ function readsOn(direction: DirectionState): boolean {
 	return !direction.rejected && !direction.closed && direction.verified < readOnMessagesPerSide;
 }
 
-/** Reads `side`'s messages until `limit` are verified; past the verdict's, within the read-on budget. */
-function readMessages(flow: FlowView, side: Side, direction: DirectionState, context: DetectContext, limit: number): void {
+/** Reads `side`'s messages: those the verdict counts, or those after it within the read-on budget. */
+function readMessages(flow: FlowView, side: Side, direction: DirectionState, context: DetectContext, phase: 'verdict' | 'read-on'): void {
+	const forVerdict = phase === 'verdict';
+	const limit = forVerdict ? messagesPerSide : readOnMessagesPerSide;
 	const stream = flow.stream(side);
 	if (!direction.synced && !synchronise(flow, stream, direction)) return;
 	while (direction.verified < limit && !direction.closed) {
 		const message = checkMessage(stream, direction.offset);
 		if (message === 'incomplete') {
-			if (limit === readOnMessagesPerSide && stream.length - direction.offset >= headerLength && direction.offset + headerLength + readU32LE(stream, direction.offset + 16) > readOnBytesPerSide) direction.closed = true;
+			if (!forVerdict && stream.length - direction.offset >= headerLength && direction.offset + headerLength + readU32LE(stream, direction.offset + 16) > readOnBytesPerSide) direction.closed = true;
 			return;
 		}
 		if (message === 'invalid') {
@@ -126,8 +131,9 @@ function readMessages(flow: FlowView, side: Side, direction: DirectionState, con
 			return;
 		}
 		direction.verified++;
-		direction.network ??= message.network.label;
-		if (message.command === 'version' && direction.version === undefined) {
+		if (forVerdict) direction.network ??= message.network.label;
+		// Reading on leaves what the verdict said as it was: only relayed addresses are taken.
+		if (forVerdict && message.command === 'version' && direction.version === undefined) {
 			const version = parseVersion(stream, message.payloadStart, message.payloadStart + message.payloadLength);
 			if (version !== undefined) direction.version = announced(version);
 			if (version !== undefined && (version.servicesLow & nodeP2pV2) !== 0) context.noteAdvertisesV2(addressOf(flow, side));

@@ -126,3 +126,17 @@ test('hostile addr and addrv2 payloads are read as nothing and never throw', () 
 		assert.ok(!alert?.evidence.some((line) => line.includes('relayed')), `${label}: ${alert?.evidence.join(' / ')}`);
 	}
 });
+
+test('an addrv2 in the segment that completes the handshake is read at once, the verdict unchanged', () => {
+	const h = harness();
+	const flow = h.open({client: '10.0.0.9', server: relayer, serverPort: 8333});
+	h.send(flow, 'client', bitcoinMessage(mainnet, 'version', versionPayload({services: v1Services})));
+	const relay = bitcoinMessage(mainnet, 'addrv2', addrv2Payload([{address: '198.51.100.7', port: oddPort, services: v2Services}]));
+	h.send(flow, 'server', concatBytes(bitcoinMessage(mainnet, 'version', versionPayload({services: v1Services, userAgent: '/Satoshi:28.1.0/'})), bitcoinMessage(mainnet, 'verack', new Uint8Array(0)), relay));
+	assert.equal(flow.classified, true);
+	const [node] = h.latest();
+	assert.equal(node?.certainty, 98);
+	assert.equal(node.evidence.length, 4, node.evidence.join(' / '));
+	const alert = v2SessionTo(h, '198.51.100.7', oddPort);
+	assert.ok(alert?.evidence.includes(relayedLine('198.51.100.7', oddPort, 'addrv2')), alert?.evidence.join(' / '));
+});
