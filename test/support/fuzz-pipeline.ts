@@ -21,6 +21,9 @@ const fuzzCaps = {flowCap: 16, hostCap: 24, payloadBytes: 4096} as const;
 /** Per registered detector (by name): inspections the fuzz inputs led to. */
 export const detectorInspections = new Map<string, number>(detectors.map((detector) => [detector.name, 0]));
 
+/** Per registered detector that reads settled flows on (by name): the calls to `readSettled` the inputs led to. */
+export const settledReadings = new Map<string, number>(detectors.filter((detector) => detector.readSettled !== undefined).map((detector) => [detector.name, 0]));
+
 /** Alerts the fuzz inputs raised, by detection: the sanitization checks saw real alerts. */
 export const alertsRaised = new Map<string, number>();
 
@@ -29,7 +32,16 @@ for (const detector of detectors) {
 	const count = (): void => {
 		detectorInspections.set(detector.name, detectorInspections.get(detector.name)! + 1);
 	};
-	const {inspectStream, inspectDatagram} = detector;
+	const {inspectStream, inspectDatagram, readSettled} = detector;
+	if (readSettled !== undefined) {
+		detector.readSettled = (flow, side, context) => {
+			settledReadings.set(detector.name, settledReadings.get(detector.name)! + 1);
+			assert.ok(flow.classified, `${detector.name}.readSettled reads settled flows only`);
+			const wanted = readSettled.call(detector, flow, side, context);
+			assert.equal(typeof wanted, 'boolean', `${detector.name}.readSettled answers whether it still reads the flow`);
+			return wanted;
+		};
+	}
 	if (inspectStream !== undefined) {
 		detector.inspectStream = (flow, side, context) => {
 			count();
