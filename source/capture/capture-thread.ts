@@ -17,6 +17,8 @@ export class CaptureThread {
 	private readonly pending: WorkerMessage[] = [];
 	private readonly firstWaiters: Array<(message: WorkerMessage) => void> = [];
 	private ended = false;
+	/** An error was reported: the worker stopping or failing after it adds nothing the user needs. */
+	private errorReported = false;
 	readonly exited: Promise<void>;
 
 	/**
@@ -46,6 +48,12 @@ export class CaptureThread {
 		});
 		this.exited = new Promise(resolve => {
 			this.worker.on('exit', code => {
+				// One error line per run: after a reported error, the worker failing or stopping adds nothing.
+				if (this.errorReported) {
+					resolve();
+					return;
+				}
+
 				if (crash !== undefined) {
 					this.emit({type: 'error', exitCode: exitCodes.internal, message: `capture worker failed: ${crash.message.split('\n')[0]}`});
 				} else if (!this.ended) {
@@ -96,6 +104,7 @@ export class CaptureThread {
 	}
 
 	private emit(message: WorkerMessage): void {
+		if (message.type === 'error') this.errorReported = true;
 		const tapFailure = this.tap?.(message);
 		this.deliver(message);
 		if (tapFailure !== undefined) {
