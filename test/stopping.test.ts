@@ -39,6 +39,20 @@ if (!isMainThread) {
 }
 `);
 const crashEnvironment = {NODE_OPTIONS: `--require=${crashPreload}`};
+/** The same worker reports an error of its own first, as a failing source does, then throws. */
+const errorThenCrashPreload = path.join(scratch, 'error-then-crash-capture-worker.cjs');
+writeFileSync(errorThenCrashPreload, `
+const {isMainThread, parentPort} = require('node:worker_threads');
+if (!isMainThread) {
+	const post = parentPort.postMessage.bind(parentPort);
+	parentPort.postMessage = message => {
+		post(message);
+		if (message.type !== 'alert') return;
+		post({type: 'error', exitCode: 3, message: 'injected capture error'});
+		setImmediate(() => { throw new Error('injected fault in the capture worker'); });
+	};
+}
+`);
 
 function newAlertLog(): string {
 	return path.join(scratch, `alerts-${++logCount}.ndjson`);
@@ -152,6 +166,14 @@ describe('replay, headless', () => {
 			await processes.assertNoneLeft();
 		});
 	}
+
+	test('a worker that reports an error and then crashes: the error\'s exit code and its one line, not the crash\'s', async () => {
+		const {run, processes} = await runHeadless({arguments: ['-r', demo, '--speed', '20'], environment: {NODE_OPTIONS: `--require=${errorThenCrashPreload}`}});
+		assert.equal(run.exitCode, 3, run.stderr);
+		assertOneLineError(run.stderr, /^minewatch: injected capture error$/m);
+		assert.equal(run.messages.filter((message) => message.type === 'error').length, 1, 'one error record');
+		await processes.assertNoneLeft();
+	});
 
 	test('a crash inside the capture worker: exit 1, one line, the alerts raised before it logged', async () => {
 		const {run, log, processes} = await runHeadless({arguments: ['-r', demo, '--speed', '20'], environment: crashEnvironment});

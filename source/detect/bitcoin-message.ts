@@ -148,10 +148,12 @@ export function parseVersion(bytes: Uint8Array, start: number, end: number): Ver
 	return {protocolVersion, servicesLow, userAgent, startHeight};
 }
 
-function readVarInt(bytes: Uint8Array, at: number, end: number): {value: number; size: number} | undefined {
+/** A CompactSize in [at, end); eight-byte values lose precision past 2^53, far beyond any length a check accepts. */
+export function readVarInt(bytes: Uint8Array, at: number, end: number): {value: number; size: number} | undefined {
 	if (at >= end) return undefined;
 	const first = bytes[at]!;
 	if (first < 0xfd) return {value: first, size: 1};
-	if (first === 0xfd && at + 3 <= end) return {value: bytes[at + 1]! | (bytes[at + 2]! << 8), size: 3};
-	return undefined;
+	if (first === 0xfd) return at + 3 <= end ? {value: bytes[at + 1]! | (bytes[at + 2]! << 8), size: 3} : undefined;
+	if (first === 0xfe) return at + 5 <= end ? {value: readU32LE(bytes, at + 1), size: 5} : undefined;
+	return at + 9 <= end ? {value: readU32LE(bytes, at + 1) + readU32LE(bytes, at + 5) * 2 ** 32, size: 9} : undefined;
 }

@@ -1,11 +1,14 @@
 // Bitcoin-family P2P (v1 framing) on any port. A message counts only when its header holds: known
 // network magic, known NUL-padded command, length within the chain's cap and a matching double-SHA-256
 // checksum. The `version` message names the software, services and height; the side that sent the
-// first message opened the connection, so the other side is a listening node.
+// first message opened the connection, so the other side is a listening node. The verdict is settled
+// at the handshake; the flow is then read on a little for the addresses it relays with NODE_P2P_V2
+// (`addr`, `addrv2`), which later v2-shaped flows to them lean on.
 import type {FlowView, Side} from '../flows/flow-view.js';
 import {toDisplay} from '../model/sanitize.js';
-import {otherSide, type Detector, type Finding, type Stage} from './detector.js';
-import {checkMessage, isMagicAt, magicBytePositions, parseVersion, type VersionInfo} from './bitcoin-message.js';
+import {otherSide, type DetectContext, type Detector, type Finding, type Stage} from './detector.js';
+import {checkMessage, headerLength, isMagicAt, magicBytePositions, parseVersion, readU32LE, type BitcoinMessage, type VersionInfo} from './bitcoin-message.js';
+import {parseAddr, parseAddrv2} from './bitcoin-addr.js';
 import {refineNetwork, serviceBits} from './bitcoin-networks.js';
 import {FlowStates} from './flow-states.js';
 
@@ -16,6 +19,13 @@ import {FlowStates} from './flow-states.js';
 const midStreamScanLimit = 8192;
 /** Checksummed messages verified per direction before the flow is considered known. */
 const messagesPerSide = 4;
+/**
+ * After the verdict, messages read per direction for relayed addresses: enough for a node's
+ * handshake extras, its self-announcement and the answer to `getaddr`, which follow within seconds.
+ */
+const readOnMessagesPerSide = 32;
+/** Nor past this many bytes of a direction (the default --payload-bytes): a block transfer is not waited for. */
+const readOnBytesPerSide = 16_384;
 /** BIP324's service bit: the node also speaks the encrypted v2 transport. */
 const nodeP2pV2 = 0x800;
 
@@ -25,8 +35,10 @@ interface DirectionState {
 	synced: boolean;
 	/** No Bitcoin message will be found in this direction. */
 	rejected: boolean;
-	/** Enough read, or the stream stopped making sense after valid messages. */
+	/** Enough read for the verdict, or the stream stopped making sense after valid messages. */
 	finished: boolean;
+	/** Nothing further is read: an invalid message came, or (reading on) the next one ends past the budget. */
+	closed: boolean;
 	verified: number;
 	network?: string;
 	/** What this side's `version` said (its text is made only for a finding). */
@@ -50,7 +62,7 @@ interface BitcoinState {
 const states = new FlowStates<BitcoinState>();
 
 function newDirection(): DirectionState {
-	return {offset: 0, synced: false, rejected: false, finished: false, verified: 0};
+	return {offset: 0, synced: false, rejected: false, finished: false, closed: false, verified: 0};
 }
 
 export const bitcoinP2pDetector: Detector = {
@@ -65,9 +77,7 @@ export const bitcoinP2pDetector: Detector = {
 			states.set(flow, state);
 		}
 		const direction = state.sides[side];
-		const hadVersion = direction.version !== undefined;
-		if (!direction.rejected && !direction.finished) readMessages(flow, flow.stream(side), direction);
-		if (!hadVersion && direction.version !== undefined && (direction.version.servicesLow & nodeP2pV2) !== 0) context.noteAdvertisesV2(addressOf(flow, side));
+		if (!direction.rejected && !direction.finished) readMessages(flow, side, direction, context, 'verdict');
 		const {client, server} = state.sides;
 		const bothKnown = client.verified > 0 && server.verified > 0 && (client.verified >= 2 || client.version !== undefined) && (server.verified >= 2 || server.version !== undefined);
 		if (client.verified + server.verified > 0) {
@@ -78,34 +88,70 @@ export const bitcoinP2pDetector: Detector = {
 		}
 		if (bothKnown || client.finished || server.finished) {
 			context.settle(flow);
-			return false;
+			// What came behind the verdict's messages is read on now; a side with none verified yet waits
+			// (the stage still to be raised counts its messages).
+			if (direction.verified > 0 && readsOn(direction)) readMessages(flow, side, direction, context, 'read-on');
+			return readsOn(client) || readsOn(server);
 		}
 		return !(client.rejected && server.rejected);
+	},
+	readSettled(flow, side, context) {
+		const state = states.get(flow);
+		if (state === undefined) return false;
+		if (readsOn(state.sides[side])) readMessages(flow, side, state.sides[side], context, 'read-on');
+		return readsOn(state.sides.client) || readsOn(state.sides.server);
 	},
 	release(flow) {
 		states.delete(flow);
 	},
 };
 
-function readMessages(flow: FlowView, stream: Uint8Array, direction: DirectionState): void {
+/** The direction reads on after the verdict (or would, once settled). */
+function readsOn(direction: DirectionState): boolean {
+	return !direction.rejected && !direction.closed && direction.verified < readOnMessagesPerSide;
+}
+
+/** Reads `side`'s messages: those the verdict counts, or those after it within the read-on budget. */
+function readMessages(flow: FlowView, side: Side, direction: DirectionState, context: DetectContext, phase: 'verdict' | 'read-on'): void {
+	const forVerdict = phase === 'verdict';
+	const limit = forVerdict ? messagesPerSide : readOnMessagesPerSide;
+	const stream = flow.stream(side);
 	if (!direction.synced && !synchronise(flow, stream, direction)) return;
-	while (!direction.finished) {
+	while (direction.verified < limit && !direction.closed) {
 		const message = checkMessage(stream, direction.offset);
-		if (message === 'incomplete') return;
+		if (message === 'incomplete') {
+			if (!forVerdict && stream.length - direction.offset >= headerLength && direction.offset + headerLength + readU32LE(stream, direction.offset + 16) > readOnBytesPerSide) direction.closed = true;
+			return;
+		}
 		if (message === 'invalid') {
 			// An unknown command or a stream that never was Bitcoin: nothing more to read here.
 			if (direction.verified === 0) direction.rejected = true;
 			else direction.finished = true;
+			direction.closed = true;
 			return;
 		}
 		direction.verified++;
-		direction.network ??= message.network.label;
-		if (message.command === 'version' && direction.version === undefined) {
+		if (forVerdict) direction.network ??= message.network.label;
+		// Reading on leaves what the verdict said as it was: only relayed addresses are taken.
+		if (forVerdict && message.command === 'version' && direction.version === undefined) {
 			const version = parseVersion(stream, message.payloadStart, message.payloadStart + message.payloadLength);
 			if (version !== undefined) direction.version = announced(version);
+			if (version !== undefined && (version.servicesLow & nodeP2pV2) !== 0) context.noteAdvertisesV2(addressOf(flow, side));
+		} else if (message.command === 'addr' || message.command === 'addrv2') {
+			noteRelayedV2(stream, message, addressOf(flow, side), context);
 		}
 		direction.offset = message.end;
 		if (direction.verified >= messagesPerSide) direction.finished = true;
+	}
+}
+
+/** Each IPv4 or IPv6 address and port the message relays with NODE_P2P_V2. */
+function noteRelayedV2(stream: Uint8Array, message: BitcoinMessage, by: string, context: DetectContext): void {
+	const command = message.command === 'addr' ? 'addr' : 'addrv2';
+	const end = message.payloadStart + message.payloadLength;
+	const entries = command === 'addr' ? parseAddr(stream, message.payloadStart, end) : parseAddrv2(stream, message.payloadStart, end);
+	for (const entry of entries ?? []) {
+		if ((entry.servicesLow & nodeP2pV2) !== 0) context.noteV2Advertisement(entry.address, entry.port, {by, command, network: message.network.label});
 	}
 }
 

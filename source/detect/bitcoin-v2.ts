@@ -12,7 +12,7 @@
 // handshake's sizes, so the handshake alone is never enough: what follows must look like Bitcoin's.
 // A Bitcoin port only names the chain.
 import type {FlowView, Side} from '../flows/flow-view.js';
-import type {BitcoinSighting, DetectContext, Detector, Finding} from './detector.js';
+import type {BitcoinSighting, DetectContext, Detector, Finding, V2Advertisement} from './detector.js';
 import {isMagicAt} from './bitcoin-message.js';
 import {FlowStates} from './flow-states.js';
 import {judgedBytes, looksFullyEncrypted, mayBeFullyEncrypted} from './fully-encrypted.js';
@@ -94,7 +94,7 @@ const inventorySizesNeeded = 3;
 const shapeCertainty = 45;
 const portCertainty = 10;
 const sightingCertainty = 15;
-/** The sighting's own `version` said it speaks v2. */
+/** The sighting's own `version`, or a node relaying the listener's address and port, said it speaks v2. */
 const advertisedCertainty = 10;
 
 /** A Bitcoin port names the chain; nothing else in the flow can. */
@@ -249,12 +249,15 @@ function reportIfShown(flow: FlowView, state: V2State, context: DetectContext): 
 	// Another flow's word is looked up only when it could make the difference.
 	if (points + 1 < pointsNeeded) return false;
 	const sighting = sightingOf(flow, context);
-	if (points + (sighting === undefined ? 0 : 1) < pointsNeeded) return false;
+	const advertisement = advertisementOf(flow, context);
+	// Other flows' word makes one point, however many say it.
+	const vouched = sighting !== undefined || advertisement !== undefined;
+	if (points + (vouched ? 1 : 0) < pointsNeeded) return false;
 	// MSE's handshake covers these sizes as well, and its next flights are any size: only the host's
 	// other flows settle it.
-	if (within(state.handshake[openerKey]!, mseFlight) && within(state.handshake[listenerKey]!, mseFlight) && sighting === undefined) return false;
+	if (within(state.handshake[openerKey]!, mseFlight) && within(state.handshake[listenerKey]!, mseFlight) && !vouched) return false;
 	context.setFamily(flow, 'bitcoin-p2p');
-	context.report(flow, findingOf(flow, state, sighting));
+	context.report(flow, findingOf(flow, state, sighting, advertisement));
 	context.settle(flow);
 	return true;
 }
@@ -306,12 +309,18 @@ function sightingOf(flow: FlowView, context: DetectContext): Sighting | undefine
 	return listener?.advertisesV2 ? listener : opener ?? listener;
 }
 
+/** A Bitcoin node relayed the listener's address and port with NODE_P2P_V2. */
+function advertisementOf(flow: FlowView, context: DetectContext): V2Advertisement | undefined {
+	const advertisement = context.v2AdvertisementOf(flow.serverAddress, flow.serverPort);
+	return advertisement !== undefined && bitcoinChains.has(advertisement.network) ? advertisement : undefined;
+}
+
 function sightingAt(address: string, context: DetectContext): Sighting | undefined {
 	const sighting = context.bitcoinSightingOf(address);
 	return sighting !== undefined && bitcoinChains.has(sighting.network) ? {...sighting, address} : undefined;
 }
 
-function findingOf(flow: FlowView, state: V2State, sighting: Sighting | undefined): Finding {
+function findingOf(flow: FlowView, state: V2State, sighting: Sighting | undefined, advertisement: V2Advertisement | undefined): Finding {
 	const [opener = 0, listener = 0, openerVersionBytes = 0, answer = 0] = state.handshake;
 	const evidence = [
 		`shape: BIP324 v2 handshake: ${opener} random bytes from ${flow.clientAddress} (64-byte key and ${opener - keyBytes} of garbage), answered by ${listener} random bytes (key, garbage, 16-byte terminator, version packet)`,
@@ -324,15 +333,16 @@ function findingOf(flow: FlowView, state: V2State, sighting: Sighting | undefine
 	if (state.controlSegments >= 2) evidence.push(`shape: ${state.controlSegments} segments of one 29-33-byte control message each`);
 	if (state.inventorySizes.length >= inventorySizesNeeded) evidence.push(`shape: bursts of ${state.inventorySizes.join(', ')} bytes: inventory announcements (22 + 36 bytes an entry)`);
 	if (sighting !== undefined) evidence.push(sighting.how === 'cleartext-p2p' ? `reputation: ${sighting.address} also speaks cleartext ${sighting.network} P2P${sighting.advertisesV2 ? ' and advertised NODE_P2P_V2 (BIP324) in its version' : ''}` : `reputation: ${sighting.address} looked up a ${sighting.network} DNS seed`);
+	if (advertisement !== undefined) evidence.push(`reputation: ${advertisement.by} relayed ${flow.serverAddress} port ${flow.serverPort} with NODE_P2P_V2 (BIP324) in a cleartext ${advertisement.network} ${advertisement.command}`);
 	const portChain = chainOfPort.get(flow.serverPort);
 	if (portChain !== undefined) evidence.push(`port: ${flow.serverPort} is the ${portChain} P2P port`);
 	return {
 		kind: 'node',
 		protocol: 'bitcoin-p2p-v2',
 		actor: 'client',
-		certainty: shapeCertainty + (portChain === undefined ? 0 : portCertainty) + (sighting === undefined ? 0 : sightingCertainty) + (sighting?.advertisesV2 ? advertisedCertainty : 0),
+		certainty: shapeCertainty + (portChain === undefined ? 0 : portCertainty) + (sighting === undefined ? 0 : sightingCertainty) + (sighting?.advertisesV2 || advertisement !== undefined ? advertisedCertainty : 0),
 		evidence,
-		network: portChain ?? sighting?.network ?? unknownChain,
+		network: portChain ?? sighting?.network ?? advertisement?.network ?? unknownChain,
 		peerListens: true,
 	};
 }

@@ -45,6 +45,14 @@ export interface BitcoinSighting {
 	advertisesV2?: true;
 }
 
+/** A node relayed an address and port with NODE_P2P_V2 in a cleartext `addr` or `addrv2`. */
+export interface V2Advertisement {
+	/** The node that relayed it. */
+	by: string;
+	command: 'addr' | 'addrv2';
+	network: string;
+}
+
 /** Makes the finding an exchange under way supports as it stands when called. */
 export type Stage = () => Finding;
 
@@ -75,6 +83,10 @@ export interface DetectContext {
 	bitcoinSightingOf(address: string): BitcoinSighting | undefined;
 	/** `address` advertised NODE_P2P_V2 in a cleartext `version`: it speaks BIP324 too. */
 	noteAdvertisesV2(address: string): void;
+	/** A cleartext `addr`/`addrv2` relayed `address` and `port` with NODE_P2P_V2. */
+	noteV2Advertisement(address: string, port: number, advertisement: V2Advertisement): void;
+	/** What relayed `address` and `port` as speaking BIP324, if anything did. */
+	v2AdvertisementOf(address: string, port: number): V2Advertisement | undefined;
 	/**
 	 * The flow opened with what may be a BIP324 key and garbage, `answered` or not yet by the
 	 * listener: a cleartext connection to the same address and port seconds after an opening that
@@ -96,8 +108,16 @@ export interface Detector {
 	 * of `side`, or the datagram). False means this detector can never match the flow. Absent: true.
 	 */
 	mayMatch?(flow: FlowView, side: Side, first: Uint8Array): boolean;
-	/** TCP: the in-order stream of `side` grew. */
+	/**
+	 * TCP: the in-order stream of `side` grew. Returning true from the call that settled the flow
+	 * asks for `readSettled` (when the detector has it) on the flow's later payload.
+	 */
 	inspectStream?(flow: FlowView, side: Side, context: DetectContext): boolean;
+	/**
+	 * TCP, after the flow was settled: reads on for facts about other flows without changing this
+	 * flow's verdict, until it returns false (then `release`).
+	 */
+	readSettled?(flow: FlowView, side: Side, context: DetectContext): boolean;
 	/** UDP: one datagram from `side`; `payload` is valid only during the call. */
 	inspectDatagram?(flow: FlowView, side: Side, payload: Uint8Array, context: DetectContext): boolean;
 	/** The flow ended while this detector still wanted it: last chance to report (then `release`). */

@@ -5,7 +5,7 @@ import type {Alert, AlertCounts, Detection, Direction, HostRole, ProtocolFamily,
 import {protocolFamilies, severityRank} from '../model/messages.js';
 import type {FlowObserver, FlowView, Side} from '../flows/flow-view.js';
 import {formatIpv4} from '../decode/ip-address-text.js';
-import type {BitcoinSighting, DetectContext, Finding, Stage} from './detector.js';
+import type {BitcoinSighting, DetectContext, Finding, Stage, V2Advertisement} from './detector.js';
 import {otherSide} from './detector.js';
 import {detectors} from './registry.js';
 import {PoolList} from './pool-list.js';
@@ -58,6 +58,8 @@ const stageGraceMicros = 2_000_000;
 const v1FallbackWindowMicros = 5_000_000;
 /** v2 openings remembered; the oldest is forgotten beyond this. */
 const maxV2Openings = 10_000;
+/** Addresses and ports relayed with NODE_P2P_V2 remembered: a getaddr answer holds up to 1000. */
+const maxV2Advertisements = 50_000;
 
 /** Roles and protocols as bit sets (bit i = `hostRoles[i]`, `protocolFamilies[i]`): no Set per address. */
 interface HostFacts {
@@ -85,6 +87,8 @@ export class DetectionEngine implements FlowObserver {
 	private readonly bitcoinSightings = new BoundedMap<string, BitcoinSighting>(maxAddressFacts);
 	/** Addresses that advertised NODE_P2P_V2 in a cleartext `version`. */
 	private readonly v2Advertisers = new BoundedMap<string, true>(maxAddressFacts);
+	/** Addresses and ports relayed with NODE_P2P_V2 in cleartext `addr`/`addrv2`, by `address|port`. */
+	private readonly v2Advertisements = new BoundedMap<string, V2Advertisement>(maxV2Advertisements);
 	/** v2 openings not answered (yet) by opener, listener and port: the capture time of their last byte. */
 	private readonly v2Openings = new BoundedMap<string, number>(maxV2Openings);
 	/** Tentative findings by what they suggest (kind, actor, peer). */
@@ -120,6 +124,8 @@ export class DetectionEngine implements FlowObserver {
 			isListedPool: (address) => this.pools.hasAddress(address),
 			bitcoinSightingOf: (address) => this.bitcoinSightingOf(address),
 			noteAdvertisesV2: (address) => this.v2Advertisers.set(address, true),
+			noteV2Advertisement: (address, port, advertisement) => this.v2Advertisements.set(`${address}|${port}`, advertisement),
+			v2AdvertisementOf: (address, port) => this.v2Advertisements.get(`${address}|${port}`),
 			noteV2Opening: (flow, answered) => this.noteV2Opening(flow, answered),
 		};
 	}
@@ -158,7 +164,10 @@ export class DetectionEngine implements FlowObserver {
 	}
 
 	streamGrew(flow: FlowView, side: Side): void {
-		if (flow.classified) return;
+		if (flow.classified) {
+			if (flow.settledReaders !== 0) this.readSettled(flow, side);
+			return;
+		}
 		const active = flow.activeDetectors === 0 ? this.firstLook(flow, side, flow.stream(side), this.streamMask) : flow.activeDetectors;
 		this.inspect(flow, side, undefined, active);
 	}
@@ -187,7 +196,8 @@ export class DetectionEngine implements FlowObserver {
 			const detector = detectors[index]!;
 			const wanted = datagram === undefined ? detector.inspectStream!(flow, side, this.context) : detector.inspectDatagram!(flow, side, datagram, this.context);
 			if (flow.classified) {
-				this.release(flow, active);
+				if (wanted && datagram === undefined && detector.readSettled !== undefined) flow.settledReaders |= bit;
+				this.release(flow, active & ~flow.settledReaders);
 				return;
 			}
 			if (!wanted) {
@@ -198,6 +208,16 @@ export class DetectionEngine implements FlowObserver {
 		this.keep(flow, active);
 	}
 
+	/** Shows a settled flow's new payload to the detectors reading it on; the flow stays settled. */
+	private readSettled(flow: FlowView, side: Side): void {
+		for (let index = 0; index < detectors.length; index++) {
+			const bit = 1 << index;
+			if ((flow.settledReaders & bit) === 0 || detectors[index]!.readSettled!(flow, side, this.context)) continue;
+			flow.settledReaders &= ~bit;
+			detectors[index]!.release?.(flow);
+		}
+	}
+
 	flowEnded(flow: FlowView): void {
 		// Only flows still being classified have detectors holding them (most ended flows were settled).
 		const active = flow.classified ? 0 : flow.activeDetectors;
@@ -206,6 +226,10 @@ export class DetectionEngine implements FlowObserver {
 				if ((active & (1 << index)) !== 0) detectors[index]!.flowEnded?.(flow, this.context);
 			}
 			this.release(flow, active);
+		}
+		if (flow.settledReaders !== 0) {
+			for (let index = 0; index < detectors.length; index++) if ((flow.settledReaders & (1 << index)) !== 0) detectors[index]!.release?.(flow);
+			flow.settledReaders = 0;
 		}
 		this.liveFlows = Math.max(0, this.liveFlows - 1);
 		// With no flow left (end of capture) nothing stronger can arrive: release what was held.

@@ -44,13 +44,18 @@ export interface FlowView {
 	 * first look. On the flow, which is at hand on every packet, rather than in a table of its own.
 	 */
 	activeDetectors: number;
+	/**
+	 * Kept by the detection engine: bit i set while detector i reads a classified flow on, for facts
+	 * about other flows (addresses a Bitcoin node relays); reassembly goes on while any bit is set.
+	 */
+	settledReaders: number;
 }
 
 /** Implemented by the detection engine; the flow table calls it and knows nothing else of detection. */
 export interface FlowObserver {
 	/** A flow was created (its first packet is being processed). */
 	flowStarted(flow: FlowView): void;
-	/** TCP: the in-order stream of `side` grew; only while the flow is not classified. */
+	/** TCP: the in-order stream of `side` grew; only while the flow is not classified or has settled readers. */
 	streamGrew(flow: FlowView, side: Side): void;
 	/** UDP: one datagram from `side`; `payload` is valid only during the call. Only while not classified. */
 	datagram(flow: FlowView, side: Side, payload: Uint8Array): void;

@@ -49,6 +49,7 @@ export class Flow implements FlowView {
 	classified = false;
 	family: ProtocolFamily = 'other';
 	activeDetectors = 0;
+	settledReaders = 0;
 	/** Empty for flows that are not TCP. */
 	tcpState: TcpState | '' = '';
 	clientPackets = 0;
@@ -174,7 +175,7 @@ export class Flow implements FlowView {
 		const side = this.firstPayloadSide;
 		this.firstPayload = undefined;
 		this.marks &= ~firstPayloadFromServer;
-		if (bytes === undefined || this.classified) return;
+		if (bytes === undefined || (this.classified && this.settledReaders === 0)) return;
 		const stream = this.streamOf(side, payloadCap);
 		if (stream === undefined) return;
 		stream.add(sequence, bytes, 0, bytes.length);

@@ -18,6 +18,8 @@ export class CaptureThread implements MonitorConnection {
 	private readonly pending: WorkerMessage[] = [];
 	private readonly firstWaiters: Array<(message: WorkerMessage) => void> = [];
 	private ended = false;
+	/** An error was reported: the worker stopping or failing after it adds nothing the user needs. */
+	private errorReported = false;
 	readonly exited: Promise<void>;
 
 	/**
@@ -47,6 +49,12 @@ export class CaptureThread implements MonitorConnection {
 		});
 		this.exited = new Promise(resolve => {
 			this.worker.on('exit', code => {
+				// One error line per run: after a reported error, the worker failing or stopping adds nothing.
+				if (this.errorReported) {
+					resolve();
+					return;
+				}
+
 				if (crash !== undefined) {
 					this.emit({type: 'error', exitCode: exitCodes.internal, message: `capture worker failed: ${crash.message.split('\n')[0]}`});
 				} else if (!this.ended) {
@@ -97,6 +105,7 @@ export class CaptureThread implements MonitorConnection {
 	}
 
 	private emit(message: WorkerMessage): void {
+		if (message.type === 'error') this.errorReported = true;
 		const tapFailure = this.tap?.(message);
 		this.deliver(message);
 		if (tapFailure !== undefined) {

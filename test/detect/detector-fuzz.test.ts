@@ -20,9 +20,9 @@ import type {PacketRecord} from '../../source/decode/packet-record.js';
 import {detectors} from '../../source/detect/registry.js';
 import {applyMutations, mutation} from '../support/byte-mutations.js';
 import {checkProperty} from '../support/fuzz.js';
-import {alertsRaised, detectorInspections, runPipeline} from '../support/fuzz-pipeline.js';
+import {alertsRaised, detectorInspections, runPipeline, settledReadings} from '../support/fuzz-pipeline.js';
 import {ethernet, flags, ipv4, ipv6, record, tcp, udp} from '../support/packet-bytes.js';
-import {concatBytes} from './support/bitcoin-builder.js';
+import {addrPayload, addrv2Payload, concatBytes, type RelayedEntry} from './support/bitcoin-builder.js';
 
 const text = (value: string): Uint8Array => new TextEncoder().encode(value);
 
@@ -61,7 +61,24 @@ const endlessLine = fc.record({method: fc.constantFrom(...stratumMethods), lengt
 
 const bitcoinNetworks = Object.keys(networkMagics) as BitcoinNetwork[];
 
+/** A relayed address as BIP155 allows and beyond: any network id, length and services. */
+const relayedEntry: fc.Arbitrary<RelayedEntry> = fc.record({
+	address: fc.oneof(fc.constantFrom('198.51.100.7', '203.0.113.8'), fc.uint8Array({maxLength: 40})),
+	port: fc.oneof(fc.constantFrom(0, 8333, 40_123), fc.integer({min: 0, max: 0xffff})),
+	services: fc.oneof(fc.constantFrom(0x809n, 0x800n, 0n), fc.bigInt({min: 0n, max: 2n ** 64n - 1n})),
+	networkId: fc.option(fc.constantFrom(1, 2, 3, 4, 5, 6, 255), {nil: undefined}),
+});
+
+/** Four messages settle the flow; an addr or addrv2 (entries or any payload, checksummed) is read on behind them. */
+const relayAfterHandshake = fc.record({network: fc.constantFrom(...bitcoinNetworks), v2: fc.boolean(), entries: fc.array(relayedEntry, {maxLength: 12}), raw: fc.option(fc.uint8Array({maxLength: 600}), {nil: undefined})}).map(({network, v2, entries, raw}) => {
+	const command = v2 ? 'addrv2' : 'addr';
+	const payload = raw ?? (v2 ? addrv2Payload(entries) : addrPayload(entries.filter((entry) => typeof entry.address === 'string' || entry.address.length === 16)));
+	const handshake = ['verack', 'sendaddrv2', 'wtxidrelay'].map((extra) => bitcoinMessage(network, extra));
+	return concatBytes(bitcoinMessage(network, 'version', versionPayload({services: 0x809n, timestamp: 1_714_000_000, receiverAddress: '203.0.113.7', receiverPort: 8333, nonce: 1n, userAgent: '/Satoshi:28.1.0/', startHeight: 840_000})), ...handshake, bitcoinMessage(network, command, payload));
+});
+
 const bitcoin = fc.oneof(
+	relayAfterHandshake,
 	// A real version message with a hostile user agent, checksum right or wrong.
 	fc.record({network: fc.constantFrom(...bitcoinNetworks), agent: fc.oneof(hostileString.map(text), fc.uint8Array({maxLength: 300})), badChecksum: fc.boolean(), services: fc.bigInt({min: 0n, max: 2n ** 64n - 1n})}).map(({network, agent, badChecksum, services}) =>
 		new Uint8Array(bitcoinMessage(network, 'version', versionPayload({services, timestamp: 1_714_000_000, receiverAddress: '203.0.113.7', receiverPort: 8333, nonce: 1n, userAgent: agent, startHeight: 840_000}), {badChecksum})),
@@ -220,6 +237,12 @@ describe('detector fuzz: hostile sessions through the pipeline', () => {
 	for (const detector of detectors) {
 		test(`the inputs reached ${detector.name}`, () => {
 			assert.ok(detectorInspections.get(detector.name)! > 0, `${detector.name} was never asked to inspect a flow: the fuzz misses it`);
+		});
+	}
+
+	for (const name of settledReadings.keys()) {
+		test(`the inputs reached ${name} reading settled flows on`, () => {
+			assert.ok(settledReadings.get(name)! > 0, `${name}.readSettled was never called: the fuzz misses it`);
 		});
 	}
 });

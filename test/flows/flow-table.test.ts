@@ -144,6 +144,22 @@ test('a classified flow stops buffering and releases its streams', () => {
 	assert.equal(flow.packets('client'), 3, 'accounting goes on');
 });
 
+test('a classified flow a detector reads on keeps its streams growing, from its first payload, until the reader lets go', () => {
+	const {observer, send} = setup();
+	observer.classify = (flow) => {
+		flow.settledReaders = new TextDecoder().decode(flow.stream('client')).endsWith('done') ? 0 : 1;
+		return true;
+	};
+	const flow = send(tcpFrame(miner, pool, 0, flags.syn));
+	send(tcpFrame(miner, pool, 1, flags.ack, 'version'));
+	assert.equal(flow.classified, true);
+	send(tcpFrame(miner, pool, 8, flags.ack, ' addr'));
+	send(tcpFrame(miner, pool, 13, flags.ack, ' done'));
+	send(tcpFrame(miner, pool, 18, flags.ack, ' later'));
+	assert.deepEqual(observer.grew.map((event) => event.stream), ['version', 'version addr', 'version addr done']);
+	assert.equal(flow.stream('client').length, 0, 'released once no detector reads on');
+});
+
 test('a closed connection hands its streams back at once, though it stays in the table for the last packets', () => {
 	const {observer, table, send} = setup();
 	const flow = send(tcpFrame(miner, pool, 0, flags.syn));

@@ -21,6 +21,9 @@ const fuzzCaps = {flowCap: 16, hostCap: 24, payloadBytes: 4096} as const;
 /** Per registered detector (by name): inspections the fuzz inputs led to. */
 export const detectorInspections = new Map<string, number>(detectors.map((detector) => [detector.name, 0]));
 
+/** Per registered detector that reads settled flows on (by name): the calls to `readSettled` the inputs led to. */
+export const settledReadings = new Map<string, number>(detectors.filter((detector) => detector.readSettled !== undefined).map((detector) => [detector.name, 0]));
+
 /** Alerts the fuzz inputs raised, by detection: the sanitization checks saw real alerts. */
 export const alertsRaised = new Map<string, number>();
 
@@ -29,7 +32,16 @@ for (const detector of detectors) {
 	const count = (): void => {
 		detectorInspections.set(detector.name, detectorInspections.get(detector.name)! + 1);
 	};
-	const {inspectStream, inspectDatagram} = detector;
+	const {inspectStream, inspectDatagram, readSettled} = detector;
+	if (readSettled !== undefined) {
+		detector.readSettled = (flow, side, context) => {
+			settledReadings.set(detector.name, settledReadings.get(detector.name)! + 1);
+			assert.ok(flow.classified, `${detector.name}.readSettled reads settled flows only`);
+			const wanted = readSettled.call(detector, flow, side, context);
+			assert.equal(typeof wanted, 'boolean', `${detector.name}.readSettled answers whether it still reads the flow`);
+			return wanted;
+		};
+	}
 	if (inspectStream !== undefined) {
 		detector.inspectStream = (flow, side, context) => {
 			count();
@@ -67,7 +79,7 @@ class CheckingObserver implements FlowObserver {
 
 	streamGrew(flow: FlowView, side: Side): void {
 		assert.ok(this.live.has(flow.id), 'a live flow');
-		assert.ok(!flow.classified, 'settled flows are not inspected');
+		assert.ok(!flow.classified || flow.settledReaders !== 0, 'settled flows are not inspected unless read on');
 		assert.ok(flow.stream(side).length <= fuzzCaps.payloadBytes, `stream of ${flow.stream(side).length} bytes within --payload-bytes`);
 		assert.ok(flow.flights.length <= maxFlights, `${flow.flights.length} flights`);
 		this.engine.streamGrew(flow, side);

@@ -53,3 +53,55 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
 	}
 	return joined;
 }
+
+/** One relayed address: `address` is IPv4 (`a.b.c.d`) or 16 raw bytes; addrv2 may name another network. */
+export interface RelayedEntry {
+	address: string | Uint8Array;
+	port: number;
+	services: bigint;
+	/** addrv2 only: BIP155 network id (1 IPv4, 2 IPv6, 4 TorV3...) when `address` is raw bytes. */
+	networkId?: number;
+}
+
+const relayTime = 1_714_000_000;
+
+/** A BIP155 CompactSize. */
+export function compactSize(value: bigint | number): Uint8Array {
+	const big = BigInt(value);
+	if (big < 0xfdn) return new Uint8Array([Number(big)]);
+	const [prefix, width] = big <= 0xffffn ? [0xfd, 2] : big <= 0xffff_ffffn ? [0xfe, 4] : [0xff, 8];
+	const bytes = new Uint8Array(1 + width);
+	bytes[0] = prefix;
+	for (let index = 0; index < width; index++) bytes[1 + index] = Number((big >> BigInt(8 * index)) & 0xffn);
+	return bytes;
+}
+
+function ipv4Bytes(text: string): Uint8Array {
+	return new Uint8Array(text.split('.').map(Number));
+}
+
+/** An `addr` payload: count, then 30 bytes an entry (time, services, IPv6 or IPv4-mapped address, big-endian port). */
+export function addrPayload(entries: readonly RelayedEntry[]): Uint8Array {
+	return concatBytes(compactSize(entries.length), ...entries.map((entry) => {
+		const bytes = new Uint8Array(30);
+		const view = new DataView(bytes.buffer);
+		view.setUint32(0, relayTime, true);
+		view.setBigUint64(4, entry.services, true);
+		if (typeof entry.address === 'string') bytes.set([0xff, 0xff, ...ipv4Bytes(entry.address)], 22);
+		else bytes.set(entry.address, 12);
+		view.setUint16(28, entry.port, false);
+		return bytes;
+	}));
+}
+
+/** A BIP155 `addrv2` payload: count, then time, CompactSize services, network id, CompactSize length and address, port. */
+export function addrv2Payload(entries: readonly RelayedEntry[]): Uint8Array {
+	return concatBytes(compactSize(entries.length), ...entries.map((entry) => {
+		const address = typeof entry.address === 'string' ? ipv4Bytes(entry.address) : entry.address;
+		const networkId = entry.networkId ?? (typeof entry.address === 'string' ? 1 : 2);
+		const time = new Uint8Array(4);
+		new DataView(time.buffer).setUint32(0, relayTime, true);
+		const port = new Uint8Array([entry.port >> 8, entry.port & 0xff]);
+		return concatBytes(time, compactSize(entry.services), new Uint8Array([networkId]), compactSize(address.length), address, port);
+	}));
+}

@@ -31,6 +31,7 @@ export class FakeFlow implements FlowView {
 	classified = false;
 	family: ProtocolFamily = 'other';
 	activeDetectors = 0;
+	settledReaders = 0;
 	private readonly streams: Record<Side, Uint8Array> = {client: new Uint8Array(0), server: new Uint8Array(0)};
 	private readonly counts: Record<Side, number> = {client: 0, server: 0};
 
