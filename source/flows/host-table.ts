@@ -26,6 +26,23 @@ export interface HostDecoration {
 
 export type Decorate = (address: string) => HostDecoration;
 
+/** What a view's sort orders a host by: the table reads it from its records, `minewatch view` from the rows the sensor sent. */
+export interface HostOrderFacts {
+	severity: Severity | undefined;
+	/** Bytes in and out. */
+	traffic: number;
+	peers: number;
+	/** Packets in the last complete capture second. */
+	packetRate: number;
+	lastSeen: number;
+}
+
+/** A host's place in a view's order: higher keys first, then higher ties, then the lower address. */
+export interface SortKeys {
+	sortKey: number;
+	sortTie: number;
+}
+
 export interface HostTableOptions {
 	homeNet: CidrSet;
 	/** Hosts kept at most; the least recently seen is evicted beyond it. */
@@ -71,7 +88,7 @@ const enum Field {
 const stride = 20;
 
 /** The object side of a host slot: what does not fit in numbers. Reused when the slot is. */
-export class Host {
+export class Host implements SortKeys {
 	/** Address text, made on first use. */
 	text: string | undefined = undefined;
 	/** The decoration of the current query, when the query needs every host's. */
@@ -107,6 +124,8 @@ export class HostTable {
 	private readonly lookupWords = new Uint32Array(4);
 	/** Reused by each query so sorting a large table does not allocate a new array every second. */
 	private readonly candidates: Host[] = [];
+	/** Reused for each host a query orders. */
+	private readonly orderFacts: HostOrderFacts = {severity: undefined, traffic: 0, peers: 0, packetRate: 0, lastSeen: 0};
 	private nowMicros = 0;
 	private readonly lastTouchOf = (slot: number): number => this.records[slot * stride + Field.touched]!;
 
@@ -210,7 +229,7 @@ export class HostTable {
 
 	/** The requested window of hosts matching the view's filter, in the view's order. */
 	rows(view: HostView, decorate: Decorate): {matched: number; rows: HostRow[]} {
-		const filter = view.filter.trim().toLowerCase();
+		const filter = hostFilterText(view.filter);
 		const decorateAll = filter !== '' || view.sort === 'severity';
 		const nowSecond = Math.floor(this.nowMicros / microsPerSecond);
 		const candidates = this.candidates;
@@ -220,16 +239,16 @@ export class HostTable {
 			const host = this.handles[slot]!;
 			if (decorateAll) {
 				host.decoration = decorate(this.addressOf(slot));
-				if (filter !== '' && !matchesFilter(this.addressOf(slot), host.decoration, filter)) continue;
+				if (filter !== '' && !matchesHostFilter(this.addressOf(slot), host.decoration, filter)) continue;
 			}
-			this.setSortKeys(host, view.sort, nowSecond);
+			setSortKeys(host, view.sort, this.factsOf(host, nowSecond));
 			candidates.push(host);
 		}
 		const offset = Math.max(0, view.offset);
 		const records = this.records;
 		const direction = view.reverse ? -1 : 1;
 		const compare = (left: Host, right: Host): number => {
-			const order = right.sortKey - left.sortKey || right.sortTie - left.sortTie || compareAddress(records, left.slot, right.slot);
+			const order = compareSortKeys(left, right) || compareAddress(records, left.slot, right.slot);
 			return order * direction;
 		};
 		const window = selectTop(candidates, offset + Math.max(0, view.limit), compare).slice(offset);
@@ -284,37 +303,15 @@ export class HostTable {
 		return nowSecond === rateSecond + 1 ? this.records[base + currentField]! : 0;
 	}
 
-	private setSortKeys(host: Host, sort: HostSortKey, nowSecond: number): void {
+	private factsOf(host: Host, nowSecond: number): HostOrderFacts {
 		const base = host.slot * stride;
-		const traffic = this.records[base + Field.bytesIn]! + this.records[base + Field.bytesOut]!;
-		switch (sort) {
-			case 'severity': {
-				const severity = host.decoration?.severity;
-				host.sortKey = severity === undefined ? -1 : severities.indexOf(severity);
-				host.sortTie = traffic;
-				return;
-			}
-			case 'traffic':
-				host.sortKey = traffic;
-				host.sortTie = 0;
-				return;
-			case 'address':
-				host.sortKey = 0;
-				host.sortTie = 0;
-				return;
-			case 'peers':
-				host.sortKey = this.peers.peerCount(host.slot);
-				host.sortTie = traffic;
-				return;
-			case 'packetRate':
-				host.sortKey = this.lastSecond(host.slot, Field.previousPackets, Field.secondPackets, nowSecond);
-				host.sortTie = traffic;
-				return;
-			case 'lastSeen':
-				host.sortKey = this.records[base + Field.lastSeen]!;
-				host.sortTie = 0;
-				return;
-		}
+		const facts = this.orderFacts;
+		facts.severity = host.decoration?.severity;
+		facts.traffic = this.records[base + Field.bytesIn]! + this.records[base + Field.bytesOut]!;
+		facts.peers = this.peers.peerCount(host.slot);
+		facts.packetRate = this.lastSecond(host.slot, Field.previousPackets, Field.secondPackets, nowSecond);
+		facts.lastSeen = this.records[base + Field.lastSeen]!;
+		return facts;
 	}
 
 	/** `second`: the capture second of `timestampMicros`. */
@@ -466,23 +463,67 @@ export class HostTable {
 	}
 }
 
-function matchesFilter(address: string, decoration: HostDecoration, filter: string): boolean {
+/** A view's filter as it is matched: case and surrounding blanks do not count. */
+export function hostFilterText(filter: string): string {
+	return filter.trim().toLowerCase();
+}
+
+/** `filter` as `hostFilterText` gives it: part of the address, the name, a protocol or a role. */
+export function matchesHostFilter(address: string, decoration: HostDecoration, filter: string): boolean {
 	if (address.includes(filter)) return true;
 	if (decoration.name !== undefined && decoration.name.toLowerCase().includes(filter)) return true;
 	return decoration.protocols.some((protocol) => protocol.includes(filter)) || decoration.roles.some((role) => role.includes(filter));
 }
 
-/** Orders by IP version, then by address words. */
-function compareAddress(records: Float64Array, left: number, right: number): number {
-	const leftBase = left * stride;
-	const rightBase = right * stride;
-	const versions = records[leftBase + Field.ipVersion]! - records[rightBase + Field.ipVersion]!;
+export function setSortKeys(target: SortKeys, sort: HostSortKey, facts: HostOrderFacts): void {
+	switch (sort) {
+		case 'severity':
+			target.sortKey = facts.severity === undefined ? -1 : severities.indexOf(facts.severity);
+			target.sortTie = facts.traffic;
+			return;
+		case 'traffic':
+			target.sortKey = facts.traffic;
+			target.sortTie = 0;
+			return;
+		case 'address':
+			target.sortKey = 0;
+			target.sortTie = 0;
+			return;
+		case 'peers':
+			target.sortKey = facts.peers;
+			target.sortTie = facts.traffic;
+			return;
+		case 'packetRate':
+			target.sortKey = facts.packetRate;
+			target.sortTie = facts.traffic;
+			return;
+		case 'lastSeen':
+			target.sortKey = facts.lastSeen;
+			target.sortTie = 0;
+			return;
+	}
+}
+
+/** Negative when `left` comes first; 0 leaves the order to the addresses (`compareAddressWords`). */
+export function compareSortKeys(left: SortKeys, right: SortKeys): number {
+	return right.sortKey - left.sortKey || right.sortTie - left.sortTie;
+}
+
+/** Orders by IP version, then by the four address words at each offset (IPv4: the first, the rest 0). */
+export function compareAddressWords(leftVersion: number, leftWords: ArrayLike<number>, leftOffset: number, rightVersion: number, rightWords: ArrayLike<number>, rightOffset: number): number {
+	const versions = leftVersion - rightVersion;
 	if (versions !== 0) return versions;
 	for (let word = 0; word < 4; word++) {
-		const difference = records[leftBase + Field.w0 + word]! - records[rightBase + Field.w0 + word]!;
+		const difference = leftWords[leftOffset + word]! - rightWords[rightOffset + word]!;
 		if (difference !== 0) return difference;
 	}
 	return 0;
+}
+
+function compareAddress(records: Float64Array, left: number, right: number): number {
+	const leftBase = left * stride;
+	const rightBase = right * stride;
+	return compareAddressWords(records[leftBase + Field.ipVersion]!, records, leftBase + Field.w0, records[rightBase + Field.ipVersion]!, records, rightBase + Field.w0);
 }
 
 type CompareHosts = (left: Host, right: Host) => number;
