@@ -42,6 +42,10 @@ export function planView(operands: readonly string[], given: Record<string, unkn
 		throw new UsageError('--speed paces a finished NDJSON file: a stream on standard input is shown as it arrives');
 	}
 
+	if (fromStandardInput && process.stdin.isTTY === true) {
+		throw new UsageError('view - reads the stream on standard input: pipe it in (ssh sensor minewatch -i eth0 --json | minewatch view -), or give a file');
+	}
+
 	const speed = typeof given['speed'] === 'string' ? parseSpeed(given['speed']) : 1;
 	if (!stdoutIsTerminal) {
 		throw new ViewFailure('minewatch view needs a terminal on standard output to draw on', exitCodes.noTerminal);
