@@ -17,11 +17,13 @@ import {runNdjsonOutput} from './output/ndjson-output.js';
 import {StandardOutput} from './output/standard-output.js';
 import {describeWriteFailure} from './output/write-failure.js';
 import type {UiResult} from './view/closing-summary.js';
+import {planView, ViewFailure} from './view-command.js';
 
 const help = `
 	Usage
 	  $ minewatch -r capture.pcap[ng][.gz]     replay a capture file (- for standard input)
 	  $ minewatch [-i IFACE] [-f BPF]          watch a live interface
+	  $ minewatch view FILE|- [--wall]         show what minewatch --json wrote (- for standard input)
 
 	Source
 	  -r, --read FILE          Replay FILE (pcap, pcapng, optionally gzip-compressed; - reads standard input)
@@ -60,7 +62,7 @@ const help = `
 	  -f, --capture and --snaplen are for live capture, --speed and --loop for replay: each is refused with the other.
 
 	Exit codes: 0 done, 1 internal error, 2 unusable input file, 3 live capture could not start or its helper died,
-	  4 output could not be written, 141 standard output closed by its reader, 64 wrong flag;
+	  4 output could not be written, 5 no terminal for minewatch view, 141 standard output closed by its reader, 64 wrong flag;
 	  after a clean stop on SIGHUP, SIGINT or SIGTERM, minewatch ends by that signal (129, 130, 143).
 `;
 
@@ -113,7 +115,15 @@ function endedBy(result: UiResult): number {
 	return result.exitCode;
 }
 
-async function runInteractive(connection: MonitorConnection, options: CliOptions): Promise<number> {
+interface Display {
+	output: 'ui' | 'wall';
+	keys: NodeJS.ReadStream;
+	replay: boolean;
+	speed: number | 'max';
+}
+
+/** Runs a renderer on the capture worker, or on the NDJSON stream of `minewatch view`. */
+async function runInteractive(connection: MonitorConnection, display: Display): Promise<number> {
 	const first = await connection.firstMessage();
 	if (first.type === 'error') {
 		process.stderr.write(formatError(first));
@@ -121,13 +131,9 @@ async function runInteractive(connection: MonitorConnection, options: CliOptions
 		return first.exitCode;
 	}
 
-	if (options.output === 'wall') {
+	if (display.output === 'wall') {
 		const {runWall} = await import('./wall/run-wall.js');
-		const result = await runWall(connection, {
-			stdin: keyboardInput(options),
-			stdout: process.stdout,
-			replay: options.session.source.kind === 'file',
-		});
+		const result = await runWall(connection, {stdin: display.keys, stdout: process.stdout, replay: display.replay});
 		await connection.exited;
 		return endedBy(result);
 	}
@@ -135,14 +141,40 @@ async function runInteractive(connection: MonitorConnection, options: CliOptions
 	// React's development build renders several times slower; nothing here needs its checks.
 	process.env['NODE_ENV'] ??= 'production';
 	const {runUi} = await import('./ui/run-ui.js');
-	const result = await runUi(connection, {
-		stdin: keyboardInput(options),
-		stdout: process.stdout,
-		replay: options.session.source.kind === 'file',
-		speed: options.session.speed,
-	});
+	const result = await runUi(connection, {stdin: display.keys, stdout: process.stdout, replay: display.replay, speed: display.speed});
 	await connection.exited;
 	return endedBy(result);
+}
+
+/** `minewatch view FILE|-`: the flags typed after it are checked by planView. */
+async function runView(operands: readonly string[]): Promise<number> {
+	const given = Object.fromEntries(Object.entries(cli.flags).filter(([, value]) => value !== undefined && value !== false && !(Array.isArray(value) && value.length === 0)));
+	let display: Display & {connection: MonitorConnection};
+	try {
+		display = planView(operands, given, process.stdout.isTTY === true);
+	} catch (error) {
+		if (error instanceof UsageError) {
+			return usageFailure(error.message);
+		}
+
+		if (error instanceof ViewFailure) {
+			process.stderr.write(`minewatch: ${error.message}\n`);
+			return error.exitCode;
+		}
+
+		throw error;
+	}
+
+	const stop = (signal: NodeJS.Signals) => {
+		stoppedBy ??= signal;
+		display.connection.send({type: 'stop'});
+	};
+
+	for (const signal of stopSignals) {
+		process.on(signal, stop);
+	}
+
+	return runInteractive(display.connection, display);
 }
 
 async function main(): Promise<number> {
@@ -159,6 +191,10 @@ async function main(): Promise<number> {
 	const unknown = unknownFlag(cli.unnormalizedFlags, process.argv.slice(2));
 	if (unknown !== undefined) {
 		return usageFailure(`unknown flag ${unknown}`);
+	}
+
+	if (cli.input[0] === 'view') {
+		return runView(cli.input.slice(1));
 	}
 
 	if (cli.input.length > 0) {
@@ -227,7 +263,9 @@ async function main(): Promise<number> {
 	}
 
 	try {
-		return options.output === 'json' ? await runNdjsonOutput(thread, standardOutput) : await runInteractive(thread, options);
+		return options.output === 'json'
+			? await runNdjsonOutput(thread, standardOutput)
+			: await runInteractive(thread, {output: options.output, keys: keyboardInput(options), replay: options.session.source.kind === 'file', speed: options.session.speed});
 	} finally {
 		alertLog?.close();
 	}

@@ -9,6 +9,8 @@ export const exitCodes = {
 	capture: 3,
 	/** Output was lost: standard output or the --alerts file could not be written (full disk, missing directory, no permission). */
 	output: 4,
+	/** `minewatch view` has no terminal: none to draw on, or (`view -`) no /dev/tty to read keys from. */
+	noTerminal: 5,
 	/** Standard output was closed by its reader (`| head`): a quiet end, the code a shell shows for a tool killed by SIGPIPE (128 + 13). */
 	closedPipe: 141,
 	/** A wrong flag or flag value. */

@@ -7,7 +7,7 @@ import {readdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {repositoryRoot} from './support/repository.js';
 
-type Folder = 'model' | 'decode' | 'flows' | 'detect' | 'capture' | 'session' | 'output' | 'view' | 'ui' | 'wall';
+type Folder = 'model' | 'decode' | 'flows' | 'detect' | 'capture' | 'session' | 'input' | 'output' | 'view' | 'ui' | 'wall';
 
 /** The files directly under source/ that a folder may use: neutral facts with no imports of their own. */
 const neutralModules = ['exit-codes', 'privilege'];
@@ -20,6 +20,7 @@ const allowedImports: Record<Folder, readonly string[]> = {
 	detect: ['model', 'decode', 'flows'],
 	capture: ['model', 'decode', ...neutralModules],
 	session: ['model', 'decode', 'flows', 'detect', 'capture', 'options', ...neutralModules],
+	input: ['model', 'decode', 'options', ...neutralModules],
 	output: ['model', ...neutralModules],
 	view: ['model', ...neutralModules],
 	ui: ['model', 'view'],

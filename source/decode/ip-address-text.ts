@@ -89,3 +89,23 @@ function parseGroups(text: string): number[] | undefined {
 	}
 	return groups;
 }
+
+/**
+ * The order hosts go in when their sort keys tie: IPv4 before IPv6, then by address value (the host
+ * table compares the same numbers in its records). Text that is no address goes last.
+ */
+export function compareAddressText(left: string, right: string): number {
+	const [a, b] = [orderWords(left), orderWords(right)];
+	for (let index = 0; index < 5; index++) {
+		const difference = a[index]! - b[index]!;
+		if (difference !== 0) return difference;
+	}
+	return 0;
+}
+
+function orderWords(text: string): number[] {
+	const v4 = parseIpv4(text);
+	if (v4 !== undefined) return [4, v4, 0, 0, 0];
+	const v6 = parseIpv6(text);
+	return v6 === undefined ? [7, 0, 0, 0, 0] : [6, ...v6];
+}

@@ -124,6 +124,8 @@ export interface HostDetail {
 	liveFlows: number;
 	flows: FlowRow[];
 	peers: PeerRow[];
+	/** Set by `minewatch view`: made from the host's row in the stream, which carries no flows or peers. */
+	streamed?: true;
 }
 
 export interface TrafficCounter {
@@ -213,6 +215,16 @@ export function defaultHostView(limit: number): HostView {
 	return {sort: 'severity', reverse: false, filter: '', offset: 0, limit};
 }
 
+/** Set by `minewatch view` only: what the stream it reads carries, next to what the sensor saw. */
+export interface StreamedView {
+	/** Hosts the sensor's summary listed (its `--top`): what sorting and filtering work on. */
+	hostsCarried: number;
+	/** Hosts the sensor tracked. */
+	hostsAtSensor: number;
+	/** Lines that were no record the viewer could read: garbled, cut short, run together, of no known type, missing a field. */
+	badLines: number;
+}
+
 export interface Summary {
 	type: 'summary';
 	/** Capture time of the newest packet, ISO 8601 (absent before the first packet). */
@@ -240,6 +252,7 @@ export interface Summary {
 	progress?: Progress;
 	speed: number | 'max';
 	paused: boolean;
+	streamed?: StreamedView;
 }
 
 /** The last message: the totals since the start (as in `Summary.totals`) and how the capture ended. */

@@ -2,6 +2,7 @@
 import {exitCodes} from '../exit-codes.js';
 import type {WorkerMessage} from '../model/messages.js';
 import type {MonitorConnection} from '../model/monitor-connection.js';
+import {isVersionedRecord, ndjsonSchemaVersion} from '../model/ndjson-schema.js';
 import {formatError} from './error-report.js';
 import type {StandardOutput} from './standard-output.js';
 
@@ -22,7 +23,9 @@ export async function runNdjsonOutput(connection: MonitorConnection, stdout: Sta
 			process.stderr.write(`minewatch: warning: ${message.warning}\n`);
 		}
 
-		stdout.write(JSON.stringify(message) + '\n');
+		// `schema` right after `type`, where a reader looking at a line sees it first.
+		const record = isVersionedRecord(message.type) ? {...{type: message.type, schema: ndjsonSchemaVersion}, ...message} : message;
+		stdout.write(JSON.stringify(record) + '\n');
 	});
 	await connection.exited;
 	return exitCode;

@@ -104,7 +104,7 @@ export function buildDetailLines(address: string, detail: HostDetail | undefined
 		const roles = host.roles.length > 0 ? ` · ${host.roles.join(', ')}` : '';
 		lines.push(
 			{text: `Host ${host.address}${host.name ? ` (${host.name})` : ''} · ${host.internal ? 'internal' : 'external'}${roles}${severity}`, heading: true},
-			{text: `seen ${formatTimestamp(host.firstSeen)} → ${formatTimestamp(host.lastSeen)} UTC · ${quantity(host.packets, 'packet')} · in ${formatBytes(host.bytesIn)} · out ${formatBytes(host.bytesOut)} · ${formatPacketRate(host.packetsPerSecond)} · ${quantity(host.flows, 'flow')} seen, ${formatInteger(detail.liveFlows)} live · ${quantity(host.peers, 'peer')}`},
+			{text: `seen ${formatTimestamp(host.firstSeen)} → ${formatTimestamp(host.lastSeen)} UTC · ${quantity(host.packets, 'packet')} · in ${formatBytes(host.bytesIn)} · out ${formatBytes(host.bytesOut)} · ${formatPacketRate(host.packetsPerSecond)} · ${quantity(host.flows, 'flow')} seen${detail.streamed ? '' : `, ${formatInteger(detail.liveFlows)} live`} · ${quantity(host.peers, 'peer')}`},
 		);
 	}
 
@@ -118,7 +118,9 @@ export function buildDetailLines(address: string, detail: HostDetail | undefined
 		lines.push(...alertLines(entry));
 	}
 
-	if (detail !== undefined && host !== undefined) {
+	if (detail?.streamed === true) {
+		lines.push({text: ''}, {text: 'flows and peers stay at the sensor: the stream carries hosts and alerts', dim: true});
+	} else if (detail !== undefined && host !== undefined) {
 		lines.push({text: ''}, {text: `Live flows (${shownOf(detail.flows.length, detail.liveFlows)})`, heading: true});
 		lines.push({text: `${fit('PROTO', 5)} ${fit('CLIENT → SERVER', 52)} ${fit('FAMILY', 11)} ${fit('PKTS', 6, 'right')} ${fit('→SERVER', 8, 'right')} ${fit('→CLIENT', 8, 'right')} ${fit('STATE', 11)} LAST`, dim: true});
 		for (const flow of detail.flows) {

@@ -82,7 +82,9 @@ export function HostTable({state}: {state: MonitorState}) {
 	const matched = summary?.hostsMatched ?? 0;
 	const shown = hosts.length > 0 ? `${formatInteger(view.offset + 1)}–${formatInteger(view.offset + hosts.length)} of ${formatInteger(matched)}` : `0 of ${formatInteger(matched)}`;
 	const filter = view.filter !== '' || state.filterEditing ? ` · filter "${view.filter}"` : '';
-	const tracked = summary ? ` (${formatInteger(summary.hostsTracked)} tracked)` : '';
+	const tracked = summary === undefined ? '' : (summary.streamed === undefined
+		? ` (${formatInteger(summary.hostsTracked)} tracked)`
+		: ` (top ${formatInteger(summary.streamed.hostsCarried)} of ${formatInteger(summary.streamed.hostsAtSensor)} at the sensor)`);
 	const header = [
 		headerCell(severityColumn, severityColumn.width, view.sort, view.reverse),
 		headerCell(addressColumn, columns.addressWidth, view.sort, view.reverse),

@@ -51,6 +51,12 @@ function evictionText(summary: Summary): string {
 	return evicted + summary.hostsEvicted === 0 ? '' : ` · evicted ${quantity(evicted, 'flow', formatCount)}, ${quantity(summary.hostsEvicted, 'host', formatCount)}`;
 }
 
+/** `minewatch view`: lines of the stream it could not read, counted, never fatal. */
+function badLineText(summary: Summary): string {
+	const bad = summary.streamed?.badLines ?? 0;
+	return bad === 0 ? '' : ` · ${quantity(bad, 'bad line', formatCount)} in the stream`;
+}
+
 /** A rate needs capture time to pass: the first summary of a replay comes with its first packet. */
 function rateText(summary: Summary): string {
 	return summary.rates === undefined ? 'rate pending' : `${formatPacketRate(summary.rates.packetsPerSecond)} · ${formatBitRate(summary.rates.bitsPerSecond)}`;
@@ -88,6 +94,7 @@ export function StatusBar({state}: {state: MonitorState}) {
 				{text: `· drops ${formatInteger(dropped)} `, style: {color: dropped > 0 ? 'red' : undefined}},
 				{text: `· decode errors ${formatInteger(summary.totals.decodeErrors)}`, style: {color: summary.totals.decodeErrors > 0 ? 'yellow' : undefined}},
 				{text: evictionText(summary), style: {color: 'yellow'}},
+				{text: badLineText(summary), style: {color: 'yellow'}},
 				replay,
 			]}/>
 		</Box>

@@ -56,6 +56,13 @@ export function headerSegments(input: HeaderInput, width: number): Segment[] {
 			parts.push(`evicted ${quantity(summary.flows.evicted, 'flow', formatCount)} ${quantity(summary.hostsEvicted, 'host', formatCount)}`);
 		}
 
+		if (summary.streamed !== undefined) {
+			parts.push(`top ${formatCount(summary.streamed.hostsCarried)} of ${formatCount(summary.streamed.hostsAtSensor)} hosts at the sensor`);
+			if (summary.streamed.badLines > 0) {
+				parts.push(quantity(summary.streamed.badLines, 'bad line', formatCount));
+			}
+		}
+
 		// The packet total is the first thing to go on a narrow screen, before the source name.
 		const total = quantity(summary.totals.packets, 'packet');
 		if (width >= 120) {

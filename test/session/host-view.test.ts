@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {test} from 'node:test';
-import {parseIpv4, parseIpv6} from '../../source/decode/ip-address-text.js';
+import {compareAddressText} from '../../source/decode/ip-address-text.js';
 import {compareHostOrder, hostMatchesFilter, hostOrderKeys, hostRowFacts, normalizeHostFilter} from '../../source/model/host-order.js';
 import {hostSortKeys, severityRank, type HostRow, type HostSortKey, type HostView, type Summary, type WorkerMessage} from '../../source/model/messages.js';
 import {resolveOptions} from '../../source/options.js';
@@ -60,22 +60,6 @@ function traffic(row: HostRow): number {
 	return row.bytesIn + row.bytesOut;
 }
 
-/** Version, then the address words: how the worker orders addresses. */
-function addressOrder(left: string, right: string): number {
-	const words = (text: string): number[] => {
-		const v4 = parseIpv4(text);
-		return v4 === undefined ? [6, ...parseIpv6(text)!] : [4, v4];
-	};
-
-	const [a, b] = [words(left), words(right)];
-	for (let index = 0; index < Math.max(a.length, b.length); index++) {
-		const difference = (a[index] ?? 0) - (b[index] ?? 0);
-		if (difference !== 0) return difference;
-	}
-
-	return 0;
-}
-
 /** The column's value as the row carries it, and the tie-break the worker applies before the address. */
 const sortValue: Record<HostSortKey, (row: HostRow) => [number, number]> = {
 	severity: row => [row.severity === undefined ? 0 : severityRank[row.severity], traffic(row)],
@@ -98,7 +82,7 @@ function assertOrdered(rows: readonly HostRow[], sort: HostSortKey, reverse: boo
 		if (aboveKey !== belowKey || sort === 'lastSeen') continue;
 		assert.ok(direction * (aboveTie - belowTie) >= 0, `${where} (tie)`);
 		if (aboveTie === belowTie) {
-			assert.ok(direction * addressOrder(above.address, below.address) < 0, `${where} (address)`);
+			assert.ok(direction * compareAddressText(above.address, below.address) < 0, `${where} (address)`);
 		}
 	}
 }
@@ -118,7 +102,7 @@ test('after the end, every sort column orders the final hosts in both directions
 			if (sort !== 'lastSeen') {
 				// The rows carry every key but last seen at the worker's precision: ordered on the main side
 				// with the shared comparator, as a renderer holding only rows does, they come out the same.
-				const mainSide = [...everyRow].sort((left, right) => compareHostOrder(hostOrderKeys(sort, hostRowFacts(left)), hostOrderKeys(sort, hostRowFacts(right)), reverse, () => addressOrder(left.address, right.address)));
+				const mainSide = [...everyRow].sort((left, right) => compareHostOrder(hostOrderKeys(sort, hostRowFacts(left)), hostOrderKeys(sort, hostRowFacts(right)), reverse, () => compareAddressText(left.address, right.address)));
 				assert.deepEqual(mainSide.map(row => row.address), answer.hosts.map(row => row.address), `${sort}: the same order on both sides`);
 			}
 

@@ -36,6 +36,8 @@ export interface CliTerminalOptions {
 	arguments: string[];
 	/** Set for the CLI only, on its command line. */
 	environment?: Record<string, string>;
+	/** Arguments of another minewatch whose standard output is piped into this one's standard input. */
+	pipedFrom?: string[];
 }
 
 export class CliTerminal {
@@ -43,7 +45,8 @@ export class CliTerminal {
 	static start(options: CliTerminalOptions): CliTerminal {
 		const terminal = new CliTerminal();
 		const assignments = Object.entries(options.environment ?? {}).map(([name, value]) => `${name}=${shellQuote(value)} `).join('');
-		const cli = [process.execPath, cliPath, ...options.arguments].map(shellQuote).join(' ');
+		const feeder = options.pipedFrom === undefined ? '' : `${[process.execPath, cliPath, ...options.pipedFrom].map(shellQuote).join(' ')} | `;
+		const cli = feeder + [process.execPath, cliPath, ...options.arguments].map(shellQuote).join(' ');
 		// The shell stays a while after the CLI exits, so the screen it leaves behind can be read. Its
 		// HUP trap (a handler, which the CLI does not inherit) lets it record the CLI's exit status
 		// after the terminal closed too.
