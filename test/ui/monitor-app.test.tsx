@@ -32,6 +32,8 @@ async function mount(options: MountOptions = {}) {
 	const ui = render(<MonitorApp store={store}/>);
 	const frame = (): string => ui.lastFrame() ?? '';
 	await waitFor(() => frame().includes('192.168.2.148'), 'the first summary on screen');
+	// The first summary says how many hosts there are, which sizes the host table: the worker answers the new window.
+	await waitFor(() => worker.answeredEveryView() && connection.lastView()?.limit === store.getSnapshot().layout.hostRows, 'the window for the panes as sized by content');
 	return {
 		connection,
 		worker,
