@@ -430,3 +430,19 @@ test('at 80x24 the status bar keeps capture time, rates, alerts, replay speed an
 		app.cleanup();
 	}
 });
+
+test('the detail view wraps long evidence at the terminal width instead of cutting it', async () => {
+	const app = await mount({columns: 60, rows: 40, details: {}});
+	try {
+		const evidence = 'content: the miner offers algorithms rx/0, cn/1, cn/2, cn/r, cn/fast, cn/half, cn/xao, cn/rto, cn/rwz, cn/zls, cn/double (+21 more)';
+		app.connection.emit(alert({evidence: [evidence], agent: undefined, worker: undefined, mitre: undefined}));
+		await waitFor(() => app.frame().includes('Alerts 1 newest'), 'the alert');
+		await app.press(keys.enter, () => app.frame().includes('Host detail'), 'the detail view');
+		await waitFor(() => app.frame().includes('(+21 more)'), 'the end of the evidence');
+		const evidenceLines = lines(app.frame()).filter(line => line.startsWith('    '));
+		assert.ok(evidenceLines.length >= 3, `wrapped over ${evidenceLines.length} lines`);
+		assert.equal(evidenceLines.map(line => line.trim()).join(' '), evidence, 'every word, in order');
+	} finally {
+		app.cleanup();
+	}
+});
