@@ -154,6 +154,11 @@ test('host table lines are exactly as wide as the widget; narrow widgets drop pr
 	assert.match(plain(wide.lines[1]!), /^· +2001:db8::1234:5678 +external .* tls +pool\.\{bold\}example/);
 	assert.match(taggedLine(wide.lines[1]!), /pool\.\{open\}bold\{close\}example/);
 
+	// The hosts pane at the wall's design size, 160x45: half the width, less its border.
+	const design = hostTableLines(hosts, 77);
+	assert.match(design.header, /^SEV +HOST +ROLE +RATE +PEERS +NAME/, 'the name keeps a column at 160x45, protocols go first');
+	assert.match(plain(design.lines[1]!), /pool\.\{bold\}example/);
+
 	const narrow = hostTableLines(hosts, 40);
 	assert.match(narrow.header, /^SEV +HOST +ROLE/);
 	assert.doesNotMatch(narrow.header, /RATE|PEERS|PROTOCOLS/);
