@@ -46,7 +46,8 @@ export function headerSegments(input: HeaderInput, width: number): Segment[] {
 			// Below 120 columns the date goes: the capture's day rarely changes during a watch.
 			summary.time === undefined ? 'no packets yet' : formatTimestamp(summary.time).slice(width >= 120 ? 0 : 11),
 			// A rate needs capture time to pass: the first summary of a replay comes with its first packet.
-			summary.rates === undefined ? 'rate pending' : `${formatCount(summary.rates.packetsPerSecond)} pkt/s  ${formatBitRate(summary.rates.bitsPerSecond)}`,
+			// Below 100 columns the packet rate goes before the badges do.
+			summary.rates === undefined ? 'rate pending' : `${width >= 100 ? `${formatCount(summary.rates.packetsPerSecond)} pkt/s  ` : ''}${formatBitRate(summary.rates.bitsPerSecond)}`,
 		];
 		if (input.replay) {
 			parts.push(replayProgress(summary, width < 120));
