@@ -3,7 +3,7 @@ import type {Alert, FlowRow, HostDetail, PeerRow} from '../model/messages.js';
 import type {AlertEntry} from '../view/alert-ring.js';
 import {alertProtocolLabels, familyLabels} from '../view/protocol-names.js';
 import {severityStyles} from '../view/severity-style.js';
-import {fit} from '../view/display-text.js';
+import {displayWidth, fit} from '../view/display-text.js';
 import {describeConnection, describeCount} from '../view/alert-description.js';
 import {formatBytes, formatClock, formatCount, formatEndpoint, formatInteger, formatPacketRate, formatTimestamp, quantity} from '../view/format.js';
 
@@ -18,7 +18,34 @@ function alertsAbout(address: string, alerts: readonly AlertEntry[]): AlertEntry
 	return alerts.filter(entry => entry.alert.host === address || entry.alert.peer === address);
 }
 
-function alertLines(entry: AlertEntry): DetailLine[] {
+const evidenceIndent = '    ';
+
+/** Evidence is the why of an alert: wrapped at word boundaries, indented, never cut. */
+function wrapped(text: string, width: number): DetailLine[] {
+	const room = Math.max(10, width - evidenceIndent.length);
+	const lines: DetailLine[] = [];
+	let line = '';
+	for (const word of text.split(' ')) {
+		if (line !== '' && displayWidth(line) + 1 + displayWidth(word) > room) {
+			lines.push({text: evidenceIndent + line});
+			line = '';
+		}
+
+		// A word longer than the line (a wallet address) is split where the line ends.
+		let rest = line === '' ? word : `${line} ${word}`;
+		while (displayWidth(rest) > room) {
+			lines.push({text: evidenceIndent + rest.slice(0, room)});
+			rest = rest.slice(room);
+		}
+
+		line = rest;
+	}
+
+	lines.push({text: evidenceIndent + line});
+	return lines;
+}
+
+function alertLines(entry: AlertEntry, width: number): DetailLine[] {
 	const {alert} = entry;
 	const style = severityStyles[alert.severity];
 	const acknowledged = entry.acknowledged ? ' ✓ acknowledged' : '';
@@ -28,11 +55,11 @@ function alertLines(entry: AlertEntry): DetailLine[] {
 	}];
 	const facts = describeFacts(alert);
 	if (facts) {
-		lines.push({text: `    ${facts}`});
+		lines.push(...wrapped(facts, width));
 	}
 
 	for (const evidence of alert.evidence) {
-		lines.push({text: `    ${evidence}`});
+		lines.push(...wrapped(evidence, width));
 	}
 
 	return lines;
@@ -94,7 +121,8 @@ function shownOf(shown: number, all: number): string {
 	return shown < all ? `${formatInteger(shown)} of ${formatInteger(all)}` : formatInteger(shown);
 }
 
-export function buildDetailLines(address: string, detail: HostDetail | undefined, alerts: readonly AlertEntry[]): DetailLine[] {
+/** The lines for a view `width` columns wide: evidence wraps, table rows are cut. */
+export function buildDetailLines(address: string, detail: HostDetail | undefined, alerts: readonly AlertEntry[], width: number): DetailLine[] {
 	const lines: DetailLine[] = [];
 	const host = detail?.host.address === address ? detail.host : undefined;
 	if (host === undefined || detail === undefined) {
@@ -115,7 +143,7 @@ export function buildDetailLines(address: string, detail: HostDetail | undefined
 	}
 
 	for (const entry of related) {
-		lines.push(...alertLines(entry));
+		lines.push(...alertLines(entry, width));
 	}
 
 	if (detail?.streamed === true) {

@@ -10,9 +10,10 @@ export function HelpOverlay({state}: {state: MonitorState}) {
 	const lines = buildHelpLines(replay);
 	const room = Math.max(0, layout.bodyLines - 1);
 	const first = Math.min(helpScroll, Math.max(0, lines.length - room));
+	const more = lines.length > first + room ? ` · ${lines.length - first - room} more lines ↓` : '';
 	return (
 		<Box flexDirection="column" height={layout.bodyLines}>
-			<PaneTitle title="Help" detail="keys · ? or Esc closes" focused width={layout.width}/>
+			<PaneTitle title="Help" detail={`keys · ? or Esc closes${more}`} focused width={layout.width}/>
 			{lines.slice(first, first + room).map((line, index) => (
 				<ScreenLine key={first + index} width={layout.width} line={[{text: line.text, style: {bold: line.heading, color: line.heading ? 'cyanBright' : undefined}}]}/>
 			))}

@@ -5,7 +5,7 @@ import {Box} from 'ink';
 import type {HostRow, HostSortKey} from '../model/messages.js';
 import type {MonitorState} from './monitor-store.js';
 import {PaneTitle} from './pane-title.js';
-import {addressColumn, chooseHostColumns, severityColumn, type HostColumn, type HostColumnSet} from './host-columns.js';
+import {addressColumn, chooseHostColumns, severityColumn, type HostColumnSet, type SizedColumn} from './host-columns.js';
 import {severityStyles} from '../view/severity-style.js';
 import {clip, fit} from '../view/display-text.js';
 import {ScreenLine, type Segment} from './screen-line.js';
@@ -20,7 +20,7 @@ const sortLabels: Record<HostSortKey, string> = {
 	lastSeen: 'last seen',
 };
 
-function headerCell(column: HostColumn, width: number, sort: HostSortKey, reverse: boolean): string {
+function headerCell({column, width}: SizedColumn, sort: HostSortKey, reverse: boolean): string {
 	const arrow = column.sortKeys.includes(sort) ? (reverse ? '▲' : '▼') : '';
 	return fit(column.title + arrow, width, column.align);
 }
@@ -30,7 +30,7 @@ interface HostLineProps {
 	severity: string;
 	severityColor: string | undefined;
 	address: string;
-	/** The cells after the address, padded and joined. */
+	/** The gap after the address and the cells after it, padded and joined. */
 	rest: string;
 	addressWidth: number;
 	width: number;
@@ -40,10 +40,10 @@ interface HostLineProps {
 
 function hostLineText(row: HostRow, columns: HostColumnSet, now: number): Pick<HostLineProps, 'severity' | 'severityColor' | 'address' | 'rest'> {
 	return {
-		severity: fit(severityColumn.cell(row, now), severityColumn.width),
+		severity: fit(severityColumn.cell(row, now), severityColumn.minimumWidth),
 		severityColor: row.severity ? severityStyles[row.severity].color : undefined,
 		address: addressColumn.cell(row, now),
-		rest: columns.columns.map(column => fit(column.cell(row, now), column.width, column.align)).join(' '),
+		rest: columns.columns.map(({column, width}) => ' '.repeat(columns.gap) + fit(column.cell(row, now), width, column.align)).join(''),
 	};
 }
 
@@ -56,19 +56,19 @@ const HostLine = memo(function HostLine({severity, severityColor, address, rest,
 		return (
 			<ScreenLine
 				width={width}
-				line={[severitySegment, ` ${fit(address, addressWidth)} ${rest}`]}
+				line={[severitySegment, ` ${fit(address, addressWidth)}${rest}`]}
 				style={{inverse: focused, underline: !focused}}
 			/>
 		);
 	}
 
-	const leftWidth = severityColumn.width + 1 + addressWidth;
+	const leftWidth = severityColumn.minimumWidth + 1 + addressWidth;
 	return (
 		<Box height={1}>
 			<Box width={leftWidth} flexShrink={0}>
 				<ScreenLine width={leftWidth} line={[severitySegment, ` ${clip(address, addressWidth)}`]}/>
 			</Box>
-			<ScreenLine width={Math.max(0, width - leftWidth)} line={[` ${rest}`]}/>
+			<ScreenLine width={Math.max(0, width - leftWidth)} line={[rest]}/>
 		</Box>
 	);
 });
@@ -76,9 +76,10 @@ const HostLine = memo(function HostLine({severity, severityColor, address, rest,
 export function HostTable({state}: {state: MonitorState}) {
 	const {summary, layout, view, selectedHost, focus} = state;
 	const focused = focus === 'hosts';
-	const columns = useMemo(() => chooseHostColumns(layout.width), [layout.width]);
 	const hosts = summary?.hosts ?? [];
 	const now = summary?.time ? Date.parse(summary.time) : 0;
+	const rows = useMemo(() => hosts.slice(0, layout.hostRows), [hosts, layout.hostRows]);
+	const columns = useMemo(() => chooseHostColumns(layout.width, rows, now), [layout.width, rows, now]);
 	const matched = summary?.hostsMatched ?? 0;
 	const shown = hosts.length > 0 ? `${formatInteger(view.offset + 1)}–${formatInteger(view.offset + hosts.length)} of ${formatInteger(matched)}` : `0 of ${formatInteger(matched)}`;
 	const filter = view.filter !== '' || state.filterEditing ? ` · filter "${view.filter}"` : '';
@@ -86,11 +87,11 @@ export function HostTable({state}: {state: MonitorState}) {
 		? ` (${formatInteger(summary.hostsTracked)} tracked)`
 		: ` (top ${formatInteger(summary.streamed.hostsCarried)} of ${formatInteger(summary.streamed.hostsAtSensor)} at the sensor)`);
 	const header = [
-		headerCell(severityColumn, severityColumn.width, view.sort, view.reverse),
-		headerCell(addressColumn, columns.addressWidth, view.sort, view.reverse),
-		...columns.columns.map(column => headerCell(column, column.width, view.sort, view.reverse)),
-	].join(' ');
-	const rows = hosts.slice(0, layout.hostRows);
+		headerCell({column: severityColumn, width: severityColumn.minimumWidth}, view.sort, view.reverse),
+		' ',
+		headerCell({column: addressColumn, width: columns.addressWidth}, view.sort, view.reverse),
+		...columns.columns.map(sized => ' '.repeat(columns.gap) + headerCell(sized, view.sort, view.reverse)),
+	].join('');
 	const empty = summary === undefined ? 'waiting for traffic…' : (view.filter === '' ? 'no hosts yet' : `no hosts match "${view.filter}"`);
 	return (
 		<Box flexDirection="column" height={layout.hostRows + 2}>

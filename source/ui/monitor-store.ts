@@ -17,7 +17,7 @@ import type {AlertEntry} from '../view/alert-ring.js';
 import {MessageIntake, type LatestData} from '../view/message-intake.js';
 import {clampIndex, followSelection, moveSelection, type Movement} from '../view/selection.js';
 import {RateHistory, type RateMetric} from '../view/rate-history.js';
-import {computeLayout, type Layout, type TerminalSize} from '../view/layout.js';
+import {computeLayout, type Layout, type PaneContent, type TerminalSize} from '../view/layout.js';
 import {resolveCommand, type Command, type KeyScope} from './key-map.js';
 import {buildDetailLines} from './detail-lines.js';
 import {buildHelpLines} from './help-lines.js';
@@ -105,6 +105,11 @@ function keyOf(character: string): Key {
 		delete: character === '\u007F',
 		shift: /[A-Z]/.test(character),
 	};
+}
+
+function sameLayout(a: Layout, b: Layout): boolean {
+	return a.tooSmall === b.tooSmall && a.width === b.width && a.height === b.height && a.hostRows === b.hostRows
+		&& a.alertRows === b.alertRows && a.sparklineColumns === b.sparklineColumns;
 }
 
 function sameView(a: HostView | undefined, b: HostView): boolean {
@@ -345,9 +350,7 @@ export class MonitorStore {
 			return;
 		}
 
-		const layout = computeLayout(size);
-		this.update({size, layout});
-		this.changeView({limit: layout.hostRows}, this.state.selectedHost);
+		this.update({size});
 	}
 
 	private requestExit(reason: ExitReason): void {
@@ -461,7 +464,7 @@ export class MonitorStore {
 
 			case 'detail': {
 				const address = this.state.view.detailHost ?? '';
-				const lines = buildDetailLines(address, this.state.summary?.detail, this.state.alerts).length;
+				const lines = buildDetailLines(address, this.state.summary?.detail, this.state.alerts, layout.width).length;
 				const scrollable = Math.max(1, lines - layout.bodyLines + 2);
 				this.update({detailScroll: target(this.state.detailScroll, scrollable)});
 				break;
@@ -588,8 +591,27 @@ export class MonitorStore {
 
 	private update(change: StateChange): void {
 		this.state = {...this.state, ...change};
+		const layout = computeLayout(this.state.size, this.paneContent());
+		if (!sameLayout(layout, this.state.layout)) {
+			const {selectedAlert, alertOffset} = this.state;
+			const offset = Math.min(alertOffset, selectedAlert, Math.max(0, this.state.alerts.length - layout.alertRows));
+			this.state = {...this.state, layout, alertOffset: Math.max(offset, selectedAlert - layout.alertRows + 1)};
+		}
+
+		// The window of hosts follows the table's rows; that change notifies the listeners itself.
+		if (this.state.view.limit !== this.state.layout.hostRows) {
+			this.changeView({limit: this.state.layout.hostRows}, this.state.selectedHost);
+			return;
+		}
+
 		for (const listener of this.listeners) {
 			listener();
 		}
+	}
+
+	/** What the panes would show at full length; unknown until the first summary. */
+	private paneContent(): PaneContent | undefined {
+		const {summary, alerts} = this.state;
+		return summary === undefined ? undefined : {hosts: summary.hostsMatched, alerts: alerts.length};
 	}
 }

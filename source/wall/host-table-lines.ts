@@ -1,6 +1,6 @@
 // The top-hosts table as fitted lines: severity, address, role, protocols, peers, rate and the name
-// seen for the host. Columns are dropped from the least telling when the widget is narrow; the
-// name takes whatever width is left.
+// seen for the host, each column as wide as what it holds. Columns are dropped from the least
+// telling when the widget is narrow, so the name keeps a column; it takes whatever width is left.
 import type {HostRow} from '../model/messages.js';
 import {fit, displayWidth} from '../view/display-text.js';
 import {formatBitRate} from '../view/format.js';
@@ -29,15 +29,20 @@ function severityCell(host: HostRow): string {
 	return host.severity === undefined ? '·' : `${severityStyles[host.severity].glyph} ${severityStyles[host.severity].label}`;
 }
 
+/** As wide as the title and the widest cell, up to `maximum`. */
+function sized(column: Omit<Column, 'width'>, hosts: readonly HostRow[], minimum: number, maximum: number): Column {
+	const need = Math.max(minimum, column.title.length, ...hosts.map(host => displayWidth(column.cell(host))));
+	return {...column, width: Math.min(maximum, need)};
+}
+
 function fixedColumns(hosts: readonly HostRow[]): Column[] {
-	const addressWidth = Math.max(15, ...hosts.map(host => displayWidth(host.address)));
 	return [
 		{title: 'SEV', width: 6, align: 'left', cell: severityCell, color: host => host.severity && severityTagColors[host.severity]},
-		{title: 'HOST', width: Math.min(39, addressWidth), align: 'left', cell: host => host.address},
-		{title: 'ROLE', width: 8, align: 'left', cell: host => host.roles.join(',') || (host.internal ? 'internal' : 'external')},
+		sized({title: 'HOST', align: 'left', cell: host => host.address}, hosts, 15, 39),
+		sized({title: 'ROLE', align: 'left', cell: host => host.roles.join(',') || (host.internal ? 'internal' : 'external')}, hosts, 4, 16),
 		{title: 'RATE', width: 9, align: 'right', cell: host => formatBitRate(host.bitsPerSecond)},
 		{title: 'PEERS', width: 5, align: 'right', cell: host => String(host.peers)},
-		{title: 'PROTOCOLS', width: 15, align: 'left', cell: host => host.protocols.filter(family => family !== 'other').map(family => familyShortLabels[family]).join(' ')},
+		sized({title: 'PROTOCOLS', align: 'left', cell: host => host.protocols.filter(family => family !== 'other').map(family => familyShortLabels[family]).join(' ')}, hosts, 9, 24),
 	];
 }
 
@@ -48,8 +53,8 @@ function totalWidth(columns: readonly Column[]): number {
 /** Lines exactly `width` columns wide. */
 export function hostTableLines(hosts: readonly HostRow[], width: number): HostTableLines {
 	const columns = fixedColumns(hosts);
-	// Dropped from the end: protocols, then peers, then rate, before severity, address or role.
-	while (columns.length > 3 && totalWidth(columns) > width) {
+	// Dropped from the end: protocols, then peers, then rate, before severity, address, role or the name.
+	while (columns.length > 3 && totalWidth(columns) + gap.length + minimumNameWidth > width) {
 		columns.pop();
 	}
 

@@ -16,7 +16,7 @@ export interface HeaderInput {
 	withCounts: boolean;
 }
 
-function replayProgress(summary: Summary): string {
+function replayProgress(summary: Summary, short: boolean): string {
 	const progress = summary.progress;
 	if (progress === undefined) {
 		return `speed ${formatSpeed(summary.speed)}`;
@@ -24,7 +24,7 @@ function replayProgress(summary: Summary): string {
 
 	const percent = progress.fileSize ? ` ${Math.min(100, Math.floor(100 * progress.bytesRead / progress.fileSize))}%` : '';
 	const loops = progress.loops > 0 ? ` loop ${progress.loops + 1}` : '';
-	return `replay${percent}${loops} at ${formatSpeed(summary.speed)}`;
+	return short ? `${percent.trim()}${loops} ${formatSpeed(summary.speed)}` : `replay${percent}${loops} at ${formatSpeed(summary.speed)}`;
 }
 
 function countSegments(counts: AlertCounts): Segment[] {
@@ -43,12 +43,14 @@ export function headerSegments(input: HeaderInput, width: number): Segment[] {
 		tail.push({text: '  waiting for the first summary…'});
 	} else {
 		const parts = [
-			summary.time === undefined ? 'no packets yet' : formatTimestamp(summary.time),
+			// Below 120 columns the date goes: the capture's day rarely changes during a watch.
+			summary.time === undefined ? 'no packets yet' : formatTimestamp(summary.time).slice(width >= 120 ? 0 : 11),
 			// A rate needs capture time to pass: the first summary of a replay comes with its first packet.
-			summary.rates === undefined ? 'rate pending' : `${formatCount(summary.rates.packetsPerSecond)} pkt/s  ${formatBitRate(summary.rates.bitsPerSecond)}`,
+			// Below 100 columns the packet rate goes before the badges do.
+			summary.rates === undefined ? 'rate pending' : `${width >= 100 ? `${formatCount(summary.rates.packetsPerSecond)} pkt/s  ` : ''}${formatBitRate(summary.rates.bitsPerSecond)}`,
 		];
 		if (input.replay) {
-			parts.push(replayProgress(summary));
+			parts.push(replayProgress(summary, width < 120));
 		}
 
 		// The caps are hit (a flood, a scan, or caps too small for the link): the tables forget hosts and flows.
@@ -81,8 +83,14 @@ export function headerSegments(input: HeaderInput, width: number): Segment[] {
 		tail.push({text: '  '}, {text: ' PAUSED ', color: 'yellow', bold: true});
 	}
 
-	tail.push({text: '  q quit', color: 'gray'});
 	const source = end?.source ?? summary?.source;
+	const quitHint: Segment = {text: '  q quit', color: 'gray'};
+	const tailWidth = tail.reduce((sum, segment) => sum + displayWidth(segment.text), 0);
+	// The key hint is the first thing to go: the source name keeps at least a dozen columns.
+	if (displayWidth(title.text) + tailWidth + displayWidth(quitHint.text) + 12 <= width) {
+		tail.push(quitHint);
+	}
+
 	const fixedWidth = displayWidth(title.text) + tail.reduce((sum, segment) => sum + displayWidth(segment.text), 0);
 	const sourceWidth = width - fixedWidth;
 	const segments: Segment[] = [title];

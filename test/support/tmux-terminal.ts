@@ -79,6 +79,11 @@ export class CliTerminal {
 		return screen;
 	}
 
+	/** Resizes the terminal, as dragging its window does: the CLI gets SIGWINCH. */
+	resize(columns: number, rows: number): void {
+		this.tmux('resize-window', '-x', String(columns), '-y', String(rows));
+	}
+
 	sendKeys(...keys: string[]): void {
 		this.tmux('send-keys', ...keys);
 	}

@@ -32,6 +32,8 @@ async function mount(options: MountOptions = {}) {
 	const ui = render(<MonitorApp store={store}/>);
 	const frame = (): string => ui.lastFrame() ?? '';
 	await waitFor(() => frame().includes('192.168.2.148'), 'the first summary on screen');
+	// The first summary says how many hosts there are, which sizes the host table: the worker answers the new window.
+	await waitFor(() => worker.answeredEveryView() && connection.lastView()?.limit === store.getSnapshot().layout.hostRows, 'the window for the panes as sized by content');
 	return {
 		connection,
 		worker,
@@ -253,7 +255,8 @@ test('Enter opens the detail view with flows, peers and alert evidence; Esc goes
 });
 
 test('Space freezes the display while messages keep arriving, and shows the latest on resume', async () => {
-	const app = await mount();
+	// Wide enough for the packet total beside the PAUSED badge.
+	const app = await mount({columns: 120});
 	try {
 		const sentBefore = app.connection.sent.length;
 		await app.press(keys.space, () => app.frame().includes('PAUSED · 0 updates held'), 'the paused badge');
@@ -404,6 +407,41 @@ test('keys that arrive together in one chunk each count', async () => {
 	try {
 		await app.press('jj\r', () => app.connection.lastView()?.detailHost !== undefined, 'the detail of the third host');
 		assert.equal(app.connection.lastView()?.detailHost, '192.168.2.92');
+	} finally {
+		app.cleanup();
+	}
+});
+
+test('at 80x24 the status bar keeps capture time, rates, alerts, replay speed and progress, and the help says more lines follow', async () => {
+	const app = await mount({columns: 80, rows: 24});
+	try {
+		app.connection.emit(summary({progress: {bytesRead: 720, fileSize: 1000, loops: 0, finished: false}}));
+		await waitFor(() => /72%/.test(app.frame()), 'the progress on screen');
+		const [first = '', second = ''] = lines(app.frame());
+		assert.match(first, /12:17:11/, 'capture time');
+		assert.match(first, /12\/s · 96\.0 kb\/s/, 'rates');
+		assert.match(second, /▲ 2 high/, 'open alerts');
+		assert.match(second, /1× █+░+ 72%/, 'speed and progress, whole');
+		await app.press('?', () => app.frame().includes('Help'), 'the help overlay');
+		assert.match(app.frame(), /Help keys · \? or Esc closes · \d+ more lines ↓/);
+		await app.press('G', () => app.frame().includes('replay faster'), 'the replay keys, scrolled to');
+		assert.doesNotMatch(app.frame(), /more lines/);
+	} finally {
+		app.cleanup();
+	}
+});
+
+test('the detail view wraps long evidence at the terminal width instead of cutting it', async () => {
+	const app = await mount({columns: 60, rows: 40, details: {}});
+	try {
+		const evidence = 'content: the miner offers algorithms rx/0, cn/1, cn/2, cn/r, cn/fast, cn/half, cn/xao, cn/rto, cn/rwz, cn/zls, cn/double (+21 more)';
+		app.connection.emit(alert({evidence: [evidence], agent: undefined, worker: undefined, mitre: undefined}));
+		await waitFor(() => app.frame().includes('Alerts 1 newest'), 'the alert');
+		await app.press(keys.enter, () => app.frame().includes('Host detail'), 'the detail view');
+		await waitFor(() => app.frame().includes('(+21 more)'), 'the end of the evidence');
+		const evidenceLines = lines(app.frame()).filter(line => line.startsWith('    '));
+		assert.ok(evidenceLines.length >= 3, `wrapped over ${evidenceLines.length} lines`);
+		assert.equal(evidenceLines.map(line => line.trim()).join(' '), evidence, 'every word, in order');
 	} finally {
 		app.cleanup();
 	}

@@ -216,6 +216,11 @@ export class FakeWorker {
 		};
 	}
 
+	/** Every view change received has been answered with a summary. */
+	answeredEveryView(): boolean {
+		return this.published === this.connection.sent.filter(message => message.type === 'view').length;
+	}
+
 	matching(): HostRow[] {
 		const view = this.view;
 		const filter = view?.filter.toLowerCase() ?? '';

@@ -154,6 +154,11 @@ test('host table lines are exactly as wide as the widget; narrow widgets drop pr
 	assert.match(plain(wide.lines[1]!), /^· +2001:db8::1234:5678 +external .* tls +pool\.\{bold\}example/);
 	assert.match(taggedLine(wide.lines[1]!), /pool\.\{open\}bold\{close\}example/);
 
+	// The hosts pane at the wall's design size, 160x45: half the width, less its border.
+	const design = hostTableLines(hosts, 77);
+	assert.match(design.header, /^SEV +HOST +ROLE +RATE +PEERS +NAME/, 'the name keeps a column at 160x45, protocols go first');
+	assert.match(plain(design.lines[1]!), /pool\.\{bold\}example/);
+
 	const narrow = hostTableLines(hosts, 40);
 	assert.match(narrow.header, /^SEV +HOST +ROLE/);
 	assert.doesNotMatch(narrow.header, /RATE|PEERS|PROTOCOLS/);
@@ -196,6 +201,8 @@ test('the header carries source, capture time, rates, replay progress and badges
 	const firstPacket = summary({rates: undefined, totals: {...summary({}).totals, packets: 1}});
 	assert.match(plain(headerSegments({...input, summary: firstPacket}, 160)), /09:14:10 {2}rate pending {2}1 packet {2}replay/, 'no rate over no capture time');
 	const end = {type: 'end', source: {kind: 'file', name: 'fixtures/demo.pcapng'}, packets: 1, bytes: 1, flows: 1, decodeErrors: 0, truncated: 0, unsupportedLinkType: 0, nonFirstFragments: 0, corrupt: 0, durationMs: 1, alerts: 14, alertsOpen: {low: 1, medium: 9, high: 4, critical: 0}, reason: 'end-of-file'} as const;
+	const small = plain(headerSegments({...input, end, withCounts: true}, 90));
+	assert.match(small, /^ MINEWATCH fixtures\S* {2}09:14:10 .* 61% 50× {2}open ✖0 ▲4 ◆9 •1 {2} FINISHED $/, `the header whole at 90 columns: ${small}`);
 	const finished = headerSegments({...input, end, withCounts: true}, 160);
 	assert.match(plain(finished), / FINISHED /);
 	assert.match(plain(finished), /open ✖0 ▲4 ◆9 •1/);
