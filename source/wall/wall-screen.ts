@@ -35,10 +35,17 @@ function bordered(area: Rectangle, label: string): Widgets.BoxOptions {
 	return {...area, label: ` ${label} `, border: {type: 'line'}, style: {border: {fg: 'cyan'}, label: {bold: true}}};
 }
 
-function counterLabel(severity: Severity, width: number): string {
+/**
+ * Columns of a bordered box its label cannot use: blessed sets the label two columns in and wraps
+ * what passes the right border onto the first row inside, over the LCD digits.
+ */
+const labelMargin = 3;
+
+/** The counter's label, as `bordered` pads it: with the word "open" when the box has room for it. */
+export function counterLabel(severity: Severity, width: number): string {
 	const name = `${severityStyles[severity].glyph} ${severityNames[severity]}`;
 	const withWord = `${name} open`;
-	return withWord.length + 4 <= width ? withWord : name;
+	return ` ${withWord} `.length <= width - labelMargin ? withWord : name;
 }
 
 export class WallScreen {

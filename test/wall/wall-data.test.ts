@@ -17,6 +17,7 @@ import {headerSegments} from '../../source/wall/wall-header.js';
 import {DetectionTally} from '../../source/wall/detection-tally.js';
 import {WallState} from '../../source/wall/wall-state.js';
 import {fixturesDirectory} from '../support/repository.js';
+import {counterLabel} from '../../source/wall/wall-screen.js';
 import {runCli} from '../support/run-cli.js';
 
 const start = Date.parse('2025-03-11T09:14:00Z');
@@ -247,4 +248,19 @@ test('a worker error sets the exit code the wall ends with', () => {
 	assert.equal(result.exitCode, 2);
 	assert.equal(result.error?.message, 'not a capture file');
 	assert.equal(new WallState().result('internal-error', 10, 'boom').exitCode, 1);
+});
+
+test('each LCD counter\'s label fits on its top border at every size that has counters (blessed wraps the rest over the digits)', () => {
+	let checked = 0;
+	for (const size of [{columns: 100, rows: 30}, {columns: 119, rows: 45}, {columns: 160, rows: 45}, {columns: 200, rows: 60}, {columns: 250, rows: 70}]) {
+		for (const {severity, area} of computeWallLayout(size)!.counters ?? []) {
+			const label = counterLabel(severity, area.width);
+			assert.ok(displayWidth(` ${label} `) <= area.width - 3, `${size.columns}x${size.rows}: "${label}" in a ${area.width}-column box`);
+			checked++;
+		}
+	}
+
+	assert.equal(checked, 20, 'four counters at each of the five sizes');
+	const roomy = computeWallLayout({columns: 250, rows: 70})!.counters![0]!;
+	assert.match(counterLabel(roomy.severity, roomy.area.width), / open$/, 'a wide counter says what it counts');
 });
