@@ -7,6 +7,7 @@ import type {Readable} from 'node:stream';
 import {exitCodes} from '../exit-codes.js';
 import {systemClock, type Clock} from '../model/clock.js';
 import type {ControlMessage, End, HostView, Summary, WorkerMessage} from '../model/messages.js';
+import {MessageRelay} from '../model/monitor-connection.js';
 import {ndjsonSchemaVersion} from '../model/ndjson-schema.js';
 import type {Speed} from '../options.js';
 import {LineSplitter} from './line-splitter.js';
@@ -48,10 +49,7 @@ function captureTimeOf(message: WorkerMessage): number | undefined {
 
 export class NdjsonConnection {
 	readonly exited: Promise<void>;
-	private readonly listeners = new Set<Listener>();
-	/** Messages that arrive before anyone listens are kept for the first listener. */
-	private readonly pending: WorkerMessage[] = [];
-	private readonly firstWaiters: Array<(message: WorkerMessage) => void> = [];
+	private readonly relay = new MessageRelay();
 	private readonly splitter = new LineSplitter();
 	private readonly clock: Clock;
 	private readonly pacer: RecordPacer | undefined;
@@ -90,23 +88,12 @@ export class NdjsonConnection {
 	}
 
 	onMessage(listener: Listener): () => void {
-		this.listeners.add(listener);
-		for (const message of this.pending.splice(0)) {
-			listener(message);
-		}
-
-		return () => this.listeners.delete(listener);
+		return this.relay.onMessage(listener);
 	}
 
 	/** The first message, without consuming it: an error means there is nothing to show. */
 	async firstMessage(): Promise<WorkerMessage> {
-		if (this.pending.length > 0) {
-			return this.pending[0]!;
-		}
-
-		return new Promise(resolve => {
-			this.firstWaiters.push(resolve);
-		});
+		return this.relay.firstMessage();
 	}
 
 	send(message: ControlMessage): void {
@@ -377,17 +364,6 @@ export class NdjsonConnection {
 	}
 
 	private emit(message: WorkerMessage): void {
-		if (this.listeners.size === 0) {
-			this.pending.push(message);
-			for (const resolve of this.firstWaiters.splice(0)) {
-				resolve(message);
-			}
-
-			return;
-		}
-
-		for (const listener of this.listeners) {
-			listener(message);
-		}
+		this.relay.deliver(message);
 	}
 }

@@ -2,7 +2,7 @@
 import {Worker} from 'node:worker_threads';
 import {exitCodes} from '../exit-codes.js';
 import type {ControlMessage, WorkerError, WorkerMessage} from '../model/messages.js';
-import type {MonitorConnection} from '../model/monitor-connection.js';
+import {MessageRelay, type MonitorConnection} from '../model/monitor-connection.js';
 import type {SessionOptions} from '../options.js';
 import {switchToUser, type UnprivilegedUser} from '../privilege.js';
 import type {SourceOpen, UserSwitched} from './capture-session.js';
@@ -13,10 +13,7 @@ type Tap = (message: WorkerMessage) => WorkerError | undefined;
 
 export class CaptureThread implements MonitorConnection {
 	private readonly worker: Worker;
-	private readonly listeners = new Set<Listener>();
-	/** Messages that arrive before anyone listens are kept for the first listener. */
-	private readonly pending: WorkerMessage[] = [];
-	private readonly firstWaiters: Array<(message: WorkerMessage) => void> = [];
+	private readonly relay = new MessageRelay();
 	private ended = false;
 	/** An error was reported: the worker stopping or failing after it adds nothing the user needs. */
 	private errorReported = false;
@@ -67,23 +64,12 @@ export class CaptureThread implements MonitorConnection {
 	}
 
 	onMessage(listener: Listener): () => void {
-		this.listeners.add(listener);
-		for (const message of this.pending.splice(0)) {
-			listener(message);
-		}
-
-		return () => this.listeners.delete(listener);
+		return this.relay.onMessage(listener);
 	}
 
 	/** The first message, without consuming it: an error means the capture never started. */
 	async firstMessage(): Promise<WorkerMessage> {
-		if (this.pending.length > 0) {
-			return this.pending[0]!;
-		}
-
-		return new Promise(resolve => {
-			this.firstWaiters.push(resolve);
-		});
+		return this.relay.firstMessage();
 	}
 
 	send(message: ControlMessage): void {
@@ -107,25 +93,10 @@ export class CaptureThread implements MonitorConnection {
 	private emit(message: WorkerMessage): void {
 		if (message.type === 'error') this.errorReported = true;
 		const tapFailure = this.tap?.(message);
-		this.deliver(message);
+		this.relay.deliver(message);
 		if (tapFailure !== undefined) {
 			this.send({type: 'stop'});
 			this.emit(tapFailure);
-		}
-	}
-
-	private deliver(message: WorkerMessage): void {
-		if (this.listeners.size === 0) {
-			this.pending.push(message);
-			for (const resolve of this.firstWaiters.splice(0)) {
-				resolve(message);
-			}
-
-			return;
-		}
-
-		for (const listener of this.listeners) {
-			listener(message);
 		}
 	}
 }

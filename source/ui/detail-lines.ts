@@ -1,5 +1,5 @@
 // The host detail view as a list of lines, so it scrolls like any list and renders only what fits.
-import type {Alert, FlowRow, HostDetail, PeerRow} from '../model/messages.js';
+import type {Alert, FlowRow, PeerRow, Summary} from '../model/messages.js';
 import type {AlertEntry} from '../view/alert-ring.js';
 import {alertProtocolLabels, familyLabels} from '../view/protocol-names.js';
 import {severityStyles} from '../view/severity-style.js';
@@ -122,11 +122,14 @@ function shownOf(shown: number, all: number): string {
 }
 
 /** The lines for a view `width` columns wide: evidence wraps, table rows are cut. */
-export function buildDetailLines(address: string, detail: HostDetail | undefined, alerts: readonly AlertEntry[], width: number): DetailLine[] {
+export function buildDetailLines(address: string, summary: Summary | undefined, alerts: readonly AlertEntry[], width: number): DetailLine[] {
 	const lines: DetailLine[] = [];
+	const detail = summary?.detail;
 	const host = detail?.host.address === address ? detail.host : undefined;
 	if (host === undefined || detail === undefined) {
-		lines.push({text: `Host ${address}`, heading: true}, {text: 'waiting for the capture worker…', dim: true});
+		// A stream (minewatch view) carries only the sensor's --top hosts: the rest never come.
+		const missing = summary?.streamed === undefined ? 'waiting for the capture worker…' : 'not among the hosts the stream carries (the sensor\'s --top)';
+		lines.push({text: `Host ${address}`, heading: true}, {text: missing, dim: true});
 	} else {
 		const severity = host.severity ? ` · ${severityStyles[host.severity].glyph} ${severityStyles[host.severity].label}` : '';
 		const roles = host.roles.length > 0 ? ` · ${host.roles.join(', ')}` : '';

@@ -8,7 +8,7 @@ import {ScreenLine} from './screen-line.js';
 export function HostDetail({state}: {state: MonitorState}) {
 	const {layout, view, summary, alerts, detailScroll} = state;
 	const address = view.detailHost ?? '';
-	const lines = buildDetailLines(address, summary?.detail, alerts, layout.width);
+	const lines = buildDetailLines(address, summary, alerts, layout.width);
 	const room = Math.max(0, layout.bodyLines - 1);
 	const first = Math.min(detailScroll, Math.max(0, lines.length - room));
 	const more = lines.length > first + room ? ` · ${lines.length - first - room} more lines ↓` : '';

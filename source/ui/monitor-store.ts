@@ -464,7 +464,7 @@ export class MonitorStore {
 
 			case 'detail': {
 				const address = this.state.view.detailHost ?? '';
-				const lines = buildDetailLines(address, this.state.summary?.detail, this.state.alerts, layout.width).length;
+				const lines = buildDetailLines(address, this.state.summary, this.state.alerts, layout.width).length;
 				const scrollable = Math.max(1, lines - layout.bodyLines + 2);
 				this.update({detailScroll: target(this.state.detailScroll, scrollable)});
 				break;
