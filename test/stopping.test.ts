@@ -387,6 +387,15 @@ describe('the interactive UI in a real terminal', {skip: tmuxSkip}, () => {
 		await assertHangUpHandled(terminal, log);
 	});
 
+	for (const output of ['ui', 'wall'] as const) {
+		test(`the terminal closed under a FINISHED replay (${output}), its SIGHUP kept by the shell: minewatch ends 129`, {timeout: 60_000}, async () => {
+			const log = path.join(scratch, `finished-hangup-${output}.ndjson`);
+			const terminal = CliTerminal.start({columns: 160, rows: 50, arguments: ['-r', demo, '--speed', 'max', '--alerts', log, ...(output === 'wall' ? ['--wall'] : [])]});
+			await terminal.waitForScreen(screen => /FINISHED/.test(screen), 20_000, 'the replay finished');
+			await assertHangUpHandled(terminal, log);
+		});
+	}
+
 	test('the capture helper killed under the UI: exit 3, terminal restored, the error on the main screen', {timeout: 60_000}, async t => {
 		if (liveSkipped(t, 'tcpdump')) return;
 		const {miner, port} = await StalledMiner.listen();

@@ -95,8 +95,13 @@ export async function runTerminalSession(options: TerminalSessionOptions): Promi
 
 		stdin.on('error', onTerminalError);
 		stdout.on('error', onTerminalError);
+		// A terminal gives no end of input while it is open: its end is a hang-up whose SIGHUP went to
+		// the session leader only (a shell that traps it), noticed even when nothing is drawn (FINISHED).
+		const onTerminalEnd = (): void => finish('hangup');
+		stdin.on('end', onTerminalEnd);
 
 		function removeProcessHandlers(): void {
+			stdin.off('end', onTerminalEnd);
 			for (const signal of stopSignals) {
 				process.off(signal, onSignal);
 			}
