@@ -25,34 +25,28 @@ let logCount = 0;
 
 /**
  * Fault injection without a hook in minewatch: Node runs `--require` preloads in worker threads too,
- * and this one makes the capture worker throw, uncaught, right after it posted its first alert.
+ * and these make the capture worker throw, uncaught, right after it posted its first alert (first
+ * posting `before`, e.g. an error of its own as a failing source does). Returns the environment to run with.
  */
-const crashPreload = path.join(scratch, 'crash-capture-worker.cjs');
-writeFileSync(crashPreload, `
-const {isMainThread, parentPort} = require('node:worker_threads');
-if (!isMainThread) {
-	const post = parentPort.postMessage.bind(parentPort);
-	parentPort.postMessage = message => {
-		post(message);
-		if (message.type === 'alert') setImmediate(() => { throw new Error('injected fault in the capture worker'); });
-	};
-}
-`);
-const crashEnvironment = {NODE_OPTIONS: `--require=${crashPreload}`};
-/** The same worker reports an error of its own first, as a failing source does, then throws. */
-const errorThenCrashPreload = path.join(scratch, 'error-then-crash-capture-worker.cjs');
-writeFileSync(errorThenCrashPreload, `
+function faultAfterFirstAlert(name: string, before = ''): Record<string, string> {
+	const preload = path.join(scratch, `${name}.cjs`);
+	writeFileSync(preload, `
 const {isMainThread, parentPort} = require('node:worker_threads');
 if (!isMainThread) {
 	const post = parentPort.postMessage.bind(parentPort);
 	parentPort.postMessage = message => {
 		post(message);
 		if (message.type !== 'alert') return;
-		post({type: 'error', exitCode: 3, message: 'injected capture error'});
+		${before}
 		setImmediate(() => { throw new Error('injected fault in the capture worker'); });
 	};
 }
 `);
+	return {NODE_OPTIONS: `--require=${preload}`};
+}
+
+const crashEnvironment = faultAfterFirstAlert('crash-capture-worker');
+const errorThenCrashEnvironment = faultAfterFirstAlert('error-then-crash-capture-worker', "post({type: 'error', exitCode: 3, message: 'injected capture error'});");
 
 function newAlertLog(): string {
 	return path.join(scratch, `alerts-${++logCount}.ndjson`);
@@ -168,7 +162,7 @@ describe('replay, headless', () => {
 	}
 
 	test('a worker that reports an error and then crashes: the error\'s exit code and its one line, not the crash\'s', async () => {
-		const {run, processes} = await runHeadless({arguments: ['-r', demo, '--speed', '20'], environment: {NODE_OPTIONS: `--require=${errorThenCrashPreload}`}});
+		const {run, processes} = await runHeadless({arguments: ['-r', demo, '--speed', '20'], environment: errorThenCrashEnvironment});
 		assert.equal(run.exitCode, 3, run.stderr);
 		assertOneLineError(run.stderr, /^minewatch: injected capture error$/m);
 		assert.equal(run.messages.filter((message) => message.type === 'error').length, 1, 'one error record');

@@ -271,7 +271,7 @@ export class FlowTable {
 	}
 
 	private trackStream(flow: Flow, side: Side, packet: DecodedPacket): void {
-		if (flow.classified && flow.settledReaders === 0) {
+		if (flow.payloadDone) {
 			flow.releaseStreams();
 			return;
 		}
@@ -302,7 +302,7 @@ export class FlowTable {
 		flow.noteFlight(side, grown);
 		this.observer.streamGrew(flow, side);
 		// Settled: its buffers go back for the next flows now, not at its next packet.
-		if (flow.classified && flow.settledReaders === 0) flow.releaseStreams();
+		if (flow.payloadDone) flow.releaseStreams();
 	}
 
 	/** The flow's first payload, in order: detection reads it in the packet, and it is copied only if still wanted. */

@@ -130,6 +130,11 @@ export class Flow implements FlowView {
 		return this.protocol === protocolTcp || this.protocol === protocolUdp;
 	}
 
+	/** Detection is done with the payload: the flow is settled and no detector reads it on. */
+	get payloadDone(): boolean {
+		return this.classified && this.settledReaders === 0;
+	}
+
 	get ended(): boolean {
 		return this.tcpState === 'closed' || this.tcpState === 'reset';
 	}
@@ -175,7 +180,7 @@ export class Flow implements FlowView {
 		const side = this.firstPayloadSide;
 		this.firstPayload = undefined;
 		this.marks &= ~firstPayloadFromServer;
-		if (bytes === undefined || (this.classified && this.settledReaders === 0)) return;
+		if (bytes === undefined || this.payloadDone) return;
 		const stream = this.streamOf(side, payloadCap);
 		if (stream === undefined) return;
 		stream.add(sequence, bytes, 0, bytes.length);
