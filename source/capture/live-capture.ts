@@ -2,11 +2,13 @@
 // writes a classic pcap stream on its stdout, which feeds the same CaptureReader and pump as replay;
 // this module starts the helper, confirms it opened the interface, gathers its counters and ends it.
 import {fork, spawn, type ChildProcess} from 'node:child_process';
+import {getPriority, setPriority} from 'node:os';
 import {PassThrough, type Readable} from 'node:stream';
 import type {HelperCounters} from '../model/messages.js';
 import type {UnprivilegedUser} from '../privilege.js';
 import {
 	CaptureError,
+	captureBuffering,
 	classifyOpenFailure,
 	findProgram,
 	helperArguments,
@@ -63,6 +65,8 @@ const defaultStartTimeoutMillis = 10_000;
 const stopGraceMillis = 3000;
 const tcpdumpStatsIntervalMillis = 1000;
 const stderrKeptChars = 16_384;
+/** The lowest nice value there is. */
+const highestPriority = -20;
 
 interface HelperCommand {
 	child: ChildProcess;
@@ -111,7 +115,23 @@ function spawnProgram(helper: 'tcpdump' | 'dumpcap', args: string[]): HelperComm
 	return {child, programPath};
 }
 
+/** Puts the helper ahead of minewatch for the CPU (see `captureBuffering.helperNiceSteps`) when minewatch may. */
+function prioritize(child: ChildProcess): void {
+	if (child.pid === undefined) return;
+	try {
+		setPriority(child.pid, Math.max(highestPriority, getPriority() - captureBuffering.helperNiceSteps));
+	} catch {
+		// Not root and no CAP_SYS_NICE: the helper keeps minewatch's own priority.
+	}
+}
+
 function startHelper(options: LiveCaptureOptions, snaplen: number): HelperCommand {
+	const command = spawnHelper(options, snaplen);
+	prioritize(command.child);
+	return command;
+}
+
+function spawnHelper(options: LiveCaptureOptions, snaplen: number): HelperCommand {
 	const filter = options.filter?.trim() === '' ? undefined : options.filter;
 	const request: HelperCaptureRequest = {interface: options.interface, snaplen, filter, user: options.user};
 	if (options.helper !== 'pcap') return spawnProgram(options.helper, helperArguments(options.helper, request));

@@ -5,10 +5,10 @@ import {execFile, execFileSync, spawn} from 'node:child_process';
 import {once} from 'node:events';
 import {chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import net from 'node:net';
-import {tmpdir} from 'node:os';
+import {getPriority, tmpdir} from 'node:os';
 import path from 'node:path';
 import {test, type TestContext} from 'node:test';
-import {findProgram, helperArguments, pcapChildOptions} from '../../source/capture/capture-helper.js';
+import {captureBuffering, findProgram, helperArguments, pcapChildOptions} from '../../source/capture/capture-helper.js';
 import {CaptureError, captureHelperNames, startLiveCapture, type CaptureHelperName, type LiveCapture} from '../../source/capture/live-capture.js';
 import {childPids, childPidsOf, helperMissing, isRoot, processGone, SegmentCollector, skipLive, waitFor} from './live-support.js';
 
@@ -63,6 +63,12 @@ async function converse(port: number): Promise<Conversation> {
 	return {clientPort, sent: Buffer.concat(sent), received: Buffer.concat(received)};
 }
 
+/** A process's nice value: field 19 of /proc/PID/stat, counted after the parenthesised command name. */
+function niceOf(pid: number): number {
+	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+	return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+}
+
 /** Starts the capture, or returns undefined after skipping when this machine cannot capture. */
 async function startOrSkip(t: TestContext, helper: CaptureHelperName, filter: string): Promise<LiveCapture | undefined> {
 	if (skipLive(t, helperMissing(helper))) return undefined;
@@ -93,6 +99,9 @@ for (const helper of captureHelperNames) {
 		} else {
 			assert.deepEqual(commandLine.slice(1), helperArguments(helper, request), `${helper} runs with the documented options`);
 		}
+		// Root may raise a process's priority; anyone else leaves the helper at minewatch's own.
+		const expectedNice = isRoot() ? Math.max(-20, getPriority() - captureBuffering.helperNiceSteps) : getPriority();
+		assert.equal(niceOf(helperPids[0]!), expectedNice, `${helper} runs ${captureBuffering.helperNiceSteps} nice steps ahead of minewatch when minewatch may`);
 
 		const collector = new SegmentCollector();
 		capture.stdout.on('data', collector.take);
