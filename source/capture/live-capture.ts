@@ -2,7 +2,7 @@
 // writes a classic pcap stream on its stdout, which feeds the same CaptureReader and pump as replay;
 // this module starts the helper, confirms it opened the interface, gathers its counters and ends it.
 import {fork, spawn, type ChildProcess} from 'node:child_process';
-import {getPriority, setPriority} from 'node:os';
+import {constants as osConstants, getPriority, setPriority} from 'node:os';
 import {PassThrough, type Readable} from 'node:stream';
 import type {HelperCounters} from '../model/messages.js';
 import type {UnprivilegedUser} from '../privilege.js';
@@ -65,8 +65,6 @@ const defaultStartTimeoutMillis = 10_000;
 const stopGraceMillis = 3000;
 const tcpdumpStatsIntervalMillis = 1000;
 const stderrKeptChars = 16_384;
-/** The lowest nice value there is. */
-const highestPriority = -20;
 
 interface HelperCommand {
 	child: ChildProcess;
@@ -119,19 +117,13 @@ function spawnProgram(helper: 'tcpdump' | 'dumpcap', args: string[]): HelperComm
 function prioritize(child: ChildProcess): void {
 	if (child.pid === undefined) return;
 	try {
-		setPriority(child.pid, Math.max(highestPriority, getPriority() - captureBuffering.helperNiceSteps));
+		setPriority(child.pid, Math.max(osConstants.priority.PRIORITY_HIGHEST, getPriority() - captureBuffering.helperNiceSteps));
 	} catch {
 		// Not root and no CAP_SYS_NICE: the helper keeps minewatch's own priority.
 	}
 }
 
 function startHelper(options: LiveCaptureOptions, snaplen: number): HelperCommand {
-	const command = spawnHelper(options, snaplen);
-	prioritize(command.child);
-	return command;
-}
-
-function spawnHelper(options: LiveCaptureOptions, snaplen: number): HelperCommand {
 	const filter = options.filter?.trim() === '' ? undefined : options.filter;
 	const request: HelperCaptureRequest = {interface: options.interface, snaplen, filter, user: options.user};
 	if (options.helper !== 'pcap') return spawnProgram(options.helper, helperArguments(options.helper, request));
@@ -338,7 +330,9 @@ class HelperCapture implements LiveCapture {
  */
 export async function startLiveCapture(options: LiveCaptureOptions): Promise<LiveCapture> {
 	const snaplen = options.snaplen ?? defaultSnaplen;
-	const capture = new HelperCapture(options, startHelper(options, snaplen));
+	const command = startHelper(options, snaplen);
+	prioritize(command.child);
+	const capture = new HelperCapture(options, command);
 	await capture.ready;
 	return capture;
 }

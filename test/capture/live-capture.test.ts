@@ -5,7 +5,7 @@ import {execFile, execFileSync, spawn} from 'node:child_process';
 import {once} from 'node:events';
 import {chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import net from 'node:net';
-import {getPriority, tmpdir} from 'node:os';
+import {constants as osConstants, getPriority, tmpdir} from 'node:os';
 import path from 'node:path';
 import {test, type TestContext} from 'node:test';
 import {captureBuffering, findProgram, helperArguments, pcapChildOptions} from '../../source/capture/capture-helper.js';
@@ -100,7 +100,7 @@ for (const helper of captureHelperNames) {
 			assert.deepEqual(commandLine.slice(1), helperArguments(helper, request), `${helper} runs with the documented options`);
 		}
 		// Root may raise a process's priority; anyone else leaves the helper at minewatch's own.
-		const expectedNice = isRoot() ? Math.max(-20, getPriority() - captureBuffering.helperNiceSteps) : getPriority();
+		const expectedNice = isRoot() ? Math.max(osConstants.priority.PRIORITY_HIGHEST, getPriority() - captureBuffering.helperNiceSteps) : getPriority();
 		assert.equal(niceOf(helperPids[0]!), expectedNice, `${helper} runs ${captureBuffering.helperNiceSteps} nice steps ahead of minewatch when minewatch may`);
 
 		const collector = new SegmentCollector();
