@@ -1,12 +1,13 @@
 // Opens a capture file or standard input as a byte stream, gunzipping it when its content is gzip
 // (whatever its name), and counts the raw bytes read so progress can be shown against the file size.
-import {close, fstat, open, read} from 'node:fs';
+import {close, constants as fsConstants, fstat, open, read} from 'node:fs';
 import {Socket, type OnReadOpts, type SocketConstructorOpts} from 'node:net';
-import {PassThrough, Readable} from 'node:stream';
+import {PassThrough, Readable, Transform} from 'node:stream';
 import {isatty} from 'node:tty';
 import {promisify} from 'node:util';
 import {constants as zlibConstants, createGunzip} from 'node:zlib';
-import {exitCodes} from '../exit-codes.js';
+import {InputError} from './input-error.js';
+import {PipeRingStream} from './pipe-ring.js';
 import {ReadSlabs} from './read-slabs.js';
 
 export interface CaptureInput {
@@ -24,16 +25,13 @@ export interface CaptureInput {
 	close(): void;
 }
 
-export class InputError extends Error {
-	override name = 'InputError';
-	readonly exitCode: number = exitCodes.badInput;
-}
-
 const gzipMagic = [0x1f, 0x8b] as const;
 /** An empty non-blocking descriptor is polled again after this long at first, backing off while it stays empty. */
 const firstRetryMillis = 1;
 const longestRetryMillis = 16;
 const standardInputFd = 0;
+/** Opens standard input's pipe anew, as a description of its own that may be made non-blocking. */
+const standardInputReopened = '/proc/self/fd/0';
 
 const openFile = promisify(open);
 const statDescriptor = promisify(fstat);
@@ -84,8 +82,9 @@ class DescriptorStream extends Readable {
 }
 
 /**
- * A pipe or socket on standard input, read by the event loop (a thread-pool read per 64 KiB pipe
- * chunk made `cat FILE |` twice as slow as the file) straight into read slabs: the socket's `onread`
+ * A socket on standard input (Node's spawn gives its children one), or a pipe where /proc cannot
+ * reopen it for PipeRingStream, read by the event loop (a thread-pool read per 64 KiB pipe chunk made
+ * `cat FILE |` twice as slow as the file) straight into read slabs: the socket's `onread`
  * takes each read's memory from the slabs, where a plain socket allocates 64 KiB per read, 25,000
  * buffers for the collector per gigabyte.
  */
@@ -149,13 +148,17 @@ function describeOpenFailure(path: string, error: unknown): string {
 }
 
 /** The raw bytes of `path` (`-` = standard input) and, for a regular file, its size. */
-async function openRaw(path: string): Promise<{raw: DescriptorStream | StandardInputPipe; fileSize?: number}> {
+async function openRaw(path: string): Promise<{raw: DescriptorStream | StandardInputPipe | PipeRingStream; fileSize?: number}> {
 	if (path === '-') {
 		if (isatty(standardInputFd)) throw new InputError('standard input: is a terminal; pipe a capture into it or pass a file');
 		// Descriptor 0 itself: process.stdin is an empty stream inside a worker thread.
 		const info = await statDescriptor(standardInputFd);
-		const raw = info.isFIFO() || info.isSocket() ? new StandardInputPipe() : new DescriptorStream(standardInputFd, false, 'standard input');
-		return {raw};
+		if (info.isFIFO()) {
+			const fd = await openFile(standardInputReopened, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK).catch(() => undefined);
+			// Without /proc the pipe is read like a socket, by the event loop.
+			return {raw: fd === undefined ? new StandardInputPipe() : new PipeRingStream(fd, 'standard input')};
+		}
+		return {raw: info.isSocket() ? new StandardInputPipe() : new DescriptorStream(standardInputFd, false, 'standard input')};
 	}
 	let fd: number | undefined;
 	try {
@@ -224,7 +227,15 @@ export async function openCaptureInput(path: string): Promise<CaptureInput> {
 		const output = new PassThrough();
 		source.on('error', error => output.destroy(error));
 		gunzip.on('error', error => output.destroy(new InputError(`${name}: corrupt gzip data (${error.message})`)));
-		source.pipe(gunzip).pipe(output);
+		// gunzip keeps its input past the callback: it gets a copy, so the read memory is free at once.
+		const copied = new Transform({
+			transform(chunk: Buffer, _encoding, done) {
+				const copy = Buffer.from(chunk);
+				raw.releaseChunk(chunk);
+				done(null, copy);
+			},
+		});
+		source.pipe(copied).pipe(gunzip).pipe(output);
 		stream = output;
 	}
 
@@ -232,7 +243,7 @@ export async function openCaptureInput(path: string): Promise<CaptureInput> {
 		stream,
 		fileSize,
 		bytesRead: () => raw.bytesRead,
-		releaseChunk: gzipped ? () => {} : (chunk) => raw.releaseChunk(chunk),
+		releaseChunk: (chunk) => raw.releaseChunk(chunk),
 		close: () => {
 			raw.destroy();
 			stream.destroy();

@@ -2,7 +2,7 @@
 // buffer instead of each holding (and making the collector sweep) one of their own. A slab whose
 // chunks the reader has all released serves later reads: a fresh 4 MiB per read made the collector
 // run for the external memory alone and the kernel fault in new pages, a fifth of replay's CPU time
-// on the real-traffic bench. Chunks nobody releases (gunzip reads them) leave their slab to the
+// on the real-traffic bench. Chunks nobody releases leave their slab to the
 // collector.
 
 const slabBytes = 4 * 1024 * 1024;

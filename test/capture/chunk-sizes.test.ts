@@ -3,22 +3,28 @@
 // same packets, byte for byte. Chunk sizes are drawn from 1 byte to 4 MiB by a seeded generator, so a
 // failure names the seed and size that reproduce it.
 import assert from 'node:assert/strict';
-import {spawn} from 'node:child_process';
+import {execFileSync, spawn, type ChildProcessByStdio} from 'node:child_process';
 import {createHash} from 'node:crypto';
-import {readFileSync} from 'node:fs';
+import {once} from 'node:events';
+import {readFileSync, writeFileSync} from 'node:fs';
+import {open as openFile} from 'node:fs/promises';
 import path from 'node:path';
-import {Readable} from 'node:stream';
+import {Readable, type Writable} from 'node:stream';
 import {describe, test} from 'node:test';
+import {gzipSync} from 'node:zlib';
 import {writePcap, writePcapng, type WrittenPacket} from '../../fixtures/builder/capture-writer.js';
 import {CaptureReader} from '../../source/capture/capture-reader.js';
 import {PacketPump} from '../../source/capture/packet-pump.js';
 import {linkTypes, type PacketRecord} from '../../source/decode/packet-record.js';
 import {fixturesDirectory} from '../support/repository.js';
+import {scratchDirectory} from '../support/scratch.js';
 import {readInChunks, readWhole, type ReadPacket} from './reader-helpers.js';
 
 const largestChunk = 4 * 1024 * 1024;
 const seed = 0x5eed_0011;
 const randomSizes = 48;
+const scratch = scratchDirectory('chunk-sizes');
+let fifoCount = 0;
 
 /** A small linear congruential generator: the same seed gives the same sizes on every machine. */
 function generator(state: number): () => number {
@@ -37,12 +43,12 @@ function chunkSizes(): number[] {
 	return [...sizes].sort((a, b) => a - b);
 }
 
-/** The real packets of the demo capture, repeated with shifted times until the file passes 4 MiB, and one jumbo record. */
-function largeCapture(): Buffer {
+/** The real packets of the demo capture, repeated with shifted times until the file passes `leastBytes` (4.5 MiB), and one jumbo record. */
+function largeCapture(leastBytes = largestChunk + 512 * 1024): Buffer {
 	const demo = readWhole(readFileSync(path.join(fixturesDirectory, 'demo.pcapng')), 'demo.pcapng').packets;
 	const packets: WrittenPacket[] = [];
 	let bytes = 0;
-	for (let copy = 0; bytes < largestChunk + 512 * 1024; copy++) {
+	for (let copy = 0; bytes < leastBytes; copy++) {
 		for (const packet of demo) {
 			const data = Buffer.from(packet.bytes, 'hex');
 			packets.push({timestampMicros: packet.timestampMicros + copy * 60_000_000, data, originalLength: packet.originalLength});
@@ -131,45 +137,126 @@ describe('every chunk size from 1 byte to 4 MiB gives the same packets', () => {
 		}
 	});
 
-	test('through a real pipe into standard input of a worker thread, written in random sizes', async () => {
-		const moduleUrl = new URL('../../source/capture/capture-input.js', import.meta.url).href;
-		const readerUrl = new URL('../../source/capture/capture-reader.js', import.meta.url).href;
-		const pumpUrl = new URL('../../source/capture/packet-pump.js', import.meta.url).href;
-		const readStandardInput = `
-			import {createHash} from 'node:crypto';
-			import {openCaptureInput} from '${moduleUrl}';
-			import {CaptureReader} from '${readerUrl}';
-			import {PacketPump} from '${pumpUrl}';
-			const input = await openCaptureInput('-');
-			const hash = createHash('sha256');
-			let packets = 0;
-			// Released chunks let the pipe's read slabs be reused, as replay from standard input does.
-			const reader = new CaptureReader('standard input', chunk => input.releaseChunk(chunk));
-			await new PacketPump({readable: input.stream, reader, deliver: record => {
-				packets++;
-				hash.update(record.linkType + ' ' + record.timestampMicros + ' ' + record.capturedLength + ' ' + record.originalLength + '\\n');
-				hash.update(record.data.subarray(record.offset, record.offset + record.capturedLength));
-			}}).run();
-			input.close();
-			process.stdout.write(packets + ' packets, sha256 ' + hash.digest('hex'));
-		`;
-		const script = `import {Worker} from 'node:worker_threads';
-			new Worker(new URL('data:text/javascript,' + encodeURIComponent(${JSON.stringify(readStandardInput)})));`;
-		const child = spawn(process.execPath, ['--input-type=module', '-e', script], {stdio: ['pipe', 'pipe', 'pipe']});
-		let output = '';
-		let errors = '';
-		child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-		child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
-		const random = generator(seed + 2);
-		for (let start = 0; start < file.length;) {
-			const size = Math.max(1, Math.round(Math.exp(random() * Math.log(256 * 1024))));
-			const accepted = child.stdin.write(file.subarray(start, start + size));
-			start += size;
-			if (!accepted) await new Promise(resolve => child.stdin.once('drain', resolve));
-		}
-		child.stdin.end();
-		const code = await new Promise<number | null>(resolve => child.on('close', resolve));
-		assert.equal(code, 0, errors);
-		assert.equal(output, reference);
+	test('through a socket on standard input of a worker thread (how Node spawns), written in random sizes', async () => {
+		const run = await readStandardInput({kind: 'socket', bytes: file});
+		assert.equal(run.stream, 'StandardInputPipe');
+		assert.equal(run.digest, reference);
+	});
+
+	test('through a shell pipe (a FIFO) on standard input, larger than the read-ahead ring, plain and gzipped', async () => {
+		const large = largeCapture(pipeRingBytes + 4 * 1024 * 1024);
+		const expected = digestOf(readWhole(large).packets);
+		const plain = await readStandardInput({kind: 'fifo', bytes: large});
+		assert.equal(plain.stream, 'PipeRingStream');
+		assert.equal(plain.digest, expected);
+		// Stored (level 0) deflate keeps the compressed stream as long as the ring passes, so gunzip's reads go round it.
+		const gzipped = await readStandardInput({kind: 'fifo', bytes: gzipSync(large, {level: 0})});
+		assert.equal(gzipped.digest, expected);
+	});
+
+	// The bytes fit the pipe's 64 KiB, so the writer has written all of them before the child stops and
+	// is silent from then on: a reader blocked in read() would hold the child's exit until the writer closes.
+	test('a stop while the pipe\'s writer is still open and silent ends the process without waiting for the writer', async () => {
+		const prefix = file.subarray(0, 60_000);
+		const packetsInPrefix = readWhole(prefix).packets.length;
+		assert.ok(packetsInPrefix > 10, 'the prefix holds packets');
+		const run = await readStandardInput({kind: 'fifo', bytes: prefix, maxPackets: packetsInPrefix - 5, keepWriterOpen: true});
+		assert.equal(run.end, 'count');
+		assert.equal(run.packets, packetsInPrefix - 5);
+		assert.equal(run.writerOpenAtExit, true, 'the child exited before the writer closed');
 	});
 });
+
+const stuckChildMillis = 60_000;
+
+/** The size of PipeRingStream's read-ahead ring: a longer capture goes round it. */
+const pipeRingBytes = 16 * 1024 * 1024;
+
+interface StandardInputRun {
+	/** The class that read standard input (for a gzipped input, the decompressed stream's). */
+	stream: string;
+	end: string;
+	packets: number;
+	digest: string;
+	writerOpenAtExit: boolean;
+}
+
+/**
+ * Writes `bytes` in random sizes into the standard input of a child that reads it with
+ * openCaptureInput('-') inside a worker thread, as the capture worker does. `socket` is what Node's
+ * spawn gives a child, `fifo` what a shell pipe (`cat FILE |`) gives. With `keepWriterOpen` the writer
+ * stays open after the bytes until the child has exited.
+ */
+async function readStandardInput(options: {kind: 'socket' | 'fifo'; bytes: Buffer; maxPackets?: number; keepWriterOpen?: boolean}): Promise<StandardInputRun> {
+	const moduleUrl = new URL('../../source/capture/capture-input.js', import.meta.url).href;
+	const readerUrl = new URL('../../source/capture/capture-reader.js', import.meta.url).href;
+	const pumpUrl = new URL('../../source/capture/packet-pump.js', import.meta.url).href;
+	const readInWorker = `
+		import {createHash} from 'node:crypto';
+		import {openCaptureInput} from '${moduleUrl}';
+		import {CaptureReader} from '${readerUrl}';
+		import {PacketPump} from '${pumpUrl}';
+		const input = await openCaptureInput('-');
+		const hash = createHash('sha256');
+		let packets = 0;
+		// Released chunks let the input's memory take later reads, as replay from standard input does.
+		const reader = new CaptureReader('standard input', chunk => input.releaseChunk(chunk));
+		const end = await new PacketPump({readable: input.stream, reader, maxPackets: ${options.maxPackets ?? 'undefined'}, deliver: record => {
+			packets++;
+			hash.update(record.linkType + ' ' + record.timestampMicros + ' ' + record.capturedLength + ' ' + record.originalLength + '\\n');
+			hash.update(record.data.subarray(record.offset, record.offset + record.capturedLength));
+		}}).run();
+		const stream = input.stream.constructor.name;
+		input.close();
+		process.stdout.write(JSON.stringify({stream, end, packets, digest: packets + ' packets, sha256 ' + hash.digest('hex')}));
+	`;
+	// A script file, not --eval: worker threads inherit the flags, and --input-type fails a thread started from a file.
+	const script = path.join(scratch, 'read-standard-input.mjs');
+	writeFileSync(script, `import {Worker} from 'node:worker_threads';
+		new Worker(new URL('data:text/javascript,' + encodeURIComponent(${JSON.stringify(readInWorker)})));`);
+	const arguments_ = [script];
+	let write: (chunk: Buffer) => Promise<unknown>;
+	let closeWriter: () => Promise<unknown>;
+	let child: ChildProcessByStdio<null | Writable, Readable, Readable>;
+	if (options.kind === 'socket') {
+		const spawned = spawn(process.execPath, arguments_, {stdio: ['pipe', 'pipe', 'pipe']});
+		child = spawned;
+		write = chunk => spawned.stdin.write(chunk) ? Promise.resolve() : once(spawned.stdin, 'drain');
+		closeWriter = async () => spawned.stdin.end();
+	} else {
+		const fifo = path.join(scratch, `stdin-${fifoCount++}`);
+		execFileSync('mkfifo', [fifo]);
+		// Each open waits for the other end, as a shell's redirections do; the child gets a blocking read end.
+		const [readEnd, writeEnd] = await Promise.all([openFile(fifo, 'r'), openFile(fifo, 'w')]);
+		child = spawn(process.execPath, arguments_, {stdio: [readEnd.fd, 'pipe', 'pipe']}) as ChildProcessByStdio<null, Readable, Readable>;
+		await readEnd.close();
+		write = chunk => writeEnd.write(chunk);
+		closeWriter = () => writeEnd.close();
+	}
+	let output = '';
+	let errors = '';
+	child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+	child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+	const exited = new Promise<number | null>(resolve => child.on('close', resolve));
+	// A child stuck (for instance on a silent writer) fails the test instead of holding the run.
+	const guard = setTimeout(() => child.kill(), stuckChildMillis);
+	let writerOpen = true;
+	const random = generator(seed + 2);
+	const writing = (async () => {
+		for (let start = 0; start < options.bytes.length;) {
+			const size = Math.max(1, Math.round(Math.exp(random() * Math.log(256 * 1024))));
+			// A child that stopped early closed its end: the rest has nowhere to go (EPIPE).
+			if (await write(options.bytes.subarray(start, start + size)).then(() => false, () => true)) break;
+			start += size;
+		}
+		if (options.keepWriterOpen) await exited;
+		writerOpen = false;
+		await closeWriter();
+	})();
+	const code = await exited;
+	clearTimeout(guard);
+	const writerOpenAtExit = writerOpen;
+	await writing;
+	assert.equal(code, 0, errors);
+	return {...(JSON.parse(output) as Omit<StandardInputRun, 'writerOpenAtExit'>), writerOpenAtExit};
+}
