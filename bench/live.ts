@@ -136,7 +136,18 @@ function rowOf(helper: CaptureHelperName, rate: number, end: Record<string, unkn
 	};
 }
 
-async function measure(file: string, helper: CaptureHelperName, rate: number, replaySeconds: number): Promise<Row> {
+/** How tcpreplay paces: its default timer (gtod) busy-waits a whole core; `nano` sleeps between packets. */
+type ReplayTimer = 'gtod' | 'nano';
+const replayTimers: readonly ReplayTimer[] = ['gtod', 'nano'];
+
+interface LiveOptions {
+	helpers?: string[];
+	rates: number[];
+	replaySeconds: number;
+	timer: ReplayTimer;
+}
+
+async function measure(file: string, helper: CaptureHelperName, rate: number, {replaySeconds, timer}: LiveOptions): Promise<Row> {
 	const reference = spawn('tcpdump', ['-i', 'lo', '-n', '-w', '/dev/null'], {stdio: ['ignore', 'ignore', 'pipe']});
 	const referenceOutput = collectOutput(reference);
 	const minewatch = spawn(process.execPath, [cliPath, '-i', 'lo', '--capture', helper, '--json', '--interval', '1'], {stdio: ['ignore', 'pipe', 'pipe']});
@@ -166,7 +177,7 @@ async function measure(file: string, helper: CaptureHelperName, rate: number, re
 
 		await delay(settleMillis);
 		const packets = rate * replaySeconds;
-		const replay = spawn('tcpreplay', ['-i', 'lo', `--pps=${rate}`, `--limit=${packets}`, `--loop=${Math.ceil(packets / loopbackPackets)}`, file], {stdio: ['ignore', 'pipe', 'pipe']});
+		const replay = spawn('tcpreplay', ['-i', 'lo', `--timer=${timer}`, `--pps=${rate}`, `--limit=${packets}`, `--loop=${Math.ceil(packets / loopbackPackets)}`, file], {stdio: ['ignore', 'pipe', 'pipe']});
 		const replayOutput = collectOutput(replay);
 		await delay((replaySeconds * 1000) / 2);
 		const login = await sendLogin();
@@ -223,18 +234,29 @@ function verdicts(rows: Row[]): void {
 	}
 }
 
-/** `npm run bench -- live [--helpers pcap,tcpdump] [--rates 25000,100000] [--seconds 20]`: a part of the whole table, or longer replays. */
-function liveOptions(args: string[]): {helpers?: string[]; rates: number[]; replaySeconds: number} {
-	const {values} = parseArgs({args, options: {helpers: {type: 'string'}, rates: {type: 'string'}, seconds: {type: 'string'}}, allowPositionals: true});
+/**
+ * `npm run bench -- live [--helpers pcap,tcpdump] [--rates 25000,100000] [--seconds 20] [--timer nano]`:
+ * a part of the whole table, longer replays, or a load generator that leaves the CPU to the capture.
+ */
+function liveOptions(args: string[]): LiveOptions | undefined {
+	const {values} = parseArgs({args, options: {helpers: {type: 'string'}, rates: {type: 'string'}, seconds: {type: 'string'}, timer: {type: 'string'}}, allowPositionals: true});
+	const timer = (values.timer ?? 'gtod') as ReplayTimer;
+	if (!replayTimers.includes(timer)) {
+		log(`live bench not run: --timer takes ${replayTimers.join(' or ')}`);
+		return undefined;
+	}
 	return {
 		helpers: values.helpers?.split(','),
 		rates: values.rates === undefined ? defaultRates : values.rates.split(',').map(Number),
 		replaySeconds: values.seconds === undefined ? defaultReplaySeconds : Number(values.seconds),
+		timer,
 	};
 }
 
 export async function runLiveBench(args: string[]): Promise<void> {
-	const {helpers: chosenHelpers, rates, replaySeconds} = liveOptions(args);
+	const options = liveOptions(args);
+	if (options === undefined) return;
+	const {helpers: chosenHelpers, rates, replaySeconds, timer} = options;
 	if (process.getuid?.() !== 0) {
 		log('live bench not run: it captures on lo and replays with tcpreplay, which need root (run: sudo npm run bench -- live)');
 		return;
@@ -254,7 +276,7 @@ export async function runLiveBench(args: string[]): Promise<void> {
 
 	const helpers = captureHelperNames.filter(helper => (chosenHelpers === undefined || chosenHelpers.includes(helper)) && (helper === 'pcap' ? pcapModuleLoads() : onPath(helper)));
 	const pool = await startPool();
-	log(`\n== live capture on lo: ${file} replayed by tcpreplay for ~${replaySeconds} s per rate, beside tcpdump -i lo -w /dev/null ==`);
+	log(`\n== live capture on lo: ${file} replayed by tcpreplay (--timer=${timer}) for ~${replaySeconds} s per rate, beside tcpdump -i lo -w /dev/null ==`);
 	log('columns: helper, asked rate, rate tcpreplay achieved, packets sent; tcpdump: captured, received by filter, dropped by kernel;');
 	log('minewatch: received by libpcap, delivered by its helper, processed, processed/tcpdump captured, dropped by kernel, dropped in the helper, discarded at the stop, packet-to-alert latency');
 	log('(on lo the kernel hands libpcap each packet twice, as sent and as received, and libpcap keeps one: "received" counts both where libpcap reports it)');
@@ -263,7 +285,7 @@ export async function runLiveBench(args: string[]): Promise<void> {
 		for (const helper of helpers) {
 			for (const rate of rates) {
 				try {
-					const row = await measure(file, helper, rate, replaySeconds);
+					const row = await measure(file, helper, rate, options);
 					rows.push(row);
 					printRow(row);
 				} catch (error) {
