@@ -154,7 +154,7 @@ function benchSection(title: string, file: string, options: SectionOptions): voi
 	const repeated = options.repeatedFlows;
 	const ndpiRepeated = ndpi && repeated !== undefined ? measure('ndpiReader -i FILE -q (repeated flows: addresses unshifted)', bench, () => timeCommand('ndpiReader', ['-i', repeated, '-q'])) : undefined;
 	// minewatch on the same repeated flows, so that ratio can also be read like for like.
-	const detectRepeated = repeated === undefined ? undefined : measure('minewatch with detection (repeated flows: addresses unshifted)', bench, () => replayOnce(repeated, 'detect'));
+	const detectRepeated = repeated === undefined ? undefined : measure('minewatch + detection (repeated flows: addresses unshifted)', bench, () => replayOnce(repeated, 'detect'));
 
 	log('');
 	log(`detection costs ${percent(median(sustainedCosts))} of sustained pipeline throughput (after the first ${percent(warmupShare)} of packets) and ${percent(median(detectionCosts))} over the whole replay, start-up included; target: at most 33%`);
