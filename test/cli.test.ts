@@ -1,6 +1,7 @@
 // The CLI end to end, as a user or a script runs it: flags, exit codes, bad input, standard input,
 // stopping, the alert log, and live capture on the loopback interface with each capture helper.
 import assert from 'node:assert/strict';
+import {execFile} from 'node:child_process';
 import {once} from 'node:events';
 import {readFileSync, writeFileSync} from 'node:fs';
 import {createServer, connect, type Socket} from 'node:net';
@@ -11,8 +12,8 @@ import type {Alert, Summary} from '../source/model/messages.js';
 import {captureHelperNames} from '../source/capture/live-capture.js';
 import {helperMissing, isRoot, skipLive} from './capture/live-support.js';
 import {readWhole} from './capture/reader-helpers.js';
-import {fixturesDirectory} from './support/repository.js';
-import {runCli} from './support/run-cli.js';
+import {cliPath, fixturesDirectory} from './support/repository.js';
+import {parseNdjson, runCli} from './support/run-cli.js';
 import {scratchDirectory} from './support/scratch.js';
 import {freePort} from './support/free-port.js';
 
@@ -122,6 +123,26 @@ describe('sources and output', () => {
 		assert.equal(fromStdin.end?.source.kind, 'stdin');
 		assert.equal(fromStdin.end?.packets, fromFile.end?.packets);
 		assert.deepEqual(fromStdin.alerts.map(alert => alert.id).sort(), fromFile.alerts.map(alert => alert.id).sort());
+	});
+
+	// A shell's pipe is a FIFO, which minewatch reads ahead on a thread of its own; Node's spawn gives a socket instead.
+	test('a shell pipe gives the same result as the file, and --count stops it early', async () => {
+		const fromFile = await runCli(['-r', demo, '--json']);
+		const shellPipe = (flags: string) => new Promise<{code: number | null; stdout: string; stderr: string}>((resolve) => {
+			execFile('sh', ['-c', `cat "$0" | "$1" "$2" -r - --json ${flags}`, demo, process.execPath, cliPath], {maxBuffer: 64 * 1024 * 1024}, (error, stdout, stderr) => {
+				resolve({code: error === null ? 0 : (error as {code?: number}).code ?? null, stdout, stderr});
+			});
+		});
+		const whole = await shellPipe('');
+		assert.equal(whole.code, 0, whole.stderr);
+		const {end, alerts} = parseNdjson(whole.stdout);
+		assert.equal(end?.source.kind, 'stdin');
+		assert.equal(end?.packets, fromFile.end?.packets);
+		assert.deepEqual(new Set(alerts.map(alert => alert.id)), new Set(fromFile.alerts.map(alert => alert.id)));
+		const early = await shellPipe('--count 50');
+		assert.equal(early.code, 0, early.stderr);
+		assert.equal(parseNdjson(early.stdout).end?.reason, 'count');
+		assert.equal(parseNdjson(early.stdout).end?.packets, 50);
 	});
 
 	test('NDJSON: summaries, then the end record last, with the documented fields', async () => {
