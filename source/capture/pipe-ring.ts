@@ -67,6 +67,8 @@ export class PipeRingStream extends Readable {
 				continue;
 			}
 			if (Atomics.load(this.control, ringSlot.state) === ringState.ended) {
+				// The thread's last read may have landed between the look at `written` above and this one.
+				if (Atomics.load(this.control, ringSlot.written) !== written) continue;
 				this.push(null);
 				return;
 			}
