@@ -6,7 +6,7 @@ import {PassThrough, Readable, Transform} from 'node:stream';
 import {isatty} from 'node:tty';
 import {promisify} from 'node:util';
 import {constants as zlibConstants, createGunzip} from 'node:zlib';
-import {InputError} from './input-error.js';
+import {InputError, readFailure} from './input-error.js';
 import {PipeRingStream} from './pipe-ring.js';
 import {ReadSlabs} from './read-slabs.js';
 
@@ -126,10 +126,6 @@ class StandardInputPipe extends Readable {
 		this.socket.destroy();
 		callback(error);
 	}
-}
-
-function readFailure(name: string, error: Error): InputError {
-	return error instanceof InputError ? error : new InputError(`${name}: read failed (${error.message})`);
 }
 
 function describeOpenFailure(path: string, error: unknown): string {

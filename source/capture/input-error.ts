@@ -5,3 +5,8 @@ export class InputError extends Error {
 	override name = 'InputError';
 	readonly exitCode: number = exitCodes.badInput;
 }
+
+/** `error` from reading `name`, as the InputError the user sees (an InputError already is one). */
+export function readFailure(name: string, error: Error): InputError {
+	return error instanceof InputError ? error : new InputError(`${name}: read failed (${error.message})`);
+}

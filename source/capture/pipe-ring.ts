@@ -6,7 +6,7 @@
 import {close} from 'node:fs';
 import {Readable} from 'node:stream';
 import {Worker} from 'node:worker_threads';
-import {InputError} from './input-error.js';
+import {readFailure} from './input-error.js';
 import {ringSlot, ringState, type PipeRingData} from './pipe-ring-layout.js';
 
 const ringBytes = 16 * 1024 * 1024;
@@ -30,13 +30,13 @@ export class PipeRingStream extends Readable {
 	private waiting = false;
 
 	/** `fd`: the pipe as a non-blocking description of its own, closed here once the thread has exited. */
-	constructor(fd: number, private readonly name: string) {
+	constructor(fd: number, name: string) {
 		super({highWaterMark: largestChunkBytes});
 		const workerData: PipeRingData = {fd, ring: this.ring, control: this.control};
 		this.thread = new Worker(new URL('pipe-reader-thread.js', import.meta.url), {workerData});
 		// Closed by the thread that opened it: Node warns of a descriptor closed by another thread.
 		this.thread.on('exit', () => close(fd, () => {}));
-		this.thread.on('error', error => this.destroy(new InputError(`${this.name}: read failed (${error.message})`)));
+		this.thread.on('error', error => this.destroy(readFailure(name, error)));
 	}
 
 	/** The reader is done with `chunk` and every chunk before it; other memory is ignored. */
