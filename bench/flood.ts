@@ -4,7 +4,7 @@
 // packets/s, peak RSS, what was evicted and whether the miner was raised; then the interactive UI
 // fed by the real capture worker at full speed: time per render and main-thread CPU.
 import {spawnSync} from 'node:child_process';
-import {createWriteStream, existsSync, readFileSync, renameSync, statSync} from 'node:fs';
+import {createWriteStream, existsSync, renameSync, statSync} from 'node:fs';
 import {once} from 'node:events';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
@@ -14,6 +14,7 @@ import {floodCapture, floodMiner} from '../fixtures/builder/flood.js';
 import type {Alert, Summary, WorkerMessage} from '../source/model/messages.js';
 import {fakeTerminal} from './fake-terminal.js';
 import {median, quantile} from './statistics.js';
+import {mainThreadCpuSeconds} from './thread-cpu.js';
 
 const floodPackets = 1_000_000;
 const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'source', 'cli.js');
@@ -41,13 +42,6 @@ function headless(file: string, caps: string[], log: (line: string) => void): vo
 	const miner = messages.some(message => message.type === 'alert' && (message as Alert).host === floodMiner.miner && (message as Alert).detection === 'mining');
 	const label = caps.length === 0 ? 'default caps (100,000 flows, 50,000 hosts)' : caps.join(' ');
 	log(`${label.padEnd(46)} ${((floodPackets / seconds!) / 1e6).toFixed(2)} M pkt/s  peak RSS ${(rssKiB! / 1024).toFixed(0)} MiB  flows evicted ${last?.flows.evicted.toLocaleString('en')}  hosts evicted ${last?.hostsEvicted.toLocaleString('en')}  miner ${miner ? 'raised' : 'MISSED'}  exit ${result.status}`);
-}
-
-/** CPU seconds of the main thread alone (the worker is another thread of the process): /proc/self/task/PID/stat. */
-function mainThreadCpuSeconds(): number {
-	const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-	// utime and stime, fields 14 and 15 of the whole line, in clock ticks of 1/100 s.
-	return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 async function interactive(file: string, log: (line: string) => void): Promise<void> {

@@ -16,6 +16,8 @@ import {runInkFloorBench} from './ink-floor.js';
 import {runFloodBench} from './flood.js';
 import {runLiveBench} from './live.js';
 import {median} from './statistics.js';
+import {replayOnce, type Replay} from './replay-child.js';
+import {runShardBench} from './shards.js';
 
 const runs = 3;
 /**
@@ -38,12 +40,6 @@ interface Measurement {
 	peakRssMiB?: number;
 }
 
-interface Replay extends Measurement {
-	packets: number;
-	flows: number;
-	sustainedPackets: number;
-	sustainedSeconds: number;
-}
 
 /** A line's medians, kept for the ratios printed under the lines. */
 interface Summary {
@@ -71,15 +67,6 @@ function timeCommand(command: string, args: string[]): Measurement {
 	}
 
 	return {seconds: seconds!, peakRssMiB: rssKiB! / 1024};
-}
-
-function replayOnce(file: string, mode: 'detect' | 'flows', warmupPackets = 0): Replay {
-	const result = spawnSync(process.execPath, [path.join(here, 'replay-once.js'), file, mode, String(warmupPackets)], {encoding: 'utf8'});
-	if (result.status !== 0) {
-		throw new Error(`replay-once ${mode} failed: ${result.stderr}`);
-	}
-
-	return JSON.parse(result.stdout) as Replay;
 }
 
 function report(label: string, bench: BenchFile, samples: Measurement[], note = ''): Summary {
@@ -155,6 +142,8 @@ function benchSection(title: string, file: string, options: SectionOptions): voi
 	const ndpiRepeated = ndpi && repeated !== undefined ? measure('ndpiReader -i FILE -q (repeated flows: addresses unshifted)', bench, () => timeCommand('ndpiReader', ['-i', repeated, '-q'])) : undefined;
 	// minewatch on the same repeated flows, so that ratio can also be read like for like.
 	const detectRepeated = repeated === undefined ? undefined : measure('minewatch + detection (repeated flows: addresses unshifted)', bench, () => replayOnce(repeated, 'detect'));
+	// And without detection: how far flow tracking alone is from ndpiReader's rate there.
+	const flowsRepeated = repeated === undefined ? undefined : measure('minewatch, detection off (repeated flows: addresses unshifted)', bench, () => replayOnce(repeated, 'flows'));
 
 	log('');
 	log(`detection costs ${percent(median(sustainedCosts))} of sustained pipeline throughput (after the first ${percent(warmupShare)} of packets) and ${percent(median(detectionCosts))} over the whole replay, start-up included; target: at most 33%`);
@@ -174,6 +163,7 @@ function benchSection(title: string, file: string, options: SectionOptions): voi
 	if (ndpiRepeated !== undefined) {
 		log(`minewatch (detection) runs at ${ratio(detect.rate / ndpiRepeated.rate)} ndpiReader on repeated flows; target: at least ${ratio(targets.overNdpiRepeatedFlows)}`);
 		if (detectRepeated !== undefined) log(`  both on the repeated flows: minewatch (detection) at ${ratio(detectRepeated.rate / ndpiRepeated.rate)} ndpiReader`);
+		if (flowsRepeated !== undefined) log(`  both on the repeated flows: minewatch with detection off at ${ratio(flowsRepeated.rate / ndpiRepeated.rate)} ndpiReader`);
 	}
 
 	reportPeakRss([['detection replay', detect], ['CLI on the file', cliFile], ['CLI through a pipe', cliPipe]]);
@@ -191,6 +181,8 @@ function reportPeakRss(lines: Array<[string, Summary | undefined]>): void {
 
 if (process.argv.includes('live')) {
 	await runLiveBench(process.argv.slice(2));
+} else if (process.argv.includes('shards')) {
+	await runShardBench(log);
 } else if (process.argv.includes('flood')) {
 	await runFloodBench(log);
 } else {
