@@ -1,7 +1,8 @@
 // `npm run bench`: replay throughput and memory of minewatch beside its peers, measured in the same
 // run on the same file, then the UI's render cost; `npm run bench -- live`: live capture under load
-// (bench/live.ts); `npm run bench -- flood`: a million-packet flood (bench/flood.ts). Figures only:
-// nothing here passes or fails.
+// (bench/live.ts); `npm run bench -- flood`: a million-packet flood (bench/flood.ts); `npm run bench
+// -- shards`: what splitting the replay across threads by host could gain (bench/shards.ts).
+// Figures only: nothing here passes or fails.
 // Real traffic comes first (the public captures in ../shared/captures, repeated into a large file),
 // then the generated capture: packets this project wrote itself say less about the traffic users have.
 import {spawnSync} from 'node:child_process';
