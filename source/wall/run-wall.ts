@@ -46,6 +46,10 @@ export async function runWall(connection: MonitorConnection, options: WallOption
 				autoPadding: true,
 				warnings: false,
 			});
+			// Nor through the terminal's line-drawing character set (what ncurses's NCURSES_NO_UTF8_ACS
+			// turns off): blessed would switch to it for box lines and ◆, which terminals that ignore the
+			// switch, recordings and tmux's pane captures show as "lqqk" and a backtick.
+			(screen as unknown as {tput: {brokenACS: boolean}}).tput.brokenACS = true;
 			const wall = new WallScreen(screen);
 			const askForHosts = (): void => {
 				const rows = wall.hostRows;

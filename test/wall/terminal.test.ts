@@ -17,6 +17,9 @@ test('the wall shows the miner, its alert and the counters in a real terminal, s
 		const running = await terminal.waitForScreen(shown => miner.test(shown) && minerAlert.test(shown) && /HIGH open/.test(shown) && /Alerts by detection/.test(shown), 20_000, 'miner, alert and counters on screen');
 		assert.ok(terminal.isOnAlternateScreen(), 'on the alternate screen while running');
 		assert.match(running.split('\n')[0] ?? '', /MINEWATCH .*demo\.pcapng/, 'the header names the capture');
+		// Written as Unicode: through the terminal's line-drawing set they would read "lqqk" and "`" here.
+		assert.match(running, /┌─ ◆ MEDIUM open ─+┐/, 'box lines and the medium glyph are Unicode');
+		assert.match(running, /◆ MED +192\.168\.10\.10 /, 'the host table shows the medium glyph');
 
 		// The demo is four and a half minutes of capture time: about six seconds at 50×.
 		await terminal.waitForScreen(shown => / FINISHED /.test(shown), 20_000, 'marked FINISHED at the end of the replay');
