@@ -109,27 +109,28 @@ function cliThroughPipe(file: string): Measurement {
 	return timeCommand('sh', ['-c', `cat ${shellQuote(file)} | ${shellQuote(process.execPath)} ${shellQuote(cliPath)} -r - --json --interval 60`]);
 }
 
+type Line = [label: string, once: () => Measurement];
+
 /**
- * The CLI on the file and through a pipe, in alternating pairs like detection's, so the pipe's
- * ratio to the file is not a change of machine load between the two lines.
+ * Lines to compare with one another, taken in rounds (each line once per round, in turn) like
+ * detection's pairs, so their ratios, the medians of each round's, are not a change of machine load
+ * between one line's runs and the next's. Undefined when a run fails.
  */
-function measureCli(file: string, bench: BenchFile): {cliFile?: Summary; cliPipe?: Summary; pipeRatios: number[]} {
-	const fileSamples: Measurement[] = [];
-	const pipeSamples: Measurement[] = [];
+function measureInRounds(bench: BenchFile, lines: Line[]): {summaries: Summary[]; ratio(over: number, under: number): number[]} | undefined {
+	const samples: Measurement[][] = lines.map(() => []);
 	try {
-		for (let pair = 0; pair < runs; pair++) {
-			fileSamples.push(cliOnFile(file));
-			pipeSamples.push(cliThroughPipe(file));
+		for (let round = 0; round < runs; round++) {
+			for (const [index, [, once]] of lines.entries()) samples[index]!.push(once());
 		}
 	} catch (error) {
-		log(`${'minewatch -r FILE --json, and through a pipe'.padEnd(60)} not measured: ${(error as Error).message.split('\n')[0]}`);
-		return {pipeRatios: []};
+		log(`${lines.map(([label]) => label).join('; ')}: not measured: ${(error as Error).message.split('\n')[0]}`);
+		return undefined;
 	}
 
 	return {
-		cliFile: report('minewatch -r FILE --json (whole CLI, worker, output)', bench, fileSamples),
-		cliPipe: report('cat FILE | minewatch -r - --json (whole CLI, through a pipe)', bench, pipeSamples),
-		pipeRatios: pipeSamples.map((sample, index) => sample.seconds / fileSamples[index]!.seconds),
+		summaries: lines.map(([label], index) => report(label, bench, samples[index]!)),
+		// The time of line `over` per time of line `under`, round by round.
+		ratio: (over, under) => samples[over]!.map((sample, round) => sample.seconds / samples[under]![round]!.seconds),
 	};
 }
 
@@ -143,7 +144,7 @@ interface SectionOptions {
 function benchSection(title: string, file: string, options: SectionOptions): void {
 	const probe = replayOnce(file, 'flows');
 	const bench: BenchFile = {packets: probe.packets, megabytes: statSync(file).size / 1e6};
-	log(`\n== ${title} ==\ncapture: ${file}\n  ${probe.packets.toLocaleString('en')} packets, ${probe.flows.toLocaleString('en')} flows, ${bench.megabytes.toFixed(0)} MB; medians of ${options.pairs} runs (the first two lines, taken in pairs) or ${runs} (the CLI's two lines, taken in pairs too)\n`);
+	log(`\n== ${title} ==\ncapture: ${file}\n  ${probe.packets.toLocaleString('en')} packets, ${probe.flows.toLocaleString('en')} flows, ${bench.megabytes.toFixed(0)} MB; medians of ${options.pairs} runs (the first two lines, taken in pairs) or ${runs} (lines compared with one another taken in rounds)\n`);
 
 	const warmupPackets = Math.round(bench.packets * warmupShare);
 	const flowsSamples: Replay[] = [];
@@ -157,16 +158,21 @@ function benchSection(title: string, file: string, options: SectionOptions): voi
 	const detect = report('minewatch read + decode + flows + detection', bench, detectSamples, sustainedNote(detectSamples));
 	const detectionCosts = flowsSamples.map((sample, index) => 1 - sample.seconds / detectSamples[index]!.seconds);
 	const sustainedCosts = flowsSamples.map((sample, index) => 1 - (sample.sustainedSeconds / sample.sustainedPackets) / (detectSamples[index]!.sustainedSeconds / detectSamples[index]!.sustainedPackets));
-	const {cliFile, cliPipe, pipeRatios} = measureCli(file, bench);
+	const cli = measureInRounds(bench, [
+		['minewatch -r FILE --json (whole CLI, worker, output)', () => cliOnFile(file)],
+		['cat FILE | minewatch -r - --json (whole CLI, through a pipe)', () => cliThroughPipe(file)],
+	]);
 	const tcpdump = onPath('tcpdump') ? measure('tcpdump -r FILE -w /dev/null (read-and-copy floor)', bench, () => timeCommand('tcpdump', ['-r', file, '-w', '/dev/null'])) : undefined;
 	const ndpi = onPath('ndpiReader');
 	const ndpiNew = ndpi ? measure(`ndpiReader -i FILE -q${options.repeatedFlows === undefined ? '' : ' (all-new flows)'}`, bench, () => timeCommand('ndpiReader', ['-i', file, '-q'])) : undefined;
 	const repeated = options.repeatedFlows;
-	const ndpiRepeated = ndpi && repeated !== undefined ? measure('ndpiReader -i FILE -q (repeated flows: addresses unshifted)', bench, () => timeCommand('ndpiReader', ['-i', repeated, '-q'])) : undefined;
-	// minewatch on the same repeated flows, so that ratio can also be read like for like.
-	const detectRepeated = repeated === undefined ? undefined : measure('minewatch + detection (repeated flows: addresses unshifted)', bench, () => replayOnce(repeated, 'detect'));
-	// And without detection: how far flow tracking alone is from ndpiReader's rate there.
-	const flowsRepeated = repeated === undefined ? undefined : measure('minewatch, detection off (repeated flows: addresses unshifted)', bench, () => replayOnce(repeated, 'flows'));
+	// ndpiReader and minewatch, with and without detection, on the same repeated flows, in rounds:
+	// the ratios like for like.
+	const onRepeated = ndpi && repeated !== undefined ? measureInRounds(bench, [
+		['ndpiReader -i FILE -q (repeated flows: addresses unshifted)', () => timeCommand('ndpiReader', ['-i', repeated, '-q'])],
+		['minewatch + detection (repeated flows: addresses unshifted)', () => replayOnce(repeated, 'detect')],
+		['minewatch, detection off (repeated flows: addresses unshifted)', () => replayOnce(repeated, 'flows')],
+	]) : undefined;
 
 	log('');
 	log(`detection costs ${percent(median(sustainedCosts))} of sustained pipeline throughput (after the first ${percent(warmupShare)} of packets) and ${percent(median(detectionCosts))} over the whole replay, start-up included; target: at most 33%`);
@@ -175,21 +181,25 @@ function benchSection(title: string, file: string, options: SectionOptions): voi
 		log(`minewatch (flows) runs at ${ratio(flows.rate / tcpdump.rate)} tcpdump's floor`);
 	}
 
-	if (pipeRatios.length > 0) {
-		log(`the CLI through a pipe takes ${ratio(median(pipeRatios))} its time on the file (median of ${runs} alternating pairs: ${pipeRatios.map(ratio).join(' ')}); target: at most ${ratio(targets.pipeOverFile)}`);
+	if (cli !== undefined) {
+		const pipeRatios = cli.ratio(1, 0);
+		log(`the CLI through a pipe takes ${ratio(median(pipeRatios))} its time on the file (rounds: ${pipeRatios.map(ratio).join(' ')}); target: at most ${ratio(targets.pipeOverFile)}`);
 	}
 
 	if (ndpiNew !== undefined) {
 		log(`minewatch (detection) runs at ${ratio(detect.rate / ndpiNew.rate)} ndpiReader${repeated === undefined ? '' : ' on all-new flows'}; target: at least ${ratio(targets.overNdpiNewFlows)}`);
 	}
 
-	if (ndpiRepeated !== undefined) {
-		log(`minewatch (detection) runs at ${ratio(detect.rate / ndpiRepeated.rate)} ndpiReader on repeated flows; target: at least ${ratio(targets.overNdpiRepeatedFlows)}`);
-		if (detectRepeated !== undefined) log(`  both on the repeated flows: minewatch (detection) at ${ratio(detectRepeated.rate / ndpiRepeated.rate)} ndpiReader`);
-		if (flowsRepeated !== undefined) log(`  both on the repeated flows: minewatch with detection off at ${ratio(flowsRepeated.rate / ndpiRepeated.rate)} ndpiReader`);
+	if (onRepeated !== undefined) {
+		log(`minewatch (detection) runs at ${ratio(detect.rate / onRepeated.summaries[0]!.rate)} ndpiReader on repeated flows; target: at least ${ratio(targets.overNdpiRepeatedFlows)}`);
+		// Rates are packets per second: ndpiReader's time over minewatch's.
+		for (const [line, what] of [[1, 'minewatch (detection)'], [2, 'minewatch with detection off']] as const) {
+			const ratios = onRepeated.ratio(0, line);
+			log(`  both on the repeated flows: ${what} at ${ratio(median(ratios))} ndpiReader (rounds: ${ratios.map(ratio).join(' ')})`);
+		}
 	}
 
-	reportPeakRss([['detection replay', detect], ['CLI on the file', cliFile], ['CLI through a pipe', cliPipe]]);
+	reportPeakRss([['detection replay', detect], ['CLI on the file', cli?.summaries[0]], ['CLI through a pipe', cli?.summaries[1]]]);
 }
 
 function reportPeakRss(lines: Array<[string, Summary | undefined]>): void {
