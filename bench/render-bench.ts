@@ -11,7 +11,7 @@ import {protocolFamilies} from '../source/model/messages.js';
 import type {MonitorConnection} from '../source/model/monitor-connection.js';
 import {fakeTerminal} from './fake-terminal.js';
 import {median, quantile} from './statistics.js';
-import {mainThreadCpuSeconds} from './thread-cpu.js';
+import {mainThreadCpuSeconds, processCpuSeconds} from './thread-cpu.js';
 
 const columns = 200;
 const rows = 60;
@@ -51,6 +51,25 @@ function bySeverity(a: HostRow, b: HostRow): number {
 function seenBefore(row: HostRow, index: number, captureMillis: number): HostRow {
 	const lastSeen = captureMillis - (index % 600) * 1000;
 	return {...row, firstSeen: lastSeen - 3_600_000, lastSeen};
+}
+
+/** CPU per second of wall time, as shares of one core, over the next `seconds`. */
+interface CpuShares {
+	main: number;
+	process: number;
+}
+
+async function cpuOver(seconds: number): Promise<CpuShares> {
+	const mainBefore = mainThreadCpuSeconds();
+	const processBefore = processCpuSeconds();
+	const wallBefore = performance.now();
+	await new Promise(resolve => setTimeout(resolve, seconds * 1000));
+	const wallSeconds = (performance.now() - wallBefore) / 1000;
+	return {main: (mainThreadCpuSeconds() - mainBefore) / wallSeconds, process: (processCpuSeconds() - processBefore) / wallSeconds};
+}
+
+function percentOfCore(share: number): string {
+	return `${(100 * share).toFixed(1)}%`;
 }
 
 /** Median milliseconds per render. */
@@ -163,29 +182,18 @@ export async function runRenderBench(log: (line: string) => void): Promise<numbe
 
 	// The first seconds compile the UI's code (V8's compiler threads are busy then): reported apart,
 	// since a monitor runs for hours.
-	const warmupCpuBefore = process.cpuUsage();
-	const warmupMainCpuBefore = mainThreadCpuSeconds();
-	await new Promise(resolve => setTimeout(resolve, warmupSeconds * 1000));
-	const warmupCpu = process.cpuUsage(warmupCpuBefore);
-	const warmupMainCpuMillis = 1000 * (mainThreadCpuSeconds() - warmupMainCpuBefore);
+	const warmup = await cpuOver(warmupSeconds);
 	const warmupRenders = renderTimes.length;
 	renderTimes.length = 0;
-	const cpuBefore = process.cpuUsage();
-	const mainCpuBefore = mainThreadCpuSeconds();
-	const wallBefore = performance.now();
-	await new Promise(resolve => setTimeout(resolve, seconds * 1000));
+	const steady = await cpuOver(seconds);
 	clearInterval(timer);
-	const cpu = process.cpuUsage(cpuBefore);
-	const mainCpuMillis = 1000 * (mainThreadCpuSeconds() - mainCpuBefore);
-	const wallMillis = performance.now() - wallBefore;
 	instance.unmount();
 	store.dispose();
 	const medianMillis = median(renderTimes);
 	const p90 = quantile(renderTimes, 0.9);
 	log(`UI at ${columns}x${rows}, ${hostCount.toLocaleString('en')} hosts tracked, ${summariesPerSecond} summaries/s, ${summariesPerSecond * alertsPerSummary} alerts/s, ${seconds} s after ${warmupSeconds} s of warm-up:`);
-	log(`  main-thread CPU ${(100 * mainCpuMillis / wallMillis).toFixed(1)}% of one core (target under 10%); the whole process, V8's compiler and collector threads too, ${(100 * ((cpu.user + cpu.system) / 1000) / wallMillis).toFixed(1)}%`);
+	log(`  main-thread CPU ${percentOfCore(steady.main)} of one core (target under 10%); the whole process, V8's compiler and collector threads too, ${percentOfCore(steady.process)}`);
 	log(`  ${renderTimes.length} renders, median ${medianMillis.toFixed(1)} ms, p90 ${p90.toFixed(1)} ms per render (target under 20 ms)`);
-	const warmupMillis = warmupSeconds * 1000;
-	log(`  the warm-up's ${warmupSeconds} s (${warmupRenders} renders, the first frame included): main thread ${(100 * warmupMainCpuMillis / warmupMillis).toFixed(1)}%, the whole process ${(100 * ((warmupCpu.user + warmupCpu.system) / 1000) / warmupMillis).toFixed(1)}%`);
+	log(`  the warm-up's ${warmupSeconds} s (${warmupRenders} renders, the first frame included): main thread ${percentOfCore(warmup.main)}, the whole process ${percentOfCore(warmup.process)}`);
 	return medianMillis;
 }

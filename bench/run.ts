@@ -90,15 +90,6 @@ function ratio(value: number): string {
 	return `${value.toFixed(2)}x`;
 }
 
-function measure(label: string, bench: BenchFile, once: () => Measurement): Summary | undefined {
-	try {
-		return report(label, bench, Array.from({length: runs}, once));
-	} catch (error) {
-		log(`${label.padEnd(60)} not measured: ${(error as Error).message.split('\n')[0]}`);
-		return undefined;
-	}
-}
-
 /** The CLI as a user runs it on a file, output and all; --interval 60 keeps the periodic summaries few. */
 function cliOnFile(file: string): Measurement {
 	return timeCommand(process.execPath, [cliPath, '-r', file, '--json', '--interval', '60']);
@@ -123,7 +114,7 @@ function measureInRounds(bench: BenchFile, lines: Line[]): {summaries: Summary[]
 			for (const [index, [, once]] of lines.entries()) samples[index]!.push(once());
 		}
 	} catch (error) {
-		log(`${lines.map(([label]) => label).join('; ')}: not measured: ${(error as Error).message.split('\n')[0]}`);
+		log(`${lines.map(([label]) => label).join('; ').padEnd(60)} not measured: ${(error as Error).message.split('\n')[0]}`);
 		return undefined;
 	}
 
@@ -132,6 +123,11 @@ function measureInRounds(bench: BenchFile, lines: Line[]): {summaries: Summary[]
 		// The time of line `over` per time of line `under`, round by round.
 		ratio: (over, under) => samples[over]!.map((sample, round) => sample.seconds / samples[under]![round]!.seconds),
 	};
+}
+
+/** One line alone: the median of its runs. */
+function measure(label: string, bench: BenchFile, once: () => Measurement): Summary | undefined {
+	return measureInRounds(bench, [[label, once]])?.summaries[0];
 }
 
 interface SectionOptions {
