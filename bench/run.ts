@@ -137,6 +137,23 @@ function measure(label: string, bench: BenchFile, once: () => Measurement): Summ
 	return measureInRounds(bench, [[label, once]])?.summaries[0];
 }
 
+/**
+ * ndpiReader and minewatch, with and without detection, on the same repeated flows, in rounds: the
+ * ratios like for like; and how many flows each tracked there, which is why they differ. Counting
+ * minewatch's flows first also brings the file into the page cache, as the section's probe does for
+ * its file, so the first round does not read it from disk.
+ */
+function measureOnRepeatedFlows(bench: BenchFile, file: string) {
+	const minewatchFlows = replayOnce(file, 'flows').flows;
+	const ndpiFlows = ndpiFlowCount(file);
+	const rounds = measureInRounds(bench, [
+		['ndpiReader -i FILE -q (repeated flows: addresses unshifted)', () => timeCommand('ndpiReader', ['-i', file, '-q'])],
+		['minewatch + detection (repeated flows: addresses unshifted)', () => replayOnce(file, 'detect')],
+		['minewatch, detection off (repeated flows: addresses unshifted)', () => replayOnce(file, 'flows')],
+	]);
+	return rounds === undefined ? undefined : {...rounds, minewatchFlows, ndpiFlows};
+}
+
 interface SectionOptions {
 	pairs: number;
 	/** The same packets with every flow repeated rather than new (real traffic only). */
@@ -169,15 +186,7 @@ function benchSection(title: string, file: string, options: SectionOptions): voi
 	const ndpi = onPath('ndpiReader');
 	const ndpiNew = ndpi ? measure(`ndpiReader -i FILE -q${options.repeatedFlows === undefined ? '' : ' (all-new flows)'}`, bench, () => timeCommand('ndpiReader', ['-i', file, '-q'])) : undefined;
 	const repeated = options.repeatedFlows;
-	// ndpiReader and minewatch, with and without detection, on the same repeated flows, in rounds:
-	// the ratios like for like. The probe counts minewatch's flows there and, like the one above,
-	// brings the file into the page cache, so the first round does not read it from disk.
-	const repeatedProbe = ndpi && repeated !== undefined ? replayOnce(repeated, 'flows') : undefined;
-	const onRepeated = repeatedProbe !== undefined && repeated !== undefined ? measureInRounds(bench, [
-		['ndpiReader -i FILE -q (repeated flows: addresses unshifted)', () => timeCommand('ndpiReader', ['-i', repeated, '-q'])],
-		['minewatch + detection (repeated flows: addresses unshifted)', () => replayOnce(repeated, 'detect')],
-		['minewatch, detection off (repeated flows: addresses unshifted)', () => replayOnce(repeated, 'flows')],
-	]) : undefined;
+	const onRepeated = ndpi && repeated !== undefined ? measureOnRepeatedFlows(bench, repeated) : undefined;
 
 	log('');
 	log(`detection costs ${percent(median(sustainedCosts))} of sustained pipeline throughput (after the first ${percent(warmupShare)} of packets) and ${percent(median(detectionCosts))} over the whole replay, start-up included; target: at most 33%`);
@@ -195,16 +204,14 @@ function benchSection(title: string, file: string, options: SectionOptions): voi
 		log(`minewatch (detection) runs at ${ratio(detect.rate / ndpiNew.rate)} ndpiReader${repeated === undefined ? '' : ' on all-new flows'}; target: at least ${ratio(targets.overNdpiNewFlows)}`);
 	}
 
-	if (onRepeated !== undefined && repeatedProbe !== undefined && repeated !== undefined) {
+	if (onRepeated !== undefined) {
 		log(`minewatch (detection) runs at ${ratio(detect.rate / onRepeated.summaries[0]!.rate)} ndpiReader on repeated flows; target: at least ${ratio(targets.overNdpiRepeatedFlows)}`);
 		// Rates are packets per second: ndpiReader's time over minewatch's.
 		for (const [line, what] of [[1, 'minewatch (detection)'], [2, 'minewatch with detection off']] as const) {
 			const ratios = onRepeated.ratio(0, line);
 			log(`  both on the repeated flows: ${what} at ${ratio(median(ratios))} ndpiReader (rounds: ${ratios.map(ratio).join(' ')})`);
 		}
-		// Why the two differ there: how many flows each tracked, so how many each inspected.
-		const ndpiFlows = ndpiFlowCount(repeated);
-		log(`  flows there: ndpiReader ${ndpiFlows?.toLocaleString('en') ?? '(count not printed)'}, one per 5-tuple for the whole capture (a repeat, after a close or minutes idle, continues it); minewatch ${repeatedProbe.flows.toLocaleString('en')}, a new flow after a close or an idle timeout, each inspected anew`);
+		log(`  flows there: ndpiReader ${onRepeated.ndpiFlows?.toLocaleString('en') ?? '(count not printed)'}, one per 5-tuple for the whole capture (a repeat, after a close or minutes idle, continues it); minewatch ${onRepeated.minewatchFlows.toLocaleString('en')}, a new flow after a close or an idle timeout, each inspected anew`);
 	}
 
 	reportPeakRss([['detection replay', detect], ['CLI on the file', cli?.summaries[0]], ['CLI through a pipe', cli?.summaries[1]]]);
